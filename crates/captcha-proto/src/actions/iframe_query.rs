@@ -1,0 +1,77 @@
+//! `CaptchaIframeQuery`: a one-time captcha script URL for the iframe/JS flow (protocol.md §1.2).
+
+use http::StatusCode;
+
+use super::url::{CaptchaUrl, decode_url};
+use super::user::{UserInfo, user_info_setters};
+use crate::action::Action;
+use crate::enums::{AccountType, CaptchaType, ClientType, DisturbLevel, IsHttps};
+use crate::error::{EncodeError, ResponseError};
+use crate::params::Params;
+
+/// Asks for the URL of the captcha JavaScript (valid for one use). The five documented
+/// required inputs are constructor arguments; `accountType` starts as
+/// [`AccountType::OtherAccount`].
+///
+/// ```
+/// use captcha_proto::{CaptchaIframeQuery, CaptchaType, ClientType, DisturbLevel, IsHttps};
+/// let query = CaptchaIframeQuery::new(CaptchaType::Slider, DisturbLevel::Low, IsHttps::Https, ClientType::PcWeb)
+///     .business_id(1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptchaIframeQuery {
+    captcha_type: CaptchaType,
+    disturb_level: DisturbLevel,
+    is_https: IsHttps,
+    client_type: ClientType,
+    user: UserInfo,
+}
+
+impl CaptchaIframeQuery {
+    /// A query with the required inputs.
+    pub fn new(
+        captcha_type: CaptchaType,
+        disturb_level: DisturbLevel,
+        is_https: IsHttps,
+        client_type: ClientType,
+    ) -> Self {
+        Self {
+            captcha_type,
+            disturb_level,
+            is_https,
+            client_type,
+            user: UserInfo {
+                account_type: Some(AccountType::OtherAccount),
+                ..UserInfo::default()
+            },
+        }
+    }
+
+    /// Sets `userIp`.
+    pub fn user_ip(mut self, value: std::net::IpAddr) -> Self {
+        self.user.user_ip = Some(value);
+        self
+    }
+}
+
+user_info_setters!(CaptchaIframeQuery);
+
+impl Action for CaptchaIframeQuery {
+    type Output = CaptchaUrl;
+
+    fn name(&self) -> &str {
+        "CaptchaIframeQuery"
+    }
+
+    fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+        params.push_u64("captchaType", self.captcha_type.value().into())?;
+        params.push_u64("disturbLevel", self.disturb_level.value().into())?;
+        params.push_u64("isHttps", self.is_https.value().into())?;
+        params.push_u64("clientType", self.client_type.value().into())?;
+        self.user.write(params)
+    }
+
+    fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaUrl, ResponseError> {
+        decode_url(status, body)
+    }
+}

@@ -1,0 +1,197 @@
+//! [`Endpoint`]: where API 2.0 requests go, and which host they are signed for.
+
+use std::fmt;
+
+use http::uri::{Scheme, Uri};
+
+use crate::error::EncodeError;
+
+/// Tencent's API 2.0 captcha endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://csec.api.qcloud.com/v2/index.php";
+
+/// The URL of an API 2.0 server: scheme, host, optional port and path.
+///
+/// The signature covers the bare host (no scheme, no port) and the path, so an endpoint
+/// pointed at a local emulator (`http://127.0.0.1:8080/v2/index.php`) signs for `127.0.0.1`.
+///
+/// ```
+/// use captcha_proto::Endpoint;
+/// let local: Endpoint = "http://127.0.0.1:8080/v2/index.php".parse()?;
+/// assert_eq!((local.host(), local.port(), local.path()), ("127.0.0.1", Some(8080), "/v2/index.php"));
+/// assert_eq!(Endpoint::default().to_string(), "https://csec.api.qcloud.com/v2/index.php");
+/// # Ok::<(), captcha_proto::EncodeError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    https: bool,
+    host: String,
+    port: Option<u16>,
+    path: String,
+    /// `scheme://host[:port]path`, precomputed for the request URI.
+    base: String,
+}
+
+impl Endpoint {
+    /// An endpoint from its parts. `host` must be a bare host name or IP (IPv6 in brackets),
+    /// `path` must start with `/`.
+    pub fn new(
+        https: bool,
+        host: &str,
+        port: Option<u16>,
+        path: &str,
+    ) -> Result<Self, EncodeError> {
+        let scheme = if https { "https" } else { "http" };
+        let text = match port {
+            Some(port) => format!("{scheme}://{host}:{port}{path}"),
+            None => format!("{scheme}://{host}{path}"),
+        };
+        text.parse()
+    }
+
+    /// `true` for https.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// The host that is connected to and signed (no port; IPv6 keeps its brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The explicit port, if the URL names one.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The port connected to: the explicit one, else 443 or 80.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(if self.https { 443 } else { 80 })
+    }
+
+    /// The path, e.g. `/v2/index.php`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The same endpoint with another host (the signed host changes with it).
+    pub fn with_host(&self, host: &str) -> Result<Self, EncodeError> {
+        Self::new(self.https, host, self.port, &self.path)
+    }
+
+    /// The same endpoint with another path.
+    pub fn with_path(&self, path: &str) -> Result<Self, EncodeError> {
+        Self::new(self.https, &self.host, self.port, path)
+    }
+
+    /// The same endpoint with another port (`None`: the scheme's default).
+    pub fn with_port(&self, port: Option<u16>) -> Result<Self, EncodeError> {
+        Self::new(self.https, &self.host, port, &self.path)
+    }
+
+    /// The same endpoint over https (`true`) or plain http.
+    pub fn with_https(&self, https: bool) -> Result<Self, EncodeError> {
+        Self::new(https, &self.host, self.port, &self.path)
+    }
+
+    /// `scheme://host[:port]path`, without a query.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        DEFAULT_ENDPOINT
+            .parse()
+            .expect("the default endpoint is a valid URL")
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = EncodeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = |reason: &'static str| EncodeError::InvalidEndpoint {
+            url: text.chars().take(200).collect(),
+            reason,
+        };
+        let uri: Uri = text.parse().map_err(|_| invalid("not a valid URL"))?;
+        let https = match uri.scheme() {
+            Some(s) if *s == Scheme::HTTPS => true,
+            Some(s) if *s == Scheme::HTTP => false,
+            Some(_) => return Err(invalid("the scheme must be http or https")),
+            None => return Err(invalid("the URL needs a scheme (https:// or http://)")),
+        };
+        let authority = uri
+            .authority()
+            .ok_or_else(|| invalid("the URL needs a host"))?;
+        if authority.as_str().contains('@') {
+            return Err(invalid("credentials in the URL are not allowed"));
+        }
+        let host = authority.host();
+        if host.is_empty() {
+            return Err(invalid("the URL needs a host"));
+        }
+        if uri.query().is_some() {
+            return Err(invalid("the endpoint must not carry a query"));
+        }
+        let path = match uri.path() {
+            "" => "/",
+            path => path,
+        };
+        let port = authority.port_u16();
+        let scheme = if https { "https" } else { "http" };
+        let base = match port {
+            Some(port) => format!("{scheme}://{host}:{port}{path}"),
+            None => format!("{scheme}://{host}{path}"),
+        };
+        Ok(Self {
+            https,
+            host: host.to_owned(),
+            port,
+            path: path.to_owned(),
+            base,
+        })
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.base)
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Endpoint({})", self.base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        let e: Endpoint = "https://csec.api.qcloud.com/v2/index.php".parse().unwrap();
+        assert!(e.is_https());
+        assert_eq!(e.port_or_default(), 443);
+        let e: Endpoint = "http://[::1]:9/".parse().unwrap();
+        assert_eq!((e.host(), e.port(), e.path()), ("[::1]", Some(9), "/"));
+        for bad in [
+            "ftp://h/",
+            "csec.api.qcloud.com/v2",
+            "https://u:p@h/",
+            "https://h/?a=1",
+            "::",
+        ] {
+            assert!(bad.parse::<Endpoint>().is_err(), "{bad}");
+        }
+        let moved = Endpoint::default()
+            .with_host("127.0.0.1")
+            .unwrap()
+            .with_port(Some(8080))
+            .unwrap();
+        assert_eq!(moved.as_str(), "https://127.0.0.1:8080/v2/index.php");
+    }
+}

@@ -1,0 +1,184 @@
+//! Masking of secret values in text that may be shown to people: body snippets in errors,
+//! and request dumps (`--dry-run`, logs).
+
+use std::fmt;
+
+/// Longest body snippet kept in an error, in bytes.
+pub const SNIPPET_BYTES: usize = 256;
+
+/// What replaces a secret value.
+pub const MASK: &str = "[redacted]";
+
+/// Parts of parameter or field names whose values are masked (case-insensitive):
+/// keys, tokens, tickets, signatures (`Signature`, `captchaSig`, `vsig`), passwords.
+const SENSITIVE: [&str; 7] = [
+    "secret",
+    "token",
+    "ticket",
+    "sig",
+    "authorization",
+    "password",
+    "key",
+];
+
+/// Names that contain a sensitive word but hold public values.
+const PUBLIC: [&str; 2] = ["secretid", "signaturemethod"];
+
+/// True when a parameter or field named `name` holds a secret.
+pub fn is_sensitive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !PUBLIC.contains(&lower.as_str()) && SENSITIVE.iter().any(|word| lower.contains(word))
+}
+
+/// The start of `body` (at most [`SNIPPET_BYTES`], cut on a character boundary, invalid
+/// UTF-8 replaced) with the values of sensitive fields masked.
+pub fn snippet(body: &[u8]) -> String {
+    let head = &body[..body.len().min(SNIPPET_BYTES)];
+    let text = String::from_utf8_lossy(head);
+    mask_values(&text)
+}
+
+/// Masks the value of every `name=value` or `"name": "value"` whose name is sensitive.
+/// Works on query strings, form bodies, JSON and header-like text alike.
+pub fn mask_values(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_name_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_name_byte(bytes[i]) {
+            i += 1;
+        }
+        if !is_sensitive_name(&text[start..i]) {
+            continue;
+        }
+        if let Some(value) = value_after_name(bytes, i) {
+            out.push_str(&text[copied..value.start]);
+            out.push_str(MASK);
+            copied = value.end;
+            i = value.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// The byte range of the value that follows a name ending at `i`, if a separator follows.
+fn value_after_name(bytes: &[u8], mut i: usize) -> Option<std::ops::Range<usize>> {
+    let skip_spaces = |mut i: usize| {
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        i
+    };
+    if i < bytes.len() && bytes[i] == b'"' {
+        i += 1;
+    }
+    i = skip_spaces(i);
+    if i >= bytes.len() || !matches!(bytes[i], b':' | b'=') {
+        return None;
+    }
+    i = skip_spaces(i + 1);
+    if i < bytes.len() && bytes[i] == b'"' {
+        let start = i + 1;
+        let mut j = start;
+        while j < bytes.len() && bytes[j] != b'"' {
+            j += if bytes[j] == b'\\' { 2 } else { 1 };
+        }
+        return Some(start..j.min(bytes.len()));
+    }
+    let start = i;
+    let mut j = start;
+    while j < bytes.len() && !matches!(bytes[j], b'&' | b',' | b'}' | b';' | b' ' | b'\n' | b'\r') {
+        j += 1;
+    }
+    (j > start).then_some(start..j)
+}
+
+/// Shows a signed request with every secret value masked in its query and body,
+/// and sensitive headers hidden. Use it instead of `http::Request`'s own `Debug`,
+/// which prints the URI (with the ticket and signature) as it is.
+///
+/// ```
+/// # use captcha_proto::{Config, Credential, CaptchaCheck, CaptchaType, Stamp, redact::Redacted};
+/// let config = Config::new(Credential::new("AKIDexample", "key")?);
+/// let check = CaptchaCheck::new("t03SecretTicket", "127.0.0.1".parse().unwrap(), CaptchaType::Slider);
+/// let request = config.encode(&check, Stamp::new(1465185768, 11886)?)?;
+/// let shown = Redacted(&request).to_string();
+/// assert!(shown.contains("ticket=[redacted]") && !shown.contains("t03SecretTicket"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Redacted<'a, B>(pub &'a http::Request<B>);
+
+impl<B: AsRef<[u8]>> fmt::Display for Redacted<'_, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let request = self.0;
+        write!(
+            f,
+            "{} {}",
+            request.method(),
+            mask_values(&request.uri().to_string())
+        )?;
+        for (name, value) in request.headers() {
+            let shown = if value.is_sensitive() || is_sensitive_name(name.as_str()) {
+                MASK.to_owned()
+            } else {
+                mask_values(&String::from_utf8_lossy(value.as_bytes()))
+            };
+            write!(f, "\n{name}: {shown}")?;
+        }
+        let body = request.body().as_ref();
+        if !body.is_empty() {
+            write!(f, "\n\n{}", mask_values(&String::from_utf8_lossy(body)))?;
+        }
+        Ok(())
+    }
+}
+
+impl<B: AsRef<[u8]>> fmt::Debug for Redacted<'_, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_query_json_and_escapes() {
+        assert_eq!(
+            mask_values("Action=CaptchaCheck&ticket=t%2Fx&Signature=abc%3D&userIp=1.2.3.4"),
+            "Action=CaptchaCheck&ticket=[redacted]&Signature=[redacted]&userIp=1.2.3.4"
+        );
+        assert_eq!(
+            mask_values(r#"{"AppSecretKey": "a\"b", "Ticket":"t", "code":0}"#),
+            r#"{"AppSecretKey": "[redacted]", "Ticket":"[redacted]", "code":0}"#
+        );
+        assert_eq!(
+            mask_values("SecretId=AKID&Token=tok"),
+            "SecretId=AKID&Token=[redacted]"
+        );
+        assert_eq!(mask_values("ticket"), "ticket");
+        assert_eq!(
+            mask_values(r#"{"ticket":"unterminated"#),
+            r#"{"ticket":"[redacted]"#
+        );
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_lossy() {
+        let body = vec![b'a'; 10_000];
+        assert_eq!(snippet(&body).len(), SNIPPET_BYTES);
+        assert_eq!(snippet(&[0xff, b'x']), "\u{fffd}x");
+    }
+}

@@ -1,0 +1,182 @@
+//! Parsing of the flat API 2.0 response envelope `{code, message, codeDesc, …}`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::StatusCode;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use crate::error::{ApiError, DecodeError, DecodeErrorKind, ResponseError};
+
+/// The fields any captcha action may return, borrowed from the body where possible.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Reply<'a> {
+    #[serde(default, deserialize_with = "lenient_int")]
+    pub code: Option<i64>,
+    #[serde(default, borrow)]
+    pub message: Option<Cow<'a, str>>,
+    #[serde(
+        default,
+        borrow,
+        rename = "codeDesc",
+        alias = "codedesc",
+        alias = "CodeDesc"
+    )]
+    pub code_desc: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub url: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "lenient_int")]
+    pub is_right: Option<i64>,
+    #[serde(default, borrow)]
+    pub script: Option<Cow<'a, str>>,
+}
+
+impl Reply<'_> {
+    /// The refusal carried by this reply.
+    pub fn api_error(&self) -> ApiError {
+        ApiError::new(
+            self.code.unwrap_or_default(),
+            self.message.as_deref().unwrap_or_default(),
+            self.code_desc.as_ref().map(|d| d.to_string()),
+        )
+    }
+}
+
+/// Parses the envelope and checks `code` is present. Non-zero codes are left to the caller
+/// (CaptchaCheck reads 5100 as a verdict); use [`parse_success`] when any non-zero is a refusal.
+pub(crate) fn parse(status: StatusCode, body: &[u8]) -> Result<Reply<'_>, ResponseError> {
+    let reply: Reply<'_> = match serde_json::from_slice(body) {
+        Ok(reply) => reply,
+        Err(_) if !status.is_success() => {
+            return Err(DecodeError::new(DecodeErrorKind::Status, status, body).into());
+        }
+        Err(e) => {
+            let kind = if std::str::from_utf8(body).is_err() {
+                DecodeErrorKind::NotUtf8
+            } else {
+                DecodeErrorKind::NotJson {
+                    reason: json_reason(&e),
+                }
+            };
+            return Err(DecodeError::new(kind, status, body).into());
+        }
+    };
+    match reply.code {
+        None => Err(DecodeError::new(
+            DecodeErrorKind::MissingField { field: "code" },
+            status,
+            body,
+        )
+        .into()),
+        Some(code) if code != 0 && !status.is_success() => Err(reply.api_error().into()),
+        Some(_) if !status.is_success() => {
+            Err(DecodeError::new(DecodeErrorKind::Status, status, body).into())
+        }
+        Some(_) => Ok(reply),
+    }
+}
+
+/// Like [`parse`], but any non-zero `code` is an [`ApiError`].
+pub(crate) fn parse_success(status: StatusCode, body: &[u8]) -> Result<Reply<'_>, ResponseError> {
+    let reply = parse(status, body)?;
+    if reply.code == Some(0) {
+        Ok(reply)
+    } else {
+        Err(reply.api_error().into())
+    }
+}
+
+/// A message for a JSON syntax error that never quotes the body (it may hold secrets).
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "I/O error",
+        Category::Syntax => "syntax error",
+        Category::Data => "unexpected shape",
+        Category::Eof => "truncated",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
+/// Accepts `0`, `5100`, `"5100"` or `" 0 "` (the envelope is inconsistent across services).
+fn lenient_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    struct LenientInt;
+
+    impl Visitor<'_> for LenientInt {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an integer or a numeric string")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            i64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom("integer out of range"))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| E::custom("not a numeric string"))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    deserializer.deserialize_any(LenientInt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_as_int_or_string() {
+        let ok = StatusCode::OK;
+        assert_eq!(parse(ok, br#"{"code":0}"#).unwrap().code, Some(0));
+        assert_eq!(
+            parse(ok, br#"{"code":"5100","message":"x"}"#).unwrap().code,
+            Some(5100)
+        );
+        let err = parse_success(ok, br#"{"code":"4100","codedesc":"AuthFailure"}"#).unwrap_err();
+        let api = err.api().unwrap();
+        assert_eq!((api.code(), api.code_desc()), (4100, Some("AuthFailure")));
+    }
+
+    #[test]
+    fn classifies_bad_bodies() {
+        let ok = StatusCode::OK;
+        let kind = |r: Result<Reply<'_>, ResponseError>| match r {
+            Err(ResponseError::Decode(e)) => e.kind().clone(),
+            _ => panic!("expected a decode error"),
+        };
+        assert_eq!(
+            kind(parse(ok, b"{}")),
+            DecodeErrorKind::MissingField { field: "code" }
+        );
+        assert!(matches!(
+            kind(parse(ok, b"<html>")),
+            DecodeErrorKind::NotJson { .. }
+        ));
+        assert_eq!(kind(parse(ok, b"\xff\xfe")), DecodeErrorKind::NotUtf8);
+        assert_eq!(
+            kind(parse(StatusCode::BAD_GATEWAY, b"<html>502</html>")),
+            DecodeErrorKind::Status
+        );
+        assert_eq!(
+            kind(parse(StatusCode::BAD_GATEWAY, br#"{"code":0}"#)),
+            DecodeErrorKind::Status
+        );
+        let err = parse(StatusCode::FORBIDDEN, br#"{"code":4300}"#).unwrap_err();
+        assert_eq!(err.api().unwrap().code(), 4300);
+    }
+}

@@ -1,0 +1,343 @@
+//! The API 2.0 ("v1") signature: HMAC-SHA1 or HMAC-SHA256 over
+//! `METHOD + host + path + "?" + sorted key=value pairs`, base64-encoded.
+//!
+//! Reusable for any Tencent API 2.0 action (CVM, CLB, csec, …), and for servers through
+//! [`verify`]. The steps (protocol.md §3.1):
+//! 1. take every parameter except `Signature`;
+//! 2. read `_` as `.` in keys and sort by the bytes of the key;
+//! 3. join `key=value` with `&`, values **raw** (not URL-encoded);
+//! 4. prefix the upper-cased method, the bare host (no scheme, no port), the path and `?`;
+//! 5. HMAC-SHA256 when `SignatureMethod=HmacSHA256` is among the parameters, else HMAC-SHA1;
+//! 6. standard base64 with padding.
+//!
+//! ```
+//! use captcha_proto::{SecretKey, v1::{self, SignatureMethod}};
+//! let params = [("Action", "DescribeInstances"), ("Nonce", "11886"), ("Region", "gz"),
+//!     ("SecretId", "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA"), ("Timestamp", "1465185768"),
+//!     ("instanceIds.0", "ins-09dx96dg"), ("limit", "20"), ("offset", "0")];
+//! let text = v1::string_to_sign("GET", "cvm.api.qcloud.com", "/v2/index.php", params);
+//! let key = SecretKey::new("Gu5t9xGARNpq86cd98joQYCN3Cozk1qA");
+//! let signature = v1::sign(&key, SignatureMethod::HmacSha1, &text);
+//! assert_eq!(signature.expose_secret(), "NSI3UqqD99b/UJb4tbG/xZpRW64=");
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+
+use crate::params::{compare_signing_keys, signing_key_bytes};
+use crate::secret::SecretKey;
+
+/// The name of the signature parameter, never itself signed.
+pub const SIGNATURE: &str = "Signature";
+/// The name of the parameter that selects the HMAC.
+pub const SIGNATURE_METHOD: &str = "SignatureMethod";
+
+/// The HMAC of a v1 signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SignatureMethod {
+    /// HMAC-SHA1: what the server uses unless told otherwise. Sends no `SignatureMethod`.
+    #[default]
+    HmacSha1,
+    /// HMAC-SHA256: sent (and signed) as `SignatureMethod=HmacSHA256`.
+    HmacSha256,
+}
+
+impl SignatureMethod {
+    /// The wire name: `HmacSHA1` or `HmacSHA256`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HmacSha1 => "HmacSHA1",
+            Self::HmacSha256 => "HmacSHA256",
+        }
+    }
+
+    /// The method a server uses for a request whose `SignatureMethod` parameter is `value`:
+    /// HMAC-SHA256 only for exactly `HmacSHA256`, HMAC-SHA1 in every other case.
+    pub fn from_parameter(value: Option<&str>) -> Self {
+        match value {
+            Some("HmacSHA256") => Self::HmacSha256,
+            _ => Self::HmacSha1,
+        }
+    }
+}
+
+impl fmt::Display for SignatureMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SignatureMethod {
+    type Err = UnknownSignatureMethod;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "HmacSHA1" => Ok(Self::HmacSha1),
+            "HmacSHA256" => Ok(Self::HmacSha256),
+            _ => Err(UnknownSignatureMethod),
+        }
+    }
+}
+
+/// A string that is neither `HmacSHA1` nor `HmacSHA256`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownSignatureMethod;
+
+impl fmt::Display for UnknownSignatureMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("signature method must be HmacSHA1 or HmacSHA256")
+    }
+}
+
+impl std::error::Error for UnknownSignatureMethod {}
+
+/// A base64 signature, kept inline (no allocation). Redacted in `Debug`: with the
+/// parameters it would let anyone replay the request inside the clock window.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Signature {
+    bytes: [u8; 44],
+    len: u8,
+}
+
+impl Signature {
+    /// The base64 text as it goes on the wire (before percent-encoding).
+    pub fn expose_secret(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("base64 output is ASCII")
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Signature([redacted])")
+    }
+}
+
+/// Builds the string to sign from any `(key, raw value)` pairs, in any order.
+/// `Signature` is skipped; `method` is upper-cased (`post` signs like `POST`);
+/// `host` must be bare (`csec.api.qcloud.com`, no scheme, no port).
+pub fn string_to_sign<'a>(
+    method: &str,
+    host: &str,
+    path: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut pairs: Vec<(&str, &str)> = params
+        .into_iter()
+        .filter(|(k, _)| *k != SIGNATURE)
+        .collect();
+    pairs.sort_by(|a, b| compare_signing_keys(a.0, b.0));
+    string_to_sign_sorted(method, host, path, pairs.iter().copied())
+}
+
+/// Writes the string to sign for pairs already in signing order (no `Signature` among them).
+pub(crate) fn string_to_sign_sorted<'a>(
+    method: &str,
+    host: &str,
+    path: &str,
+    sorted: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> String {
+    let len = sorted
+        .clone()
+        .map(|(k, v)| k.len() + v.len() + 2)
+        .sum::<usize>()
+        + method.len()
+        + host.len()
+        + path.len()
+        + 1;
+    let mut out = String::with_capacity(len);
+    out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+    out.push_str(host);
+    out.push_str(path);
+    out.push('?');
+    for (i, (key, value)) in sorted.enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        if key.contains('_') {
+            out.extend(signing_key_bytes(key).map(char::from));
+        } else {
+            out.push_str(key);
+        }
+        out.push('=');
+        out.push_str(value);
+    }
+    out
+}
+
+/// Signs a string to sign with `key`.
+pub fn sign(key: &SecretKey, method: SignatureMethod, string_to_sign: &str) -> Signature {
+    let mut digest = [0u8; 32];
+    let digest = match method {
+        SignatureMethod::HmacSha1 => {
+            let tag = mac::<Hmac<sha1::Sha1>>(key, string_to_sign)
+                .finalize()
+                .into_bytes();
+            digest[..20].copy_from_slice(&tag);
+            &digest[..20]
+        }
+        SignatureMethod::HmacSha256 => {
+            let tag = mac::<Hmac<sha2::Sha256>>(key, string_to_sign)
+                .finalize()
+                .into_bytes();
+            digest.copy_from_slice(&tag);
+            &digest[..]
+        }
+    };
+    let mut signature = Signature {
+        bytes: [0; 44],
+        len: 0,
+    };
+    let written = BASE64
+        .encode_slice(digest, &mut signature.bytes)
+        .expect("44 bytes hold the base64 of 32 bytes");
+    signature.len = u8::try_from(written).expect("at most 44");
+    signature
+}
+
+/// An HMAC keyed with `key` that has absorbed `message`.
+fn mac<M: Mac + hmac::digest::KeyInit>(key: &SecretKey, message: &str) -> M {
+    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key.expose_secret().as_bytes())
+        .expect("HMAC accepts keys of any length");
+    mac.update(message.as_bytes());
+    mac
+}
+
+/// Why [`verify`] refused a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// No `Signature` parameter.
+    MissingSignature,
+    /// `Signature` is not standard base64 of the right length.
+    MalformedSignature,
+    /// A parameter name occurs twice, so the signed set is ambiguous.
+    DuplicateParameter {
+        /// The repeated name.
+        name: String,
+    },
+    /// The signature does not match the parameters and key.
+    Mismatch,
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingSignature => f.write_str("the Signature parameter is missing"),
+            Self::MalformedSignature => f.write_str("the Signature parameter is not valid base64"),
+            Self::DuplicateParameter { name } => {
+                write!(f, "parameter {name} occurs more than once")
+            }
+            Self::Mismatch => f.write_str("the signature does not match"),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+/// Checks the `Signature` among `params` (decoded keys and values, as a server parses them
+/// from the query or form body) against `key`, in constant time. The HMAC is chosen as the
+/// server does: SHA-256 only when `SignatureMethod=HmacSHA256`.
+///
+/// ```
+/// use captcha_proto::{SecretKey, v1};
+/// let key = SecretKey::new("secretKeyBar");
+/// let params = [("Action", "DescribeInstances"), ("Nonce", "1"), ("Signature", "bm9wZQ==")];
+/// assert_eq!(v1::verify(&key, "GET", "cvm.api.qcloud.com", "/v2/index.php", params),
+///            Err(v1::VerifyError::Mismatch));
+/// ```
+pub fn verify<'a>(
+    key: &SecretKey,
+    method: &str,
+    host: &str,
+    path: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), VerifyError> {
+    let mut pairs: Vec<(&str, &str)> = params.into_iter().collect();
+    pairs.sort_by(|a, b| compare_signing_keys(a.0, b.0));
+    if let Some(w) = pairs
+        .windows(2)
+        .find(|w| compare_signing_keys(w[0].0, w[1].0).is_eq())
+    {
+        return Err(VerifyError::DuplicateParameter {
+            name: w[1].0.to_owned(),
+        });
+    }
+    let position = pairs
+        .iter()
+        .position(|(k, _)| *k == SIGNATURE)
+        .ok_or(VerifyError::MissingSignature)?;
+    let (_, claimed) = pairs.remove(position);
+    let mut claimed_bytes = [0u8; 33];
+    let claimed_len = BASE64
+        .decode_slice(claimed, &mut claimed_bytes)
+        .map_err(|_| VerifyError::MalformedSignature)?;
+    let claimed = &claimed_bytes[..claimed_len];
+    let method_param = pairs
+        .iter()
+        .find(|(k, _)| *k == SIGNATURE_METHOD)
+        .map(|(_, v)| *v);
+    let text = string_to_sign_sorted(method, host, path, pairs.iter().copied());
+    let checked = match SignatureMethod::from_parameter(method_param) {
+        SignatureMethod::HmacSha1 => mac::<Hmac<sha1::Sha1>>(key, &text).verify_slice(claimed),
+        SignatureMethod::HmacSha256 => mac::<Hmac<sha2::Sha256>>(key, &text).verify_slice(claimed),
+    };
+    checked.map_err(|_| VerifyError::Mismatch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chuacw_sha256_vector() {
+        // protocol.md §3.2, extra vectors: HMAC-SHA256(key "chuacw", "chuacw rocks!").
+        let sig = sign(
+            &SecretKey::new("chuacw"),
+            SignatureMethod::HmacSha256,
+            "chuacw rocks!",
+        );
+        assert_eq!(
+            sig.expose_secret(),
+            "WNIlcsw2mci4IZ+B5CJS6vRNZ7WTRnQjM003R/bOd9A="
+        );
+    }
+
+    #[test]
+    fn signature_method_follows_the_parameter() {
+        assert_eq!(
+            SignatureMethod::from_parameter(Some("HmacSHA256")),
+            SignatureMethod::HmacSha256
+        );
+        assert_eq!(
+            SignatureMethod::from_parameter(Some("hmacsha256")),
+            SignatureMethod::HmacSha1
+        );
+        assert_eq!(
+            SignatureMethod::from_parameter(None),
+            SignatureMethod::HmacSha1
+        );
+    }
+
+    #[test]
+    fn verify_rejects_duplicates_and_bad_base64() {
+        let key = SecretKey::new("k");
+        let dup = [("a", "1"), ("a", "2"), ("Signature", "AAAA")];
+        assert!(matches!(
+            verify(&key, "GET", "h", "/", dup),
+            Err(VerifyError::DuplicateParameter { .. })
+        ));
+        let bad = [("a", "1"), ("Signature", "***")];
+        assert_eq!(
+            verify(&key, "GET", "h", "/", bad),
+            Err(VerifyError::MalformedSignature)
+        );
+        assert_eq!(
+            verify(&key, "GET", "h", "/", [("a", "1")]),
+            Err(VerifyError::MissingSignature)
+        );
+    }
+}
