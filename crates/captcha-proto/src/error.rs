@@ -257,15 +257,88 @@ pub fn code_meaning(code: i64) -> Option<&'static str> {
     })
 }
 
+/// An API 3.0 refusal: `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    code: String,
+    message: String,
+    request_id: Option<String>,
+}
+
+impl ServiceError {
+    /// A refusal with its dotted code (e.g. `AuthFailure.SignatureExpire`).
+    pub fn new(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            request_id,
+        }
+    }
+
+    /// The error code, e.g. `AuthFailure.SignatureFailure`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The server's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The request id, for Tencent support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// `AuthFailure.*` or `UnauthorizedOperation.*`: fix the credential or clock; retrying cannot help.
+    pub fn is_auth_failure(&self) -> bool {
+        self.code.starts_with("AuthFailure") || self.code.starts_with("UnauthorizedOperation")
+    }
+
+    /// `AuthFailure.SignatureExpire`: the timestamp is more than 5 minutes off.
+    pub fn is_signature_expired(&self) -> bool {
+        self.code == "AuthFailure.SignatureExpire"
+    }
+
+    /// `RequestLimitExceeded*`: too many requests.
+    pub fn is_rate_limited(&self) -> bool {
+        self.code.starts_with("RequestLimitExceeded")
+    }
+
+    /// Rate limits and internal errors: retrying later (re-signed) may work.
+    pub fn is_retryable(&self) -> bool {
+        self.is_rate_limited() || self.code.starts_with("InternalError")
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "API error {}: {}", self.code, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
 /// A response that does not carry the action's result: either the bytes are wrong
-/// ([`DecodeError`]) or the server refused ([`ApiError`]).
+/// ([`DecodeError`]) or the server refused ([`ApiError`] for API 2.0, [`ServiceError`]
+/// for API 3.0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResponseError {
     /// The bytes are not what the protocol promises.
     Decode(DecodeError),
-    /// The server refused with a non-zero code.
+    /// The API 2.0 server refused with a non-zero code.
     Api(ApiError),
+    /// The API 3.0 server refused with an error code.
+    Service(ServiceError),
 }
 
 impl ResponseError {
@@ -273,7 +346,16 @@ impl ResponseError {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Self::Api(e) => Some(e),
-            Self::Decode(_) => None,
+            Self::Decode(_) | Self::Service(_) => None,
+        }
+    }
+
+    /// True when retrying later (re-signed) may succeed: retryable refusals only.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Decode(_) => false,
+            Self::Api(e) => e.is_retryable(),
+            Self::Service(e) => e.is_retryable(),
         }
     }
 }
@@ -283,6 +365,7 @@ impl fmt::Display for ResponseError {
         match self {
             Self::Decode(e) => e.fmt(f),
             Self::Api(e) => e.fmt(f),
+            Self::Service(e) => e.fmt(f),
         }
     }
 }
@@ -292,6 +375,7 @@ impl std::error::Error for ResponseError {
         match self {
             Self::Decode(e) => Some(e),
             Self::Api(e) => Some(e),
+            Self::Service(e) => Some(e),
         }
     }
 }
@@ -305,5 +389,11 @@ impl From<DecodeError> for ResponseError {
 impl From<ApiError> for ResponseError {
     fn from(e: ApiError) -> Self {
         Self::Api(e)
+    }
+}
+
+impl From<ServiceError> for ResponseError {
+    fn from(e: ServiceError) -> Self {
+        Self::Service(e)
     }
 }

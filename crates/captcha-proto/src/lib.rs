@@ -39,6 +39,7 @@ pub mod redact;
 mod reply;
 pub mod secret;
 pub mod stamp;
+pub mod transport;
 pub mod v1;
 
 pub use action::Action;
@@ -50,7 +51,7 @@ pub use config::{Config, HttpMethod};
 pub use credential::{Credential, CredentialError, SecretId};
 pub use endpoint::Endpoint;
 pub use enums::{AccountType, CaptchaType, ClientType, DisturbLevel, IsHttps};
-pub use error::{ApiError, DecodeError, DecodeErrorKind, EncodeError, ResponseError};
+pub use error::{ApiError, DecodeError, DecodeErrorKind, EncodeError, ResponseError, ServiceError};
 pub use params::Params;
 pub use secret::{AppSecretKey, CaptchaSig, SecretKey, Ticket, Token};
 pub use stamp::Stamp;

@@ -1,0 +1,112 @@
+//! [`RetryPolicy`]: when and after how long a transport may try a call again.
+
+use std::time::Duration;
+
+use super::error::Error;
+
+/// Automatic retries: off by default. When on, only failures where the request was
+/// provably never written (connect, DNS, TLS) are retried, each attempt re-signed, with
+/// full-jitter exponential backoff and an overall deadline. Single-use calls (tickets) are
+/// never retried at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 = no retry).
+    pub max_retries: u32,
+    /// Backoff cap of the first retry; doubles for each further one.
+    pub base_delay: Duration,
+    /// Largest backoff.
+    pub max_delay: Duration,
+    /// No retry starts after this much time since the call began.
+    pub deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::disabled()
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub const fn disabled() -> Self {
+        Self {
+            max_retries: 0,
+            base_delay: Duration::from_millis(50),
+            max_delay: Duration::from_secs(2),
+            deadline: Duration::from_secs(10),
+        }
+    }
+
+    /// Up to `max_retries` retries with the default backoff (50 ms doubling, at most 2 s)
+    /// within 10 s.
+    pub const fn with_retries(max_retries: u32) -> Self {
+        Self {
+            max_retries,
+            ..Self::disabled()
+        }
+    }
+
+    /// Whether attempt number `attempt` (1-based) that failed with `error` may be followed by
+    /// another, `elapsed` after the call began.
+    pub fn should_retry(
+        &self,
+        attempt: u32,
+        error: &Error,
+        single_use: bool,
+        elapsed: Duration,
+    ) -> bool {
+        !single_use
+            && attempt <= self.max_retries
+            && elapsed < self.deadline
+            && matches!(error, Error::NeverSent(_))
+    }
+
+    /// The wait before retry number `retry` (1-based): uniform in `[0, min(max, base·2^(retry-1))]`,
+    /// scaled by `unit` in `[0, 1]` (the caller's random draw, so this stays deterministic).
+    pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
+        let exponent = retry.saturating_sub(1).min(16);
+        let cap = self
+            .base_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
+        cap.mul_f64(unit.clamp(0.0, 1.0))
+    }
+
+    /// [`RetryPolicy::backoff`] with a draw from the operating system's random source.
+    #[cfg(feature = "clock")]
+    pub fn jittered_backoff(&self, retry: u32) -> Duration {
+        let draw = getrandom::u32().unwrap_or(u32::MAX / 2);
+        self.backoff(retry, f64::from(draw) / f64::from(u32::MAX))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::SendError;
+
+    #[test]
+    fn retries_only_never_sent_and_never_single_use() {
+        let policy = RetryPolicy::with_retries(2);
+        let never = Error::NeverSent(SendError::new("connect refused", None));
+        let maybe = Error::MaybeSent(SendError::new("reset", None));
+        let t = Duration::ZERO;
+        assert!(policy.should_retry(1, &never, false, t));
+        assert!(policy.should_retry(2, &never, false, t));
+        assert!(!policy.should_retry(3, &never, false, t));
+        assert!(!policy.should_retry(1, &never, true, t));
+        assert!(!policy.should_retry(1, &maybe, false, t));
+        assert!(!policy.should_retry(1, &never, false, Duration::from_secs(11)));
+        assert!(!RetryPolicy::disabled().should_retry(1, &never, false, t));
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered() {
+        let policy = RetryPolicy::with_retries(10);
+        assert_eq!(policy.backoff(1, 1.0), Duration::from_millis(50));
+        assert_eq!(policy.backoff(3, 1.0), Duration::from_millis(200));
+        assert_eq!(policy.backoff(30, 1.0), Duration::from_secs(2));
+        assert_eq!(policy.backoff(3, 0.5), Duration::from_millis(100));
+        assert_eq!(policy.backoff(3, 7.0), Duration::from_millis(200));
+    }
+}
