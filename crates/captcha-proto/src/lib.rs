@@ -44,8 +44,8 @@ pub mod v1;
 
 pub use action::Action;
 pub use actions::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaScript, CaptchaUrl,
-    CaptchaVerify, CheckVerdict, RawAction, ScriptFormat, UserInfo, VerifyVerdict,
+    CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery, CaptchaScript,
+    CaptchaUrl, CaptchaVerify, CheckVerdict, RawAction, ScriptFormat, UserInfo, VerifyVerdict,
 };
 pub use config::{Config, HttpMethod};
 pub use credential::{Credential, CredentialError, SecretId};

@@ -3,6 +3,7 @@
 mod check;
 mod get_url;
 mod iframe_query;
+mod image;
 mod query;
 mod raw;
 mod url;
@@ -12,6 +13,7 @@ mod verify;
 pub use check::{CaptchaCheck, CheckVerdict};
 pub use get_url::CaptchaGetUrl;
 pub use iframe_query::CaptchaIframeQuery;
+pub use image::{CaptchaImage, VSIG_COOKIE};
 pub use query::{CaptchaQuery, CaptchaScript, ScriptFormat};
 pub use raw::RawAction;
 pub use url::CaptchaUrl;
