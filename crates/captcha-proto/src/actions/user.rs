@@ -35,6 +35,23 @@ pub struct UserInfo {
 }
 
 impl UserInfo {
+    /// `self` with every field that is set in `other` taken from `other`.
+    pub fn merged_with(self, other: UserInfo) -> Self {
+        Self {
+            account_type: other.account_type.or(self.account_type),
+            app_id: other.app_id.or(self.app_id),
+            uid: other.uid.or(self.uid),
+            associate_account: other.associate_account.or(self.associate_account),
+            register_time: other.register_time.or(self.register_time),
+            user_ip: other.user_ip.or(self.user_ip),
+            x_forwarded_for: other.x_forwarded_for.or(self.x_forwarded_for),
+            mac_address: other.mac_address.or(self.mac_address),
+            imei: other.imei.or(self.imei),
+            business_id: other.business_id.or(self.business_id),
+            scene_id: other.scene_id.or(self.scene_id),
+        }
+    }
+
     /// Appends the fields that are set; a set string must be non-empty.
     pub(crate) fn write(&self, params: &mut Params) -> Result<(), EncodeError> {
         if let Some(v) = self.account_type {
@@ -132,6 +149,11 @@ macro_rules! user_info_setters {
             /// Sets `sceneId`.
             pub fn scene_id(mut self, value: u64) -> Self {
                 self.user.scene_id = Some(value);
+                self
+            }
+            /// Sets every field that is set in `info` (others keep their value).
+            pub fn with_user_info(mut self, info: $crate::actions::UserInfo) -> Self {
+                self.user = self.user.merged_with(info);
                 self
             }
             /// The user fields set so far.
