@@ -1,0 +1,134 @@
+//! Turns hyper / hyper-util / rustls failures into the phase-typed [`Error`]: did the
+//! request possibly reach the server or not?
+
+use std::error::Error as StdError;
+use std::io;
+
+use captcha_proto::transport::{Error, SendError};
+use http_body_util::LengthLimitError;
+
+use crate::connector::{BoxError, ConnectTimeout};
+
+/// A failure of `Client::request` (connect, write, or reading the response head).
+///
+/// Only a connector failure (DNS, TCP connect, TLS handshake, connect timeout) proves the
+/// request was never written; anything later may have reached the server.
+pub(crate) fn request_error(error: hyper_util::client::legacy::Error) -> Error {
+    let message = describe(&error);
+    let never_sent = error.is_connect();
+    let send_error = SendError::new(message, Some(Box::new(error) as BoxError));
+    if never_sent {
+        Error::NeverSent(send_error)
+    } else {
+        Error::MaybeSent(send_error)
+    }
+}
+
+/// A failure while reading the response body: the limit, or the connection breaking
+/// after the request was written.
+pub(crate) fn body_error(error: BoxError, limit: usize) -> Error {
+    if error.downcast_ref::<LengthLimitError>().is_some() {
+        return Error::BodyTooLarge { limit };
+    }
+    let message = describe(error.as_ref());
+    Error::MaybeSent(SendError::new(
+        format!("reading the response body failed: {message}"),
+        Some(error),
+    ))
+}
+
+/// Every error in the chain, including the one an `io::Error` wraps (its `source()`
+/// skips it).
+fn chain<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    let mut next = Some(error);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match current.downcast_ref::<io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn StdError + 'static))
+                .or_else(|| current.source()),
+            None => current.source(),
+        };
+        Some(current)
+    })
+}
+
+/// A short description from the most telling error in the chain. Built only from error
+/// kinds and library messages: never from the request, so it holds no secret.
+fn describe(error: &(dyn StdError + 'static)) -> String {
+    let mut io_kind = None;
+    let mut hyper_error = None;
+    for e in chain(error) {
+        if let Some(timeout) = e.downcast_ref::<ConnectTimeout>() {
+            return timeout.to_string();
+        }
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return format!("TLS handshake failed: {tls}");
+        }
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            io_kind.get_or_insert(io.kind());
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            hyper_error.get_or_insert(h);
+        }
+    }
+    if let Some(kind) = io_kind {
+        return match kind {
+            io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+            io::ErrorKind::ConnectionReset => "connection reset by the server".to_owned(),
+            io::ErrorKind::ConnectionAborted => "connection aborted".to_owned(),
+            io::ErrorKind::UnexpectedEof => "connection closed unexpectedly".to_owned(),
+            io::ErrorKind::BrokenPipe => "connection closed while writing".to_owned(),
+            io::ErrorKind::TimedOut => "connect timed out".to_owned(),
+            other => format!("I/O error: {other}"),
+        };
+    }
+    if let Some(h) = hyper_error {
+        if h.is_incomplete_message() {
+            return "connection closed before the response was complete".to_owned();
+        }
+        return format!("HTTP error: {h}");
+    }
+    let deepest = chain(error).last().unwrap_or(error);
+    deepest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn limit_error_is_body_too_large() {
+        let error = body_error(Box::new(LengthLimitError::new()), 10);
+        assert!(matches!(error, Error::BodyTooLarge { limit: 10 }));
+    }
+
+    #[test]
+    fn describes_wrapped_tls_and_timeouts() {
+        let tls = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        );
+        assert!(describe(&tls).starts_with("TLS handshake failed"));
+        let timeout = ConnectTimeout {
+            limit: Duration::from_secs(5),
+        };
+        assert!(describe(&timeout).contains("5s"));
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        assert_eq!(describe(&refused), "connection refused");
+    }
+
+    #[test]
+    fn other_body_errors_may_have_been_sent() {
+        let error = body_error(
+            Box::new(io::Error::from(io::ErrorKind::ConnectionReset)),
+            10,
+        );
+        assert!(matches!(error, Error::MaybeSent(_)));
+        assert!(error.to_string().contains("reset"));
+    }
+}

@@ -1,0 +1,57 @@
+//! The rustls client configuration: ring passed explicitly (no process-wide provider),
+//! webpki roots unless turned off, the OS store with `native-roots`, plus extra roots.
+
+use std::sync::Arc;
+
+use rustls::pki_types::CertificateDer;
+use rustls::{ClientConfig, RootCertStore};
+
+use captcha_proto::transport::{BuildError, ClientSettings};
+
+/// The TLS configuration for `settings`.
+pub(crate) fn client_config(settings: &ClientSettings) -> Result<ClientConfig, BuildError> {
+    let roots = root_store(settings)?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid("tls", format!("no usable TLS version: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
+}
+
+fn root_store(settings: &ClientSettings) -> Result<RootCertStore, BuildError> {
+    let mut roots = RootCertStore::empty();
+    if settings.webpki_roots {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    }
+    #[cfg(feature = "native-roots")]
+    {
+        // Unreadable entries in the OS store are skipped, as browsers do.
+        let native = rustls_native_certs::load_native_certs();
+        roots.add_parsable_certificates(native.certs);
+    }
+    for (index, der) in settings.extra_root_certificates.iter().enumerate() {
+        roots
+            .add(CertificateDer::from(der.as_slice()).into_owned())
+            .map_err(|e| {
+                invalid(
+                    "extra_root_certificates",
+                    format!("certificate #{} is not a usable DER root: {e}", index + 1),
+                )
+            })?;
+    }
+    if roots.is_empty() && settings.config.endpoint().is_https() {
+        return Err(invalid(
+            "webpki_roots",
+            "no root certificate is trusted, so the https endpoint cannot be verified; \
+             keep the webpki roots or add a root certificate"
+                .to_owned(),
+        ));
+    }
+    Ok(roots)
+}
+
+fn invalid(setting: &'static str, reason: String) -> BuildError {
+    BuildError::InvalidSetting { setting, reason }
+}
