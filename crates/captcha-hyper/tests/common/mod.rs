@@ -171,8 +171,11 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     head.push_str(&format!("{name}: {value}\r\n"));
                 }
                 head.push_str("\r\n");
-                if stream.write_all(head.as_bytes()).await.is_err()
-                    || stream.write_all(&body).await.is_err()
+                // One write: a split head and body would meet delayed ACKs.
+                if stream
+                    .write_all(&[head.into_bytes(), body].concat())
+                    .await
+                    .is_err()
                 {
                     return;
                 }
