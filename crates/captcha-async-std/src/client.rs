@@ -1,0 +1,216 @@
+//! [`Client`]: the captcha API over async-std / smol.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use captcha_proto::transport::{
+    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange, V1Exchange,
+};
+use captcha_proto::{
+    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
+    CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Config, EncodeError, Stamp,
+    VerifyVerdict,
+};
+use http::{Request, Response};
+
+use crate::driver::{Attempts, Call};
+use crate::transmit::Transmitter;
+
+/// A Tencent captcha API client for async-std and smol.
+///
+/// Cloning is cheap and clones share the connection pool. Every method is `async`, runs on
+/// async-std and smol alike, and fails with a phase-typed [`Error`]: whether the request
+/// was never sent, may have been sent, timed out, or got a bad or refusing response.
+///
+/// ```no_run
+/// use captcha_async_std::{CaptchaCheck, CaptchaType, Client, Credential};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder()
+///     .credential(Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA", "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA")?)
+///     .build()?;
+/// let check = CaptchaCheck::new("t03…", "203.0.113.7".parse()?, CaptchaType::Slider);
+/// if client.check(&check).await?.is_pass() {
+///     // let the user in
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    timeout: Duration,
+}
+
+struct Inner {
+    settings: ClientSettings,
+    transmitter: Transmitter,
+}
+
+impl BuildClient for Client {
+    fn from_settings(settings: ClientSettings) -> Result<Self, BuildError> {
+        let transmitter = Transmitter::new(&settings)?;
+        Ok(Self {
+            timeout: settings.timeout,
+            inner: Arc::new(Inner {
+                settings,
+                transmitter,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let settings = &self.inner.settings;
+        f.debug_struct("Client")
+            .field("endpoint", settings.config.endpoint())
+            .field("region", &settings.config.region())
+            .field("http_method", &settings.config.http_method())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &settings.connect_timeout)
+            .field("max_body_bytes", &settings.max_body_bytes)
+            .field("retry", &settings.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with every default (credential from the environment unless given).
+    pub fn builder() -> ClientBuilder<Client> {
+        ClientBuilder::new()
+    }
+
+    /// A client from ready-made settings.
+    pub fn from_settings(settings: ClientSettings) -> Result<Self, BuildError> {
+        <Self as BuildClient>::from_settings(settings)
+    }
+
+    /// The whole-call limit of this handle.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// A handle with another whole-call limit that shares this client's pool.
+    /// A zero limit makes every call fail with [`Error::Timeout`].
+    pub fn with_timeout(&self, limit: Duration) -> Client {
+        Self {
+            inner: Arc::clone(&self.inner),
+            timeout: limit,
+        }
+    }
+
+    /// The config that signs and addresses API calls.
+    pub fn config(&self) -> &Config {
+        &self.inner.settings.config
+    }
+
+    /// The settings the client was built with (`settings().timeout` is the default limit;
+    /// [`Client::timeout`] is this handle's).
+    pub fn settings(&self) -> &ClientSettings {
+        &self.inner.settings
+    }
+
+    /// `CaptchaGetUrl`: the one-time URL of a captcha image (see [`Client::fetch_image`]).
+    pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
+        self.call(action).await
+    }
+
+    /// `CaptchaCheck`: whether the user's ticket passes. Never sent twice.
+    pub async fn check(&self, action: &CaptchaCheck) -> Result<CheckVerdict, Error> {
+        self.call(action).await
+    }
+
+    /// `CaptchaVerify`: whether the answer typed for an image captcha is right. Never sent twice.
+    pub async fn verify(&self, action: &CaptchaVerify) -> Result<VerifyVerdict, Error> {
+        self.call(action).await
+    }
+
+    /// `CaptchaIframeQuery`: the URL of a captcha page to embed in an iframe.
+    pub async fn iframe_query(&self, action: &CaptchaIframeQuery) -> Result<CaptchaUrl, Error> {
+        self.call(action).await
+    }
+
+    /// `CaptchaQuery`: the JavaScript that embeds a captcha.
+    pub async fn query(&self, action: &CaptchaQuery) -> Result<CaptchaScript, Error> {
+        self.call(action).await
+    }
+
+    /// Fetches the image behind a `CaptchaGetUrl` URL with its `vsig` signature (for
+    /// [`Client::verify`]). The image host may differ from the API endpoint.
+    pub async fn fetch_image(&self, url: &CaptchaUrl) -> Result<CaptchaImage, Error> {
+        let agent = self.inner.settings.user_agent.as_str();
+        self.call_of("CaptchaImage", self.retry(false))
+            .drive(
+                || Ok(CaptchaImage::request(url, agent)),
+                |response| {
+                    CaptchaImage::decode(response.status(), response.headers(), response.body())
+                        .map_err(Error::Response)
+                },
+            )
+            .await
+    }
+
+    /// Any API 2.0 action, e.g. a [`RawAction`](captcha_proto::RawAction), signed with
+    /// this client's config.
+    pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
+        let exchange = V1Exchange {
+            config: self.config(),
+            action,
+        };
+        self.exchange(&exchange).await
+    }
+
+    /// Runs any [`Exchange`]: encodes (re-signed) per attempt, sends, decodes. Every
+    /// method above goes through here.
+    pub async fn exchange<E: Exchange + ?Sized>(&self, exchange: &E) -> Result<E::Output, Error> {
+        self.call_of(exchange.action_name(), self.retry(exchange.single_use()))
+            .drive(
+                || Ok(exchange.encode(Stamp::now())?),
+                |response| {
+                    exchange
+                        .decode(response.status(), response.body())
+                        .map_err(Error::from)
+                },
+            )
+            .await
+    }
+
+    /// Sends a request you encoded yourself (e.g. with [`Config::encode`]) through the
+    /// pool, with this client's timeout, body limit and `User-Agent` (unless the request
+    /// has one). Sent once: it cannot be re-signed, so it is never retried.
+    ///
+    /// The URI must be absolute `http` or `https`.
+    pub async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
+        let mut request = Some(request);
+        self.call_of("send", Attempts::Once)
+            .drive(
+                || {
+                    request
+                        .take()
+                        .ok_or(Error::Encode(EncodeError::InvalidValue {
+                            field: "request",
+                            reason: "already sent",
+                        }))
+                },
+                Ok,
+            )
+            .await
+    }
+
+    fn retry(&self, single_use: bool) -> Attempts {
+        Attempts::Retry {
+            policy: self.inner.settings.retry,
+            single_use,
+        }
+    }
+
+    fn call_of<'a>(&'a self, action: &'a str, attempts: Attempts) -> Call<'a> {
+        Call {
+            transmitter: &self.inner.transmitter,
+            timeout: self.timeout,
+            action,
+            attempts,
+        }
+    }
+}

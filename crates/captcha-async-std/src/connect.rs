@@ -1,0 +1,95 @@
+//! Opening a connection: DNS + TCP (async-std, i.e. async-io), rustls for https, the hyper
+//! HTTP/1.1 handshake, and the connection driver spawned as a task.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_std::net::TcpStream;
+use bytes::Bytes;
+use captcha_proto::transport::{Error, SendError};
+use futures_rustls::TlsConnector;
+use http_body_util::Full;
+use hyper::client::conn::http1;
+use rustls::ClientConfig;
+use rustls::pki_types::ServerName;
+use smol_hyper::rt::FuturesIo;
+
+use crate::origin::Origin;
+use crate::stream::Stream;
+use crate::time;
+
+/// The sending half of one HTTP/1.1 connection.
+pub(crate) type Sender = http1::SendRequest<Full<Bytes>>;
+
+/// Connects to `origin` within `limit` (DNS, TCP, TLS and HTTP handshake together).
+/// Every failure here happens before a request byte is written: [`Error::NeverSent`].
+pub(crate) async fn open(
+    origin: &Origin,
+    tls: &Arc<ClientConfig>,
+    limit: Duration,
+) -> Result<Sender, Error> {
+    // Boxed: the TLS and HTTP handshake state is large and only needed on a pool miss, so
+    // it should not inflate every call's future.
+    match time::within(limit, Box::pin(handshake(origin, tls))).await {
+        Some(result) => result,
+        None => Err(never_sent(
+            format!("connecting to {origin} timed out after {limit:?}"),
+            None,
+        )),
+    }
+}
+
+async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, Error> {
+    let tcp = TcpStream::connect((origin.host.as_str(), origin.port))
+        .await
+        .map_err(|e| never_sent(format!("cannot connect to {origin}"), Some(Box::new(e))))?;
+    // Small request/response pairs: do not wait to coalesce segments.
+    let _ = tcp.set_nodelay(true);
+    let stream = if origin.https {
+        let name = ServerName::try_from(origin.host.clone()).map_err(|e| {
+            never_sent(
+                format!("{:?} is not a valid TLS server name", origin.host),
+                Some(Box::new(e)),
+            )
+        })?;
+        let tls = TlsConnector::from(Arc::clone(tls))
+            .connect(name, tcp)
+            .await
+            .map_err(|e| {
+                never_sent(
+                    format!("TLS handshake with {origin} failed"),
+                    Some(Box::new(e)),
+                )
+            })?;
+        Stream::Tls(Box::new(tls))
+    } else {
+        Stream::Plain(tcp)
+    };
+    let (sender, connection) = http1::Builder::new()
+        .handshake::<_, Full<Bytes>>(FuturesIo::new(stream))
+        .await
+        .map_err(|e| {
+            never_sent(
+                format!("HTTP handshake with {origin} failed"),
+                Some(Box::new(e)),
+            )
+        })?;
+    let shown = origin.to_string();
+    // The connection future reads and writes the socket; it ends when the server closes
+    // or every `Sender` is dropped. async-std's global executor runs it on async-std and
+    // smol alike (both use the async-io reactor).
+    async_std::task::spawn(async move {
+        match connection.await {
+            Ok(()) => tracing::trace!(origin = %shown, "connection closed"),
+            Err(e) => {
+                tracing::debug!(origin = %shown, error = %e, "connection ended with an error")
+            }
+        }
+    });
+    tracing::debug!(origin = %origin, "connected");
+    Ok(sender)
+}
+
+fn never_sent(message: String, source: Option<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+    Error::NeverSent(SendError::new(message, source))
+}

@@ -1,0 +1,68 @@
+//! # captcha-async-std
+//!
+//! The Tencent Cloud captcha API (天御, API 2.0) for [async-std] and [smol] programs: the same
+//! [`Client`] methods, builder knobs, retry rules and phase-typed errors as `captcha-hyper`
+//! (the tokio transport), so switching runtime is a one-line change of the crate name.
+//!
+//! - **Runtime.** Sockets come from async-std, which runs on `async-io`, smol's reactor;
+//!   timers are `async_io::Timer`; connection tasks run on async-std's global executor.
+//!   The client therefore works under `#[async_std::main]`, `smol::block_on` and
+//!   `futures_lite::future::block_on` alike. async-std is sunset upstream in favour of smol
+//!   (RUSTSEC-2025-0052, "unmaintained"); nothing here needs more than what smol also runs.
+//! - **HTTP.** hyper 1's `client::conn::http1` over a futures-io adapter
+//!   (`smol_hyper::rt::FuturesIo`), with a keep-alive pool per origin (scheme, host, port)
+//!   bounded by `pool_idle_timeout` and `max_idle_per_host`. No tokio runtime, no hyper-util.
+//! - **TLS.** rustls with the ring provider passed explicitly, the webpki (Mozilla) roots and
+//!   any extra DER roots from the builder.
+//! - **Limits.** A connect timeout (DNS, TCP, TLS, HTTP handshake), a whole-call deadline
+//!   ([`Client::with_timeout`] per call) and a response body cap read incrementally.
+//! - **Retries** follow [`RetryPolicy`]: only requests that were provably never written,
+//!   each re-signed with a fresh Timestamp and Nonce; single-use calls (`CaptchaCheck`,
+//!   `CaptchaVerify`) never.
+//! - **Secrets** never reach spans, events or errors: requests are logged through
+//!   [`captcha_proto::redact::Redacted`], errors name only scheme, host and port.
+//!
+//! ```no_run
+//! use captcha_async_std::{CaptchaCheck, CaptchaType, CheckVerdict, Client, Credential};
+//!
+//! #[async_std::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder()
+//!         .credential(Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA", "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA")?)
+//!         .build()?;
+//!     let check = CaptchaCheck::new("t03…", "203.0.113.7".parse()?, CaptchaType::Slider);
+//!     match client.check(&check).await? {
+//!         CheckVerdict::Pass => println!("human"),
+//!         CheckVerdict::Fail { message } => println!("rejected: {message}"),
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! [async-std]: https://docs.rs/async-std
+//! [smol]: https://docs.rs/smol
+
+mod body;
+mod client;
+mod connect;
+mod driver;
+mod origin;
+mod pool;
+mod stream;
+mod time;
+mod tls;
+mod transmit;
+
+pub use client::Client;
+
+pub use captcha_proto;
+pub use captcha_proto::transport::{
+    BuildError, ClientBuilder, ClientSettings, Error, Exchange, Phase, RetryPolicy, SendError,
+    V1Exchange,
+};
+pub use captcha_proto::{
+    AccountType, Action, ApiError, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
+    CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, Config,
+    Credential, DecodeError, Endpoint, HttpMethod, RawAction, ScriptFormat, SignatureMethod, Stamp,
+    VerifyVerdict,
+};

@@ -1,0 +1,141 @@
+//! [`Transmitter`]: one HTTP exchange (request out, capped body in) over a pooled or new
+//! connection, with every failure put in the phase that says whether it may be repeated.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use captcha_proto::transport::{BuildError, ClientSettings, Error, SendError};
+use http::header::{CONNECTION, HOST, HeaderValue, USER_AGENT};
+use http::{Request, Response, Version};
+use http_body_util::Full;
+use hyper::client::conn::TrySendError;
+use rustls::ClientConfig;
+
+use crate::connect::{self, Sender};
+use crate::origin::{Origin, origin_form};
+use crate::pool::Pool;
+use crate::{body, time, tls};
+
+/// Sends requests for one client; cheap to share (everything inside is shared).
+pub(crate) struct Transmitter {
+    pool: Arc<Pool>,
+    tls: Arc<ClientConfig>,
+    connect_timeout: Duration,
+    max_body_bytes: usize,
+    user_agent: HeaderValue,
+}
+
+impl Transmitter {
+    /// A transmitter with the TLS config, pool and limits of `settings`.
+    pub(crate) fn new(settings: &ClientSettings) -> Result<Self, BuildError> {
+        let user_agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
+            BuildError::InvalidSetting {
+                setting: "user_agent",
+                reason: "must be visible ASCII".to_owned(),
+            }
+        })?;
+        Ok(Self {
+            pool: Pool::new(settings.pool_idle_timeout, settings.max_idle_per_host),
+            tls: tls::client_config(settings)?,
+            connect_timeout: settings.connect_timeout,
+            max_body_bytes: settings.max_body_bytes,
+            user_agent,
+        })
+    }
+
+    /// Sends `request` once and reads the whole response body.
+    ///
+    /// An idle pooled connection is tried first; if it turns out closed before the request
+    /// was written, the next one (or a new connection) is used: that is not a retry, the
+    /// server never saw the request.
+    pub(crate) async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
+        let origin = Origin::of(request.uri())?;
+        let mut request = self.prepare(request, &origin);
+        while let Some(mut sender) = self.pool.checkout(&origin) {
+            if !self.wait_ready(&mut sender).await {
+                continue;
+            }
+            match sender.try_send_request(request).await {
+                Ok(response) => return self.finish(&origin, sender, response).await,
+                Err(error) => match unsent(error) {
+                    Ok(back) => {
+                        tracing::debug!(origin = %origin, "pooled connection closed before the request was written");
+                        request = back;
+                    }
+                    Err(error) => return Err(error),
+                },
+            }
+        }
+        let mut sender = connect::open(&origin, &self.tls, self.connect_timeout).await?;
+        match sender.try_send_request(request).await {
+            Ok(response) => self.finish(&origin, sender, response).await,
+            Err(error) => match unsent(error) {
+                Ok(_) => Err(Error::NeverSent(SendError::new(
+                    format!("connection to {origin} closed before the request was written"),
+                    None,
+                ))),
+                Err(error) => Err(error),
+            },
+        }
+    }
+
+    /// Origin-form target, `Host`, default `User-Agent`, HTTP/1.1, body as `Full`.
+    fn prepare(&self, request: Request<Vec<u8>>, origin: &Origin) -> Request<Full<Bytes>> {
+        let (mut parts, body) = request.into_parts();
+        parts.uri = origin_form(&parts.uri);
+        parts.version = Version::HTTP_11;
+        if !parts.headers.contains_key(HOST) {
+            if let Ok(host) = HeaderValue::from_str(&origin.authority) {
+                parts.headers.insert(HOST, host);
+            }
+        }
+        if !parts.headers.contains_key(USER_AGENT) {
+            parts.headers.insert(USER_AGENT, self.user_agent.clone());
+        }
+        Request::from_parts(parts, Full::new(Bytes::from(body)))
+    }
+
+    /// Waits (at most the connect timeout) for a pooled connection to finish its previous
+    /// exchange; `false` when it closed instead.
+    async fn wait_ready(&self, sender: &mut Sender) -> bool {
+        if sender.is_ready() {
+            return true;
+        }
+        matches!(
+            time::within(self.connect_timeout, sender.ready()).await,
+            Some(Ok(()))
+        )
+    }
+
+    /// Reads the body; on success the connection goes back to the pool.
+    async fn finish(
+        &self,
+        origin: &Origin,
+        sender: Sender,
+        response: Response<hyper::body::Incoming>,
+    ) -> Result<Response<Vec<u8>>, Error> {
+        let (parts, incoming) = response.into_parts();
+        let bytes = body::collect(&parts.headers, incoming, self.max_body_bytes).await?;
+        let closing = parts
+            .headers
+            .get_all(CONNECTION)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.eq_ignore_ascii_case("close")));
+        if !closing {
+            self.pool.checkin(origin, sender);
+        }
+        Ok(Response::from_parts(parts, bytes))
+    }
+}
+
+/// The request back if it was never written, else the failure as [`Error::MaybeSent`].
+fn unsent(mut error: TrySendError<Request<Full<Bytes>>>) -> Result<Request<Full<Bytes>>, Error> {
+    match error.take_message() {
+        Some(request) => Ok(request),
+        None => Err(Error::MaybeSent(SendError::new(
+            "connection failed while the request was in flight",
+            Some(Box::new(error.into_error())),
+        ))),
+    }
+}
