@@ -1,0 +1,187 @@
+//! [`EmulatorBuilder`] and [`Emulator`]: what the server accepts and how it keeps time.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::StartError;
+use crate::server::RunningEmulator;
+use crate::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
+
+/// Default largest distance between `Timestamp` and the server clock (protocol.md §4.3).
+pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
+/// Default lifetime of tickets, image signatures and one-time URLs.
+pub const DEFAULT_TICKET_TTL: Duration = Duration::from_secs(300);
+/// Default number of nonces remembered at once (about 80 bytes each at most).
+pub const DEFAULT_NONCE_CAPACITY: usize = 4_000_000;
+
+/// One configured key pair, optionally with the STS token it requires.
+#[derive(Clone)]
+pub(crate) struct CredentialSpec {
+    pub(crate) secret_id: String,
+    pub(crate) secret_key: String,
+    pub(crate) token: Option<String>,
+}
+
+/// PEM or DER bytes of the certificate chain and private key.
+#[derive(Clone)]
+pub(crate) struct TlsSource {
+    pub(crate) cert_chain: Vec<u8>,
+    pub(crate) private_key: Vec<u8>,
+}
+
+/// Configures an [`Emulator`]. Every setting has a default: with no credential the demo
+/// pair ([`DEMO_SECRET_ID`], [`DEMO_SECRET_KEY`]) is accepted.
+#[derive(Clone)]
+pub struct EmulatorBuilder {
+    pub(crate) credentials: Vec<CredentialSpec>,
+    pub(crate) max_skew: Duration,
+    pub(crate) ticket_ttl: Duration,
+    pub(crate) nonce_capacity: usize,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) tls: Option<TlsSource>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            credentials: Vec::new(),
+            max_skew: DEFAULT_MAX_SKEW,
+            ticket_ttl: DEFAULT_TICKET_TTL,
+            nonce_capacity: DEFAULT_NONCE_CAPACITY,
+            clock: Arc::new(SystemClock),
+            tls: None,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Accepts requests signed with this key pair (repeatable; SecretIds must differ).
+    /// Checked when the emulator starts.
+    pub fn credential(
+        mut self,
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        self.credentials.push(CredentialSpec {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: None,
+        });
+        self
+    }
+
+    /// Accepts a temporary key pair whose requests must carry this `Token` (else 4105).
+    pub fn credential_with_token(
+        mut self,
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
+        self.credentials.push(CredentialSpec {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: Some(token.into()),
+        });
+        self
+    }
+
+    /// Largest allowed distance between `Timestamp` and the server clock (default 300 s);
+    /// further is refused with 4500. Also the nonce memory: a nonce is remembered until its
+    /// request's `Timestamp` plus this skew, after which that request is refused anyway.
+    pub fn max_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// How long a minted ticket, an image signature and a one-time URL stay valid
+    /// (default 300 s).
+    pub fn ticket_ttl(mut self, ttl: Duration) -> Self {
+        self.ticket_ttl = ttl;
+        self
+    }
+
+    /// How many nonces may be remembered at once (default 4,000,000). When full, new
+    /// requests are refused with 4400 until old nonces leave the window: memory stays
+    /// bounded without ever forgetting a nonce that could still be replayed.
+    pub fn nonce_capacity(mut self, capacity: usize) -> Self {
+        self.nonce_capacity = capacity.max(1);
+        self
+    }
+
+    /// The clock (default: the system clock). Pass an `Arc<ManualClock>` to steer time in tests.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Serves https with this certificate chain and private key, each PEM (any number of
+    /// `CERTIFICATE` blocks; a PKCS#8, PKCS#1 or SEC1 key) or DER (one certificate).
+    /// TLS uses rustls with the ring provider, passed explicitly.
+    pub fn tls(mut self, cert_chain: impl Into<Vec<u8>>, private_key: impl Into<Vec<u8>>) -> Self {
+        self.tls = Some(TlsSource {
+            cert_chain: cert_chain.into(),
+            private_key: private_key.into(),
+        });
+        self
+    }
+
+    /// Finishes the configuration (checked by [`Emulator::start`]).
+    pub fn build(self) -> Emulator {
+        Emulator { builder: self }
+    }
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    /// Shows SecretIds, never keys or tokens.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field(
+                "secret_ids",
+                &self
+                    .credentials
+                    .iter()
+                    .map(|c| c.secret_id.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("max_skew", &self.max_skew)
+            .field("ticket_ttl", &self.ticket_ttl)
+            .field("nonce_capacity", &self.nonce_capacity)
+            .field("tls", &self.tls.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configured emulator, ready to [`start`](Emulator::start).
+#[derive(Clone, Debug)]
+pub struct Emulator {
+    pub(crate) builder: EmulatorBuilder,
+}
+
+impl Emulator {
+    /// A builder with every default.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// An emulator that accepts only the demo credential ([`DEMO_SECRET_ID`]).
+    pub fn demo() -> Self {
+        Self::builder()
+            .credential(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+            .build()
+    }
+
+    /// Binds `addr` and serves on the current tokio runtime until
+    /// [`RunningEmulator::shutdown`] (or drop). Port 0 picks a free port.
+    pub async fn start(self, addr: SocketAddr) -> Result<RunningEmulator, StartError> {
+        crate::server::start(self.builder, addr).await
+    }
+}
+
+impl From<EmulatorBuilder> for Emulator {
+    fn from(builder: EmulatorBuilder) -> Self {
+        builder.build()
+    }
+}

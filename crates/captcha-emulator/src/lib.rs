@@ -1,0 +1,102 @@
+//! # captcha-emulator
+//!
+//! A local server that answers Tencent Cloud's captcha API 2.0 (`/v2/index.php`) the way
+//! `csec.api.qcloud.com` did, so that an integration that passes against it passes against
+//! Tencent. API 2.0 is switched off upstream: this is the stand-in every test, the CLI's
+//! `serve`/`demo` commands and the benchmarks use.
+//!
+//! What it checks, in this order (protocol.md §2–§4): required common parameters present and
+//! well formed (4000), a known `SecretId` (4104), the v1 signature over the request's own
+//! method, `Host` (without port) and path (4100), a `Timestamp` within the allowed skew (4500),
+//! a `Nonce` not seen before for that `SecretId` (4500), and a known `Action` (4000). Then it
+//! runs the action: tickets minted here pass `CaptchaCheck` exactly once; `CaptchaGetUrl`
+//! hands out a one-time URL of a real 130×53 PNG whose `vsig` cookie `CaptchaVerify` accepts
+//! once; `CaptchaIframeQuery`/`CaptchaQuery` hand out a captcha script.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use captcha_emulator::{Emulator, ManualClock};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let clock = Arc::new(ManualClock::new(1_700_000_000));
+//! let running = Emulator::builder()
+//!     .credential("AKIDemulator0000000000000000000000000", "emulator-secret-key")
+//!     .max_skew(Duration::from_secs(300))
+//!     .clock(clock.clone())
+//!     .build()
+//!     .start("127.0.0.1:0".parse()?)
+//!     .await?;
+//! let ticket = running.mint_ticket("203.0.113.7".parse()?, 9);
+//! // … point a client at running.endpoint() and check `ticket` …
+//! running.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
+//! `POST /emulator/tickets`), [`EmulatorHandle::answer_for`] (also
+//! `GET /emulator/answer?vsig=…`), fault switches ([`Fault`]), counters ([`Stats`]), an
+//! injectable [`Clock`], optional TLS, and [`BackgroundEmulator`] for callers without a
+//! tokio runtime.
+
+mod actions;
+mod assets;
+mod background;
+mod body;
+mod builder;
+mod clock;
+mod common;
+mod control;
+mod error;
+mod expiring;
+mod faults;
+mod font;
+mod images;
+mod incoming;
+mod json;
+mod nonces;
+mod params;
+mod random;
+mod render;
+mod reply;
+mod router;
+mod script;
+mod server;
+mod state;
+mod stats;
+mod tickets;
+mod tls;
+mod v2;
+
+pub use background::BackgroundEmulator;
+pub use builder::{Emulator, EmulatorBuilder};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::StartError;
+pub use faults::Fault;
+pub use server::{EmulatorHandle, RunningEmulator};
+pub use stats::{NO_ACTION, Stats, UNKNOWN_ACTION};
+
+/// The SecretId the CLI's `serve` and `demo` use when none is configured. Not a real key.
+pub const DEMO_SECRET_ID: &str = "AKIDemulator0000000000000000000000000";
+/// The SecretKey paired with [`DEMO_SECRET_ID`]. Not a real key: never use it outside tests.
+pub const DEMO_SECRET_KEY: &str = "emulator-secret-key";
+
+/// The API 2.0 path every action is posted to.
+pub const V2_PATH: &str = "/v2/index.php";
+/// Test-only endpoint that mints a ticket: `POST` a form with `userIp` and `captchaType`,
+/// get `{"ticket":"…"}`.
+pub const TICKETS_PATH: &str = "/emulator/tickets";
+/// Test-only endpoint that tells an image's answer: `GET /emulator/answer?vsig=…`,
+/// get `{"answer":"…"}` (404 when the signature is unknown).
+pub const ANSWER_PATH: &str = "/emulator/answer";
+/// Test-only endpoint that reports the counters as JSON.
+pub const STATS_PATH: &str = "/emulator/stats";
+/// Where the one-time captcha images are served (the path Tencent's image URLs used).
+pub const IMAGE_PATH: &str = "/getcap_new";
+/// Where the one-time captcha scripts of `CaptchaIframeQuery` are served.
+pub const SCRIPT_PATH: &str = "/template/TCapIframeApi.js";
+
+/// The largest POST body accepted (protocol.md §3.1: 1 MB for v1 POST).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The longest GET query accepted (protocol.md §3.1: GET requests up to 32 KB).
+pub const MAX_QUERY_BYTES: usize = 32 * 1024;
