@@ -101,9 +101,12 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[test]
-    fn limit_error_is_body_too_large() {
-        let error = body_error(Box::new(LengthLimitError::new()), 10);
+    #[tokio::test]
+    async fn limit_error_is_body_too_large() {
+        use http_body_util::{BodyExt, Full, Limited};
+        let body = Full::new(bytes::Bytes::from(vec![0u8; 20]));
+        let limited = Limited::new(body, 10).collect().await.unwrap_err();
+        let error = body_error(limited, 10);
         assert!(matches!(error, Error::BodyTooLarge { limit: 10 }));
     }
 

@@ -91,3 +91,8 @@ pub use captcha_proto::{
     Credential, DecodeError, Endpoint, HttpMethod, RawAction, ScriptFormat, SignatureMethod, Stamp,
     VerifyVerdict,
 };
+
+/// Compiles the README's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
