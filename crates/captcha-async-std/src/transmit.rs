@@ -133,9 +133,26 @@ impl Transmitter {
 fn unsent(mut error: TrySendError<Request<Full<Bytes>>>) -> Result<Request<Full<Bytes>>, Error> {
     match error.take_message() {
         Some(request) => Ok(request),
-        None => Err(Error::MaybeSent(SendError::new(
-            "connection failed while the request was in flight",
-            Some(Box::new(error.into_error())),
-        ))),
+        None => {
+            let error = error.into_error();
+            Err(Error::MaybeSent(SendError::new(
+                in_flight_message(&error),
+                Some(Box::new(error)),
+            )))
+        }
+    }
+}
+
+/// What went wrong once the request was (maybe) on the wire, from hyper's error kind.
+/// Built from the kind only, never from the request, so it holds no secret.
+fn in_flight_message(error: &hyper::Error) -> &'static str {
+    if error.is_incomplete_message() {
+        "the server closed the connection before the response was complete"
+    } else if error.is_parse() {
+        "the response is not valid HTTP/1.1"
+    } else if error.is_canceled() {
+        "the connection was closed while the request was in flight"
+    } else {
+        "the connection failed while the request was in flight"
     }
 }

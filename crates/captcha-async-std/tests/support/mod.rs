@@ -8,9 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_std::io::{ReadExt, WriteExt};
-use async_std::net::{TcpListener, TcpStream};
+use async_std::net::TcpListener;
 use captcha_async_std::{Client, ClientBuilder, Credential, Endpoint};
+use futures_lite::io::{AsyncRead as Read, AsyncReadExt, AsyncWrite as Write, AsyncWriteExt};
+use futures_rustls::TlsAcceptor;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// The test credential (not a real key).
 pub const SECRET_ID: &str = "AKIDasyncstdtest000000000000000000000";
@@ -65,6 +67,7 @@ type Script = dyn Fn(usize, &Seen) -> Act + Send + Sync;
 pub struct TestServer {
     /// Where it listens.
     pub addr: SocketAddr,
+    https: bool,
     connections: Arc<AtomicUsize>,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
@@ -73,6 +76,22 @@ impl TestServer {
     /// Starts a server that handles request number `n` (1-based, all connections) with
     /// `script(n, &request)`.
     pub async fn start(script: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Self {
+        Self::launch(None, script).await
+    }
+
+    /// Like [`TestServer::start`], over TLS with `identity`.
+    pub async fn start_tls(
+        identity: &Identity,
+        script: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static,
+    ) -> Self {
+        Self::launch(Some(identity.acceptor()), script).await
+    }
+
+    async fn launch(
+        tls: Option<TlsAcceptor>,
+        script: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static,
+    ) -> Self {
+        let https = tls.is_some();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let connections = Arc::new(AtomicUsize::new(0));
@@ -85,11 +104,25 @@ impl TestServer {
                     return;
                 };
                 let number = c.fetch_add(1, Ordering::SeqCst) + 1;
-                async_std::task::spawn(serve(stream, number, Arc::clone(&s), Arc::clone(&script)));
+                let (seen, script) = (Arc::clone(&s), Arc::clone(&script));
+                match tls.clone() {
+                    None => {
+                        async_std::task::spawn(serve(stream, number, seen, script));
+                    }
+                    Some(acceptor) => {
+                        async_std::task::spawn(async move {
+                            // A client that refuses the certificate ends here.
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                serve(stream, number, seen, script).await;
+                            }
+                        });
+                    }
+                }
             }
         });
         Self {
             addr,
+            https,
             connections,
             seen,
         }
@@ -110,6 +143,7 @@ impl TestServer {
         });
         Self {
             addr,
+            https: false,
             connections,
             seen: Arc::new(Mutex::new(Vec::new())),
         }
@@ -132,7 +166,8 @@ impl TestServer {
 
     /// The API endpoint on this server.
     pub fn endpoint(&self) -> Endpoint {
-        format!("http://{}/v2/index.php", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}/v2/index.php", self.addr)
             .parse()
             .expect("endpoint")
     }
@@ -150,8 +185,8 @@ pub fn builder_for(endpoint: Endpoint) -> ClientBuilder<Client> {
         .endpoint(endpoint)
 }
 
-async fn serve(
-    mut stream: TcpStream,
+async fn serve<S: Read + Write + Unpin>(
+    mut stream: S,
     connection: usize,
     seen: Arc<Mutex<Vec<Seen>>>,
     script: Arc<Script>,
@@ -181,7 +216,7 @@ async fn serve(
             Act::ReplyAndClose(bytes) => {
                 let _ = stream.write_all(&bytes).await;
                 let _ = stream.flush().await;
-                let _ = stream.shutdown(std::net::Shutdown::Both);
+                let _ = stream.close().await;
                 return;
             }
             Act::Hang => {
@@ -189,7 +224,7 @@ async fn serve(
                 return;
             }
             Act::Close => {
-                let _ = stream.shutdown(std::net::Shutdown::Both);
+                let _ = stream.close().await;
                 return;
             }
         }
@@ -197,8 +232,8 @@ async fn serve(
 }
 
 /// Reads one request (head up to the blank line, then a `Content-Length` body).
-async fn read_request(
-    stream: &mut TcpStream,
+async fn read_request<S: Read + Unpin>(
+    stream: &mut S,
     buffer: &mut Vec<u8>,
     connection: usize,
 ) -> Option<Seen> {
@@ -274,4 +309,35 @@ pub fn closed_port() -> u16 {
 /// The test user's IP.
 pub fn user_ip() -> std::net::IpAddr {
     "203.0.113.7".parse().expect("ip")
+}
+
+/// A self-signed certificate and its key, made with rcgen.
+pub struct Identity {
+    /// The certificate, DER (also the root a client must trust).
+    pub cert_der: Vec<u8>,
+    key_der: Vec<u8>,
+}
+
+impl Identity {
+    /// A certificate valid for `names` (DNS names or IP addresses).
+    pub fn for_names(names: &[&str]) -> Self {
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let certified = rcgen::generate_simple_self_signed(names).expect("certificate");
+        Self {
+            cert_der: certified.cert.der().to_vec(),
+            key_der: certified.signing_key.serialize_der(),
+        }
+    }
+
+    fn acceptor(&self) -> TlsAcceptor {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_der.clone()));
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(vec![CertificateDer::from(self.cert_der.clone())], key)
+            .expect("server certificate");
+        TlsAcceptor::from(Arc::new(config))
+    }
 }
