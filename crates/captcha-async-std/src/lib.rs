@@ -62,7 +62,7 @@ pub use captcha_proto::transport::{
 };
 pub use captcha_proto::{
     AccountType, Action, ApiError, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
-    CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, Config,
-    Credential, DecodeError, Endpoint, HttpMethod, RawAction, ScriptFormat, SignatureMethod, Stamp,
-    VerifyVerdict,
+    CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, ClientType,
+    Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, RawAction,
+    ScriptFormat, SignatureMethod, Stamp, VerifyVerdict,
 };
