@@ -1,0 +1,239 @@
+//! Shared test harness: an emulator on 127.0.0.1 with a manual clock, a minimal HTTP/1.1
+//! client that controls the `Host` header, and helpers to craft signed parameter sets.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use captcha_emulator::{
+    Clock, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator, EmulatorBuilder, ManualClock, RunningEmulator,
+};
+use captcha_proto::v1::{self, SignatureMethod};
+use captcha_proto::{Config, SecretKey, Stamp};
+use http::header::{CONTENT_TYPE, HOST, HeaderValue};
+use http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// The manual clock's start (a `Timestamp` used by the fixed vectors too).
+pub const NOW: u64 = 1_700_000_000;
+pub const ID: &str = DEMO_SECRET_ID;
+pub const KEY: &str = DEMO_SECRET_KEY;
+
+pub struct Harness {
+    pub emulator: RunningEmulator,
+    pub clock: Arc<ManualClock>,
+}
+
+/// An emulator accepting the demo credential, its clock at [`NOW`].
+pub async fn start() -> Harness {
+    start_with(Emulator::builder().credential(ID, KEY)).await
+}
+
+pub async fn start_with(builder: EmulatorBuilder) -> Harness {
+    let clock = Arc::new(ManualClock::new(NOW));
+    let emulator = builder
+        .clock(clock.clone())
+        .build()
+        .start("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the emulator starts");
+    Harness { emulator, clock }
+}
+
+impl Harness {
+    /// A client configuration pointed at the emulator (GET, HMAC-SHA1).
+    pub fn config(&self) -> Config {
+        Config::new(self.emulator.credential()).with_endpoint(self.emulator.endpoint())
+    }
+
+    /// A stamp at the clock's current time.
+    pub fn stamp(&self, nonce: u64) -> Stamp {
+        Stamp::new(self.clock.now_unix(), nonce).unwrap()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.emulator.local_addr()
+    }
+
+    /// The Host header a client of this emulator sends.
+    pub fn host(&self) -> String {
+        self.addr().to_string()
+    }
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn code(&self) -> i64 {
+        self.json()["code"].as_i64().expect("an integer code")
+    }
+
+    pub fn message(&self) -> String {
+        self.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection.
+pub struct Connection {
+    sender: SendRequest<Full<Bytes>>,
+}
+
+impl Connection {
+    pub async fn open(addr: SocketAddr) -> Self {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        let (sender, connection) = http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("handshake");
+        tokio::spawn(connection);
+        Self { sender }
+    }
+
+    /// Sends `request` (absolute or origin-form URI). A `Host` header is added from the URI
+    /// unless the request has one; the request target is sent in origin form.
+    pub async fn send(&mut self, request: Request<Vec<u8>>) -> Answer {
+        let (mut parts, body) = request.into_parts();
+        if !parts.headers.contains_key(HOST)
+            && let Some(authority) = parts.uri.authority()
+        {
+            parts
+                .headers
+                .insert(HOST, HeaderValue::from_str(authority.as_str()).unwrap());
+        }
+        let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        parts.uri = target.parse().unwrap();
+        let request = Request::from_parts(parts, Full::new(Bytes::from(body)));
+        self.sender.ready().await.expect("connection ready");
+        let response = self.sender.send_request(request).await.expect("a response");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("the whole body").to_bytes();
+        Answer {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
+    }
+}
+
+/// Sends one request on a fresh connection to `addr`.
+pub async fn send_to(addr: SocketAddr, request: Request<Vec<u8>>) -> Answer {
+    Connection::open(addr).await.send(request).await
+}
+
+/// Signs `params` as a client of `host` would (no port in `host`), returning the wire
+/// pairs with `Signature` appended.
+pub fn signed(
+    method: &str,
+    host: &str,
+    key: &str,
+    params: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let text = v1::string_to_sign(method, host, "/v2/index.php", params.iter().copied());
+    let sm = SignatureMethod::from_parameter(
+        params
+            .iter()
+            .find(|(k, _)| *k == "SignatureMethod")
+            .map(|(_, v)| *v),
+    );
+    let signature = v1::sign(&SecretKey::new(key), sm, &text);
+    let mut pairs: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    pairs.push(("Signature".to_owned(), signature.expose_secret().to_owned()));
+    pairs
+}
+
+/// `application/x-www-form-urlencoded` text of `pairs`.
+pub fn form(pairs: &[(String, String)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .finish()
+}
+
+/// A GET of `/v2/index.php?query`.
+pub fn get(query: &str) -> Request<Vec<u8>> {
+    Request::get(format!("/v2/index.php?{query}"))
+        .body(Vec::new())
+        .unwrap()
+}
+
+/// A form POST of `/v2/index.php`.
+pub fn post(body: &str) -> Request<Vec<u8>> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/v2/index.php")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+/// Sets the `Host` header.
+pub fn with_host(mut request: Request<Vec<u8>>, host: &str) -> Request<Vec<u8>> {
+    request
+        .headers_mut()
+        .insert(HOST, HeaderValue::from_str(host).unwrap());
+    request
+}
+
+/// The common parameters at `timestamp`/`nonce` for `action` (strings, for crafting).
+pub fn common(
+    action: &'static str,
+    timestamp: &'static str,
+    nonce: &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("Action", action),
+        ("Region", "gz"),
+        ("Timestamp", timestamp),
+        ("Nonce", nonce),
+        ("SecretId", ID),
+    ]
+}
+
+impl Harness {
+    /// Sends `request` on a fresh connection, with `Host: 127.0.0.1:PORT` unless set.
+    pub async fn send(&self, mut request: Request<Vec<u8>>) -> Answer {
+        if !request.headers().contains_key(HOST) {
+            request = with_host(request, &self.host());
+        }
+        send_to(self.addr(), request).await
+    }
+
+    /// Signs `params` for host 127.0.0.1 with the demo key and GETs them.
+    pub async fn get_signed(&self, params: &[(&str, &str)]) -> Answer {
+        self.send(get(&form(&signed("GET", "127.0.0.1", KEY, params))))
+            .await
+    }
+}
+
+impl Answer {
+    /// The answer as an `http::Response`, for the core's decoders.
+    pub fn to_response(&self) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::new(self.body.to_vec());
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
+}
