@@ -239,3 +239,24 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     assert!(matches!(error, Error::Response(_)), "{error:?}");
     assert_eq!(server.seen().len(), 3);
 }
+
+#[tokio::test]
+async fn stalled_tls_handshake_hits_the_connect_timeout() {
+    // A plain server never answers a ClientHello: the handshake stalls after TCP connect.
+    let server = TestServer::start(|_| Reply::Silent).await;
+    let endpoint = format!("https://127.0.0.1:{}/v2/index.php", server.addr.port())
+        .parse()
+        .unwrap();
+    let connect_limit = Duration::from_millis(500);
+    let client = builder(endpoint)
+        .connect_timeout(connect_limit)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
+    assert!(error.to_string().contains("longer than"), "{error}");
+    assert!(elapsed <= connect_limit.mul_f64(1.1), "{elapsed:?}");
+}

@@ -95,3 +95,42 @@ async fn default_user_agent_and_get() {
     assert!(seen.target.starts_with("/v2/index.php?"));
     assert_eq!(seen.param("Action").as_deref(), Some("CaptchaGetUrl"));
 }
+
+#[tokio::test]
+async fn idle_connections_are_closed_after_the_idle_timeout() {
+    let server = TestServer::start(|_| url_reply()).await;
+    let client = builder(server.endpoint())
+        .pool_idle_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    assert_eq!(server.closed(), 0);
+    // The client stays alive: only the pool's idle timer can close the connection.
+    let started = std::time::Instant::now();
+    while server.closed() == 0 && started.elapsed() < std::time::Duration::from_secs(5) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        server.closed(),
+        1,
+        "idle connection not closed by the pool timer"
+    );
+    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    assert_eq!(server.accepts(), 2);
+}
+
+#[test]
+fn call_futures_are_send() {
+    fn is_send<T: Send>(_: &T) {}
+    let client = builder("http://127.0.0.1:1/v2/index.php".parse().unwrap())
+        .build()
+        .unwrap();
+    let ip = "127.0.0.1".parse().unwrap();
+    let check = captcha_hyper::CaptchaCheck::new("t", ip, captcha_hyper::CaptchaType::Slider);
+    let raw = captcha_hyper::RawAction::new("X");
+    let url_action = CaptchaGetUrl::new();
+    is_send(&client.check(&check));
+    is_send(&client.call(&raw));
+    is_send(&client.get_url(&url_action));
+    is_send(&client.send(http::Request::new(Vec::new())));
+}

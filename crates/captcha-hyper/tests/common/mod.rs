@@ -80,6 +80,8 @@ type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
 pub struct TestServer {
     pub addr: SocketAddr,
     pub accepts: Arc<AtomicUsize>,
+    /// Connections the client closed (end of stream while waiting for a request).
+    pub closed: Arc<AtomicUsize>,
     pub seen: Arc<Mutex<Vec<Seen>>>,
 }
 
@@ -99,16 +101,17 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let accepts = Arc::new(AtomicUsize::new(0));
+        let closed = Arc::new(AtomicUsize::new(0));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
-        let (accepts2, seen2) = (accepts.clone(), seen.clone());
+        let (accepts2, closed2, seen2) = (accepts.clone(), closed.clone(), seen.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else {
                     return;
                 };
                 let number = accepts2.fetch_add(1, Ordering::SeqCst) + 1;
-                let (handler, seen) = (handler.clone(), seen2.clone());
+                let (handler, seen, closed) = (handler.clone(), seen2.clone(), closed2.clone());
                 let tls = tls.clone();
                 tokio::spawn(async move {
                     match tls {
@@ -118,10 +121,10 @@ impl TestServer {
                         }
                         Some(acceptor) => {
                             if let Ok(stream) = acceptor.accept(stream).await {
-                                serve(stream, handler, seen).await;
+                                serve(stream, handler, seen, closed).await;
                             }
                         }
-                        None => serve(stream, handler, seen).await,
+                        None => serve(stream, handler, seen, closed).await,
                     }
                 });
             }
@@ -129,12 +132,17 @@ impl TestServer {
         Self {
             addr,
             accepts,
+            closed,
             seen,
         }
     }
 
     pub fn accepts(&self) -> usize {
         self.accepts.load(Ordering::SeqCst)
+    }
+
+    pub fn closed(&self) -> usize {
+        self.closed.load(Ordering::SeqCst)
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -153,10 +161,12 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     handler: Arc<Handler>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    closed: Arc<AtomicUsize>,
 ) {
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
+            closed.fetch_add(1, Ordering::SeqCst);
             return;
         };
         seen.lock().unwrap().push(request.clone());
