@@ -129,3 +129,85 @@ async fn reap(pool: Weak<Pool>, period: Duration) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connect;
+    use async_std::net::TcpListener;
+
+    /// A listener that accepts and holds connections, and the origin pointing at it.
+    async fn listener() -> (Origin, Arc<Mutex<Vec<async_std::net::TcpStream>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let held = Arc::new(Mutex::new(Vec::new()));
+        let keep = Arc::clone(&held);
+        async_std::task::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                keep.lock().unwrap().push(stream);
+            }
+        });
+        let origin = Origin::of(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap();
+        (origin, held)
+    }
+
+    async fn sender(origin: &Origin) -> Sender {
+        let tls = crate::tls::client_config(&captcha_proto::transport::ClientSettings::new(
+            captcha_proto::Config::new(captcha_proto::Credential::new("AKIDx", "k").unwrap()),
+        ))
+        .unwrap();
+        connect::open(origin, &tls, Duration::from_secs(5))
+            .await
+            .unwrap()
+    }
+
+    #[async_std::test]
+    async fn reaper_drops_expired_connections_without_further_calls() {
+        let (origin, _held) = listener().await;
+        let pool = Pool::new(Duration::from_millis(50), 4);
+        pool.checkin(&origin, sender(&origin).await);
+        assert_eq!(pool.idle_count(), 1);
+        async_std::task::sleep(Duration::from_millis(200)).await;
+        assert_eq!(pool.idle_count(), 0);
+        assert!(
+            !pool.lock().reaper_running,
+            "the reaper stops when the pool is empty"
+        );
+        assert!(pool.checkout(&origin).is_none());
+    }
+
+    #[async_std::test]
+    async fn cap_keeps_the_most_recent_connections() {
+        let (origin, _held) = listener().await;
+        let pool = Pool::new(Duration::from_secs(60), 2);
+        for _ in 0..3 {
+            pool.checkin(&origin, sender(&origin).await);
+        }
+        assert_eq!(pool.idle_count(), 2);
+        assert!(pool.checkout(&origin).is_some());
+        assert!(pool.checkout(&origin).is_some());
+        assert!(pool.checkout(&origin).is_none());
+    }
+
+    #[async_std::test]
+    async fn pooling_off_keeps_nothing() {
+        let (origin, _held) = listener().await;
+        let pool = Pool::new(Duration::from_secs(60), 0);
+        pool.checkin(&origin, sender(&origin).await);
+        assert_eq!(pool.idle_count(), 0);
+        let pool = Pool::new(Duration::ZERO, 8);
+        pool.checkin(&origin, sender(&origin).await);
+        assert_eq!(pool.idle_count(), 0);
+    }
+
+    #[async_std::test]
+    async fn closed_connections_are_not_handed_out() {
+        let (origin, held) = listener().await;
+        let pool = Pool::new(Duration::from_secs(60), 4);
+        pool.checkin(&origin, sender(&origin).await);
+        // The server hangs up on every held connection.
+        held.lock().unwrap().clear();
+        async_std::task::sleep(Duration::from_millis(100)).await;
+        assert!(pool.checkout(&origin).is_none());
+    }
+}

@@ -85,10 +85,10 @@ impl Transmitter {
         let (mut parts, body) = request.into_parts();
         parts.uri = origin_form(&parts.uri);
         parts.version = Version::HTTP_11;
-        if !parts.headers.contains_key(HOST) {
-            if let Ok(host) = HeaderValue::from_str(&origin.authority) {
-                parts.headers.insert(HOST, host);
-            }
+        if !parts.headers.contains_key(HOST)
+            && let Ok(host) = HeaderValue::from_str(&origin.authority)
+        {
+            parts.headers.insert(HOST, host);
         }
         if !parts.headers.contains_key(USER_AGENT) {
             parts.headers.insert(USER_AGENT, self.user_agent.clone());
