@@ -41,6 +41,7 @@ pub mod secret;
 pub mod stamp;
 pub mod transport;
 pub mod v1;
+pub mod v3;
 
 pub use action::Action;
 pub use actions::{
@@ -56,3 +57,4 @@ pub use params::Params;
 pub use secret::{AppSecretKey, CaptchaSig, SecretKey, Ticket, Token};
 pub use stamp::Stamp;
 pub use v1::SignatureMethod;
+pub use v3::{CaptchaResult, DescribeCaptchaResult, RejectReason, V3Config, Verdict};
