@@ -39,6 +39,38 @@
 //! }
 //! ```
 //!
+//!
+//! ## Bring your own client
+//! Everything here is `encode` + send + `decode`; any HTTP client can do the middle step.
+//! With a bare async-std socket and hyper connection (no pool, no TLS), for an `http`
+//! endpoint:
+//!
+//! ```no_run
+//! use captcha_async_std::{Action, CaptchaGetUrl, Config, Credential, Endpoint, Stamp};
+//! use http_body_util::{BodyExt, Full};
+//! use smol_hyper::rt::FuturesIo;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let endpoint: Endpoint = "http://127.0.0.1:8080/v2/index.php".parse()?;
+//! let config = Config::new(Credential::new("AKIDexample", "secret-key")?).with_endpoint(endpoint);
+//! let action = CaptchaGetUrl::new();
+//! let request = config.encode(&action, Stamp::now())?;
+//!
+//! let stream = async_std::net::TcpStream::connect(("127.0.0.1", 8080)).await?;
+//! let (mut sender, connection) = hyper::client::conn::http1::handshake(FuturesIo::new(stream)).await?;
+//! async_std::task::spawn(connection);
+//! let (mut parts, body) = request.into_parts();
+//! parts.uri = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).parse()?;
+//! parts.headers.insert(http::header::HOST, "127.0.0.1:8080".parse()?);
+//! let response = sender.send_request(http::Request::from_parts(parts, Full::new(bytes::Bytes::from(body)))).await?;
+//! let status = response.status();
+//! let body = response.into_body().collect().await?.to_bytes(); // cap it in real code
+//! let url = action.decode(status, &body)?;
+//! println!("{url:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! [async-std]: https://docs.rs/async-std
 //! [smol]: https://docs.rs/smol
 
@@ -66,3 +98,8 @@ pub use captcha_proto::{
     Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, RawAction,
     ScriptFormat, SignatureMethod, Stamp, VerifyVerdict,
 };
+
+/// Compiles the README's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
