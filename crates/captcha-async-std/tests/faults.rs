@@ -29,7 +29,7 @@ async fn closed_port_is_never_sent() {
 #[async_std::test]
 async fn silent_server_times_out_within_the_deadline() {
     let server = TestServer::start(|_, _| Act::Hang).await;
-    let limit = Duration::from_millis(400);
+    let limit = Duration::from_millis(1200);
     let client = server.builder().build().unwrap().with_timeout(limit);
     let (result, took) = timed(client.check(&check())).await;
     let error = result.unwrap_err();
@@ -50,7 +50,7 @@ async fn silent_server_times_out_within_the_deadline() {
 #[async_std::test]
 async fn builder_timeout_applies_to_every_call() {
     let server = TestServer::start(|_, _| Act::Hang).await;
-    let limit = Duration::from_millis(300);
+    let limit = Duration::from_millis(1000);
     let client = server.builder().timeout(limit).build().unwrap();
     assert_eq!(client.timeout(), limit);
     let (result, took) = timed(client.get_url(&CaptchaGetUrl::new())).await;
@@ -185,7 +185,7 @@ async fn retry_does_not_outlive_the_deadline() {
         max_delay: Duration::from_millis(20),
         deadline: Duration::from_secs(60),
     };
-    let limit = Duration::from_millis(300);
+    let limit = Duration::from_millis(1000);
     let client = support::builder_for(endpoint)
         .retry(policy)
         .timeout(limit)

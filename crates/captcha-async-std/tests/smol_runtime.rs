@@ -47,7 +47,7 @@ fn tasks_on_smols_executor_share_the_pool() {
 fn timeout_and_tls_under_smol() {
     smol::block_on(async {
         let silent = TestServer::start(|_, _| Act::Hang).await;
-        let limit = Duration::from_millis(300);
+        let limit = Duration::from_millis(1000);
         let client = silent.builder().timeout(limit).build().unwrap();
         let (result, took) = timed(client.check(&check(1))).await;
         assert!(matches!(result, Err(Error::Timeout { .. })));

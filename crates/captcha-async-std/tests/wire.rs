@@ -171,3 +171,64 @@ async fn image_without_vsig_is_a_response_error() {
     let error = client.fetch_image(&url).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error}");
 }
+
+#[async_std::test]
+async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
+    use captcha_async_std::RetryPolicy;
+    use captcha_async_std::captcha_proto::v3::{DescribeCaptchaResult, V3Config, V3Exchange};
+
+    let server = TestServer::start(|n, _| {
+        if n == 1 {
+            Act::Reply(json(
+                r#"{"Response":{"CaptchaCode":1,"CaptchaMsg":"OK","EvilLevel":0,"GetCaptchaTime":0,"RequestId":"req-1"}}"#,
+            ))
+        } else {
+            Act::Close
+        }
+    })
+    .await;
+    let client = server
+        .builder()
+        .retry(RetryPolicy::with_retries(3))
+        .build()
+        .unwrap();
+    let endpoint = format!("http://{}/", server.addr).parse().unwrap();
+    let config = V3Config::new(client.config().credential().clone()).with_endpoint(endpoint);
+    let action = DescribeCaptchaResult::new("t03v3", "@rand", user_ip(), 199_999_164, "app-key");
+    let exchange = V3Exchange {
+        config: &config,
+        action: &action,
+    };
+    let result = client.exchange(&exchange).await.unwrap();
+    assert!(result.is_pass());
+    assert_eq!(result.request_id, "req-1");
+
+    let seen = &server.requests()[0];
+    assert_eq!(seen.request_line(), "POST / HTTP/1.1");
+    assert_eq!(
+        seen.header("host").as_deref(),
+        Some("127.0.0.1"),
+        "the signed Host is kept"
+    );
+    assert_eq!(
+        seen.header("x-tc-action").as_deref(),
+        Some("DescribeCaptchaResult")
+    );
+    assert!(
+        seen.header("authorization")
+            .is_some_and(|a| a.starts_with("TC3-HMAC-SHA256 ")),
+        "{seen:?}"
+    );
+
+    let error = client.exchange(&exchange).await.unwrap_err();
+    assert_eq!(
+        error.phase(),
+        captcha_async_std::Phase::MaybeSent,
+        "{error}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "a single-use v3 call is sent once"
+    );
+}
