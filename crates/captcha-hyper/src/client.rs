@@ -7,8 +7,9 @@ use std::time::Duration;
 use http::{HeaderValue, Request, Response};
 
 use captcha_proto::transport::{
-    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange, V1Exchange,
+    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange, V1Exchange, V3Exchange,
 };
+use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{
     Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
     CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Config, EncodeError, VerifyVerdict,
@@ -142,6 +143,20 @@ impl Client {
     pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
         let exchange = V1Exchange {
             config: self.config(),
+            action,
+        };
+        self.exchange(&exchange).await
+    }
+
+    /// API 3.0 `DescribeCaptchaResult`: checks a ticket with the captcha check Tencent serves
+    /// today (TC3-HMAC-SHA256, endpoint from the builder's `v3_endpoint`). Never re-sent:
+    /// tickets are single use. A rejection is an `Ok` verdict; only refusals are errors.
+    pub async fn describe_result(
+        &self,
+        action: &DescribeCaptchaResult,
+    ) -> Result<CaptchaResult, Error> {
+        let exchange = V3Exchange {
+            config: &self.shared.settings.v3_config,
             action,
         };
         self.exchange(&exchange).await

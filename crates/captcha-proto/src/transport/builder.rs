@@ -25,6 +25,7 @@ pub trait BuildClient: Sized {
 pub struct ClientBuilder<C> {
     credential: Option<Credential>,
     endpoint: Endpoint,
+    v3_endpoint: Option<Endpoint>,
     region: Option<String>,
     signature_method: SignatureMethod,
     http_method: HttpMethod,
@@ -53,6 +54,7 @@ impl<C: BuildClient> ClientBuilder<C> {
         Self {
             credential: None,
             endpoint: Endpoint::default(),
+            v3_endpoint: None,
             region: None,
             signature_method: SignatureMethod::default(),
             http_method: HttpMethod::default(),
@@ -79,6 +81,13 @@ impl<C: BuildClient> ClientBuilder<C> {
     /// The API 2.0 endpoint (default `https://csec.api.qcloud.com/v2/index.php`).
     pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
         self.endpoint = endpoint;
+        self
+    }
+
+    /// The API 3.0 endpoint of `describe_result` (default `https://captcha.tencentcloudapi.com/`;
+    /// see [`crate::v3::international_endpoint`] for the international site).
+    pub fn v3_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.v3_endpoint = Some(endpoint);
         self
     }
 
@@ -177,6 +186,9 @@ impl<C: BuildClient> ClientBuilder<C> {
             config = config.with_request_client(client.as_deref());
         }
         let mut settings = ClientSettings::new(config);
+        if let Some(endpoint) = self.v3_endpoint {
+            settings.v3_config = settings.v3_config.with_endpoint(endpoint);
+        }
         if let Some(v) = self.connect_timeout {
             settings.connect_timeout = v;
         }

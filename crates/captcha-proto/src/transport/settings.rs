@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::retry::RetryPolicy;
 use crate::config::Config;
+use crate::v3::V3Config;
 
 /// The `User-Agent` transports send unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("tencent-captcha-rust/", env!("CARGO_PKG_VERSION"));
@@ -15,6 +16,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!("tencent-captcha-rust/", env!("CARG
 pub struct ClientSettings {
     /// Credential, endpoint, region, signature and HTTP method of API 2.0 calls.
     pub config: Config,
+    /// Credential and endpoint of API 3.0 calls (`DescribeCaptchaResult`); by default the same
+    /// credential and Tencent's China endpoint `https://captcha.tencentcloudapi.com/`.
+    pub v3_config: V3Config,
     /// Limit on TCP connect (and, for https, the TLS handshake). Default 5 s.
     pub connect_timeout: Duration,
     /// Limit on a whole call, from first connect to the last body byte, retries included.
@@ -42,6 +46,7 @@ impl ClientSettings {
     /// Defaults around a config.
     pub fn new(config: Config) -> Self {
         Self {
+            v3_config: V3Config::new(config.credential().clone()),
             config,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
