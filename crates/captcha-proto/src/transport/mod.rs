@@ -9,9 +9,9 @@ mod exchange;
 mod retry;
 mod settings;
 
+pub use crate::v3::V3Exchange;
 pub use builder::{BuildClient, ClientBuilder};
 pub use error::{BuildError, Error, Phase, SendError};
 pub use exchange::{Exchange, V1Exchange};
-pub use crate::v3::V3Exchange;
 pub use retry::RetryPolicy;
 pub use settings::{ClientSettings, DEFAULT_USER_AGENT};
