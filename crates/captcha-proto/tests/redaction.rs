@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use captcha_proto::redact::{MASK, Redacted};
 use captcha_proto::v1;
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType,
-    CaptchaVerify, ClientType, Config, Credential, DisturbLevel, EncodeError, HttpMethod, IsHttps,
-    RawAction, ScriptFormat, SignatureMethod, Stamp,
+    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
+    CaptchaType, CaptchaVerify, ClientType, Config, Credential, DisturbLevel, EncodeError,
+    HttpMethod, IsHttps, RawAction, ScriptFormat, SignatureMethod, Stamp,
 };
 use common::{ALNUM, SECRET_ID, proptest_config, text};
 use http::StatusCode;
@@ -288,6 +288,22 @@ fn show_holders_and_requests(
         shown.note("Ticket", format!("{:?}", check.ticket()));
         shown.note("CaptchaVerify", format!("{verify:?}"));
         shown.note("RawAction", format!("{raw:?}"));
+        // The actions without a secret field.
+        let get_url = CaptchaGetUrl::new().business_id(1);
+        let iframe = CaptchaIframeQuery::new(
+            CaptchaType::Slider,
+            DisturbLevel::Low,
+            IsHttps::Https,
+            ClientType::PcWeb,
+        );
+        let query = CaptchaQuery::new(
+            "127.0.0.1".parse().unwrap(),
+            CaptchaType::Standard,
+            1,
+            1,
+            ScriptFormat::JavaScript,
+        );
+        shown.note("other actions", format!("{get_url:?} {iframe:?} {query:?}"));
         shown.note(
             "Params",
             format!("{:?}", config.params(check, stamp).unwrap()),
@@ -385,6 +401,22 @@ fn show_decoded_echoes(s: &Secrets, pad: usize, shown: &mut Shown) -> Result<(),
             }
         }
     }
+    // The image fetch: the vsig cookie becomes a CaptchaSig, hidden in Debug.
+    let mut headers = http::HeaderMap::new();
+    let cookie = format!("vsig={}; PATH=/; DOMAIN=guard.qcloud.com;", s.captcha_sig);
+    headers.append(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&cookie).unwrap(),
+    );
+    let image = CaptchaImage::decode(StatusCode::OK, &headers, b"GIF89a").unwrap();
+    prop_assert_eq!(image.captcha_sig.expose_secret(), s.captcha_sig.as_str());
+    shown.note("CaptchaImage", format!("{image:?}"));
+    let body = format!("vsig={}", s.captcha_sig);
+    for status in [StatusCode::OK, StatusCode::BAD_GATEWAY] {
+        let e = CaptchaImage::decode(status, &http::HeaderMap::new(), body.as_bytes()).unwrap_err();
+        shown.note("image DecodeError", format!("{e:?} / {e}"));
+    }
+
     // A refusal whose body also carries secrets keeps only code, message and codeDesc.
     let refusal = format!(
         r#"{{"code":4100,"message":"auth","codeDesc":"AuthFailure","ticket":"{}","Token":"{}"}}"#,
