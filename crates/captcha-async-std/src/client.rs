@@ -7,6 +7,7 @@ use std::time::Duration;
 use captcha_proto::transport::{
     BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange, V1Exchange,
 };
+use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult, V3Exchange};
 use captcha_proto::{
     Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
     CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Config, EncodeError, Stamp,
@@ -156,6 +157,20 @@ impl Client {
     pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
         let exchange = V1Exchange {
             config: self.config(),
+            action,
+        };
+        self.exchange(&exchange).await
+    }
+
+    /// API 3.0 `DescribeCaptchaResult`: checks a ticket with the captcha check Tencent serves
+    /// today (TC3-HMAC-SHA256, endpoint from the builder's `v3_endpoint`). Never re-sent:
+    /// tickets are single use. A rejection is an `Ok` verdict; only refusals are errors.
+    pub async fn describe_result(
+        &self,
+        action: &DescribeCaptchaResult,
+    ) -> Result<CaptchaResult, Error> {
+        let exchange = V3Exchange {
+            config: &self.inner.settings.v3_config,
             action,
         };
         self.exchange(&exchange).await

@@ -232,3 +232,29 @@ async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
         "a single-use v3 call is sent once"
     );
 }
+
+#[async_std::test]
+async fn describe_result_goes_to_the_v3_endpoint() {
+    use captcha_async_std::captcha_proto::v3::{DescribeCaptchaResult, RejectReason, Verdict};
+
+    let server = TestServer::always(json(
+        r#"{"Response":{"CaptchaCode":9,"CaptchaMsg":"ticket reused","RequestId":"req-2"}}"#,
+    ))
+    .await;
+    let client = server
+        .builder()
+        .v3_endpoint(format!("http://{}/", server.addr).parse().unwrap())
+        .build()
+        .unwrap();
+    let action = DescribeCaptchaResult::new("t03v3", "@rand", user_ip(), 199_999_164, "app-key");
+    let result = client.describe_result(&action).await.unwrap();
+    assert!(!result.is_pass());
+    assert_eq!(
+        result.verdict.reject_reason(),
+        Some(RejectReason::TicketReused)
+    );
+    assert!(matches!(result.verdict, Verdict::Reject(_)), "{result:?}");
+    let seen = &server.requests()[0];
+    assert_eq!(seen.request_line(), "POST / HTTP/1.1");
+    assert!(!String::from_utf8_lossy(&seen.body).is_empty());
+}
