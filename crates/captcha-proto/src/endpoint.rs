@@ -112,7 +112,7 @@ impl std::str::FromStr for Endpoint {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let invalid = |reason: &'static str| EncodeError::InvalidEndpoint {
-            url: text.chars().take(200).collect(),
+            url: shown_in_errors(text),
             reason,
         };
         let uri: Uri = text.parse().map_err(|_| invalid("not a valid URL"))?;
@@ -155,6 +155,22 @@ impl std::str::FromStr for Endpoint {
     }
 }
 
+/// `text` cut to 200 characters, with any `user:password@` of the authority masked: an
+/// endpoint holds no secret unless someone pasted credentials into it.
+fn shown_in_errors(text: &str) -> String {
+    let masked = text.split_once("://").and_then(|(scheme, rest)| {
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let at = rest[..authority_end].rfind('@')?;
+        Some(format!("{scheme}://{}{}", crate::redact::MASK, &rest[at..]))
+    });
+    masked
+        .as_deref()
+        .unwrap_or(text)
+        .chars()
+        .take(200)
+        .collect()
+}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.base)
@@ -187,6 +203,9 @@ mod tests {
         ] {
             assert!(bad.parse::<Endpoint>().is_err(), "{bad}");
         }
+        let err = "https://id:hunter2@h/".parse::<Endpoint>().unwrap_err();
+        assert!(!format!("{err:?}{err}").contains("hunter2"), "{err:?}");
+        assert!(format!("{err}").contains("https://[redacted]@h/"), "{err}");
         let moved = Endpoint::default()
             .with_host("127.0.0.1")
             .unwrap()

@@ -47,8 +47,9 @@ impl Params {
         }
     }
 
-    /// Adds a string parameter. Keys must be non-empty, unique, and not `Signature`
-    /// (which the signer adds); the error names the key.
+    /// Adds a string parameter. Keys must be non-empty, unique (`a_b` and `a.b` are the
+    /// same key to a server), and not `Signature` (which the signer adds); the error names
+    /// the key.
     pub fn push_str(
         &mut self,
         key: impl Into<Cow<'static, str>>,
@@ -130,7 +131,12 @@ impl Params {
                 name: key.into_owned(),
             });
         }
-        if self.entries.iter().any(|e| e.key == key) {
+        // `a_b` and `a.b` sign alike and reach a PHP server as one key: refuse the second.
+        if self
+            .entries
+            .iter()
+            .any(|e| compare_signing_keys(&e.key, &key).is_eq())
+        {
             return Err(EncodeError::DuplicateParameter {
                 name: key.into_owned(),
             });
@@ -179,6 +185,10 @@ mod tests {
         assert!(matches!(
             p.push_u64("Signature", 2),
             Err(EncodeError::ReservedParameter { .. })
+        ));
+        assert!(matches!(
+            p.push_str("a.b", "1").and(p.push_str("a_b", "2")),
+            Err(EncodeError::DuplicateParameter { name }) if name == "a_b"
         ));
     }
 

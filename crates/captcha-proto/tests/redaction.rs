@@ -455,7 +455,6 @@ proptest! {
 /// password included. Ignored until `Endpoint::from_str` drops the user info from the
 /// error (the fix is in the test report).
 #[test]
-#[ignore = "EncodeError::InvalidEndpoint echoes user:password@ of the URL; see the report"]
 fn endpoint_errors_hide_credentials_in_the_url() {
     let secret = "ZQXKsecretpassword123";
     let err = format!("https://AKIDexample:{secret}@csec.api.qcloud.com/v2/index.php")

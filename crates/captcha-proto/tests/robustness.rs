@@ -990,7 +990,6 @@ fn arrays_are_not_envelopes() {
 /// The encoder should refuse it first. Ignored until `Params` compares signing forms (the
 /// fix is in the test report).
 #[test]
-#[ignore = "Params accepts keys that differ only in _ versus .; see the captcha-proto test report"]
 fn keys_equal_up_to_underscore_are_duplicates() {
     let config = Config::new(Credential::new("AKIDexample", "key").unwrap());
     let raw = RawAction::new("X").param("a_b", "1").param("a.b", "2");
