@@ -1,0 +1,157 @@
+//! `demo`: the whole captcha flow against an in-process emulator, with both transports.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+
+use captcha_emulator::{BackgroundEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
+use captcha_proto::redact::{Redacted, mask_values};
+use captcha_proto::transport::V1Exchange;
+use captcha_proto::{
+    CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Config, Credential,
+    HttpMethod, IsHttps, SignatureMethod, VerifyVerdict,
+};
+use http::Request;
+
+use super::Outcome;
+use crate::args::{DemoArgs, GlobalArgs, TransportArg};
+use crate::client::AnyClient;
+use crate::failure::Failure;
+use crate::inputs;
+use crate::pinned::Pinned;
+
+/// The user the demo plays.
+const USER_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7));
+
+/// Starts the emulator on 127.0.0.1 and walks the flow with each transport.
+pub fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Failure> {
+    let emulator = BackgroundEmulator::start(Emulator::demo(), ([127, 0, 0, 1], 0).into())
+        .map_err(|e| Failure::Transport(format!("cannot start the emulator: {e}")))?;
+    let endpoint = emulator.handle().endpoint();
+    println!("captcha emulator listening at {endpoint} (credential {DEMO_SECRET_ID})");
+    let credential = Credential::new(DEMO_SECRET_ID, DEMO_SECRET_KEY)?;
+    let timeout = inputs::timeout(global)?;
+    let flows = [
+        (
+            TransportArg::Hyper,
+            HttpMethod::Get,
+            SignatureMethod::HmacSha1,
+        ),
+        (
+            TransportArg::AsyncStd,
+            HttpMethod::Post,
+            SignatureMethod::HmacSha256,
+        ),
+    ];
+    for (transport, http_method, signature_method) in flows {
+        let config = Config::new(credential.clone())
+            .with_endpoint(endpoint.clone())
+            .with_http_method(http_method)
+            .with_signature_method(signature_method);
+        let client = AnyClient::build(transport, config.clone(), timeout)?;
+        println!(
+            "\n== transport {} ({}, {})",
+            client.name(),
+            http_method.as_str(),
+            signature_method
+        );
+        let image_path = match &args.image_path {
+            Some(path) => path.clone(),
+            None => {
+                std::env::temp_dir().join(format!("tencent-captcha-demo-{}.png", client.name()))
+            }
+        };
+        walk(&client, &config, emulator.handle(), &image_path)?;
+    }
+    println!("\ndemo complete: every step behaved as Tencent's server does");
+    Ok(Outcome::Success)
+}
+
+/// Prints a signed request, indented, with secrets masked.
+fn show(request: &Request<Vec<u8>>) {
+    for line in Redacted(request).to_string().lines() {
+        println!("    > {line}");
+    }
+}
+
+/// One transport's pass through the image flow and the ticket flow.
+fn walk(
+    client: &AnyClient,
+    config: &Config,
+    emulator: &captcha_emulator::EmulatorHandle,
+    image_path: &PathBuf,
+) -> Result<(), Failure> {
+    let send = |step: &str| println!("  {step}");
+
+    send("1. CaptchaGetUrl: ask for a captcha image");
+    let get_url = CaptchaGetUrl::new()
+        .captcha_type(CaptchaType::Standard)
+        .is_https(IsHttps::Http)
+        .user_ip(USER_IP)
+        .business_id(1);
+    let url = client.exchange(&shown(config, &get_url))?;
+    println!("    image URL: {}", mask_values(&url.to_string()));
+
+    send("2. fetch the image (its vsig cookie is the captcha signature)");
+    let image = client.fetch_image(&url)?;
+    std::fs::write(image_path, &image.bytes).map_err(|e| {
+        Failure::Usage(format!(
+            "cannot save the image to {}: {e}",
+            image_path.display()
+        ))
+    })?;
+    println!(
+        "    saved {} bytes ({}) to {}",
+        image.bytes.len(),
+        image.content_type.as_deref().unwrap_or("unknown type"),
+        image_path.display()
+    );
+
+    send("3. CaptchaVerify: the user types what the image shows");
+    let answer = emulator
+        .answer_for(image.captcha_sig.expose_secret())
+        .ok_or_else(|| unexpected("the emulator does not know the image's answer"))?;
+    println!("    (the emulator reveals the answer: {answer})");
+    let verdict = client.exchange(&shown(
+        config,
+        &CaptchaVerify::new(image.captcha_sig.clone(), answer),
+    ))?;
+    expect(
+        verdict == VerifyVerdict::Right,
+        "the right answer was judged wrong",
+    )?;
+    println!("    verdict: right");
+
+    send("4. CaptchaCheck: a solved captcha's ticket (minted by the emulator) passes");
+    let ticket = emulator.mint_ticket(USER_IP, CaptchaType::Slider.value());
+    let check = CaptchaCheck::new(ticket, USER_IP, CaptchaType::Slider).business_id(1);
+    let verdict = client.exchange(&shown(config, &check))?;
+    expect(verdict == CheckVerdict::Pass, "a fresh ticket did not pass")?;
+    println!("    verdict: pass (code 0)");
+
+    send("5. CaptchaCheck again: the same ticket fails, tickets pass once");
+    match client.exchange(&shown(config, &check))? {
+        CheckVerdict::Fail { message } => println!("    verdict: fail (code 5100: {message})"),
+        CheckVerdict::Pass => return Err(unexpected("a used ticket passed a second time")),
+    }
+    Ok(())
+}
+
+/// An exchange that prints each request it encodes.
+fn shown<'a, A: captcha_proto::Action>(
+    config: &'a Config,
+    action: &'a A,
+) -> Pinned<'static, V1Exchange<'a, A>> {
+    Pinned::new(V1Exchange { config, action }, None, None).showing(&show)
+}
+
+fn expect(condition: bool, what: &str) -> Result<(), Failure> {
+    if condition {
+        Ok(())
+    } else {
+        Err(unexpected(what))
+    }
+}
+
+fn unexpected(what: &str) -> Failure {
+    Failure::Transport(format!("demo: {what}"))
+}

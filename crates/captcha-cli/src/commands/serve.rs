@@ -1,0 +1,53 @@
+//! `serve`: runs captcha-emulator until Ctrl-C.
+
+use captcha_emulator::{DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
+
+use super::Outcome;
+use crate::args::{GlobalArgs, ServeArgs};
+use crate::failure::Failure;
+
+/// Serves on `--addr` with the global credential (or the demo one) until Ctrl-C.
+pub fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<Outcome, Failure> {
+    let (secret_id, secret_key, is_demo) = match (&global.secret_id, &global.secret_key) {
+        (Some(id), Some(key)) => (id.clone(), key.clone(), false),
+        (None, None) => (DEMO_SECRET_ID.to_owned(), DEMO_SECRET_KEY.to_owned(), true),
+        _ => {
+            return Err(Failure::usage(
+                "--secret-id/--secret-key",
+                "give both, or neither to use the demo credential",
+            ));
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Transport(format!("cannot start the tokio runtime: {e}")))?;
+    runtime.block_on(async {
+        let emulator = Emulator::builder()
+            .credential(secret_id.clone(), secret_key)
+            .build();
+        let running = emulator
+            .start(args.addr)
+            .await
+            .map_err(|e| Failure::Transport(format!("cannot serve on {}: {e}", args.addr)))?;
+        println!("captcha emulator listening");
+        println!("endpoint:   {}", running.endpoint());
+        println!("secret id:  {secret_id}");
+        if is_demo {
+            println!("secret key: {DEMO_SECRET_KEY}  (the built-in demo key)");
+        } else {
+            println!("secret key: the one you passed");
+        }
+        println!(
+            "tickets:    POST {}/emulator/tickets (form: userIp, captchaType)",
+            running.base_url()
+        );
+        println!("press Ctrl-C to stop");
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| Failure::Transport(format!("cannot wait for Ctrl-C: {e}")))?;
+        running.shutdown().await;
+        println!("stopped");
+        Ok(Outcome::Success)
+    })
+}

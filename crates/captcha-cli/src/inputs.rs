@@ -1,0 +1,119 @@
+//! Turning command-line values into SDK values, with errors that name the option.
+
+use std::net::IpAddr;
+
+use captcha_proto::{
+    AccountType, Config, Credential, Endpoint, HttpMethod, RawAction, SignatureMethod, UserInfo,
+};
+
+use crate::args::{GlobalArgs, HttpMethodArg, SignatureMethodArg, UserArgs};
+use crate::failure::Failure;
+
+/// The credential from `--secret-id`/`--secret-key`/`--session-token` (or their environment variables).
+pub fn credential(global: &GlobalArgs) -> Result<Credential, Failure> {
+    let id = global
+        .secret_id
+        .clone()
+        .ok_or_else(|| Failure::usage("--secret-id", "missing (or set TENCENTCLOUD_SECRET_ID)"))?;
+    let key = global.secret_key.clone().ok_or_else(|| {
+        Failure::usage("--secret-key", "missing (or set TENCENTCLOUD_SECRET_KEY)")
+    })?;
+    let credential = Credential::new(id, key)?;
+    Ok(match &global.session_token {
+        Some(token) => credential.with_token(token.clone())?,
+        None => credential,
+    })
+}
+
+/// The API 2.0 config described by the global options.
+pub fn config(global: &GlobalArgs) -> Result<Config, Failure> {
+    let endpoint: Endpoint = global
+        .endpoint
+        .parse()
+        .map_err(|e| Failure::usage("--endpoint", e))?;
+    Ok(Config::new(credential(global)?)
+        .with_endpoint(endpoint)
+        .with_region(global.region.clone())
+        .with_signature_method(match global.signature_method {
+            SignatureMethodArg::HmacSHA1 => SignatureMethod::HmacSha1,
+            SignatureMethodArg::HmacSHA256 => SignatureMethod::HmacSha256,
+        })
+        .with_http_method(match global.http_method {
+            HttpMethodArg::Get => HttpMethod::Get,
+            HttpMethodArg::Post => HttpMethod::Post,
+        }))
+}
+
+/// `--timeout` as a duration (positive, finite).
+pub fn timeout(global: &GlobalArgs) -> Result<std::time::Duration, Failure> {
+    std::time::Duration::try_from_secs_f64(global.timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| Failure::usage("--timeout", "must be a positive number of seconds"))
+}
+
+/// Parses an IP address option.
+pub fn ip(option: &str, value: &str) -> Result<IpAddr, Failure> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Failure::usage(option, format!("{value:?} is not an IP address")))
+}
+
+/// Parses an optional IP address option.
+pub fn optional_ip(option: &str, value: Option<&str>) -> Result<Option<IpAddr>, Failure> {
+    value.map(|v| ip(option, v)).transpose()
+}
+
+/// The user fields given on the command line.
+pub fn user_info(args: &UserArgs) -> UserInfo {
+    UserInfo {
+        account_type: args.account_type.map(AccountType::from),
+        app_id: args.app_id.clone(),
+        uid: args.uid.clone(),
+        associate_account: args.associate_account.clone(),
+        register_time: args.register_time,
+        user_ip: None,
+        x_forwarded_for: args.x_forwarded_for.clone(),
+        mac_address: args.mac_address.clone(),
+        imei: args.imei.clone(),
+        business_id: args.business_id,
+        scene_id: args.scene_id,
+    }
+}
+
+/// A raw action from `--action` and `--param key=value` pairs.
+pub fn raw_action(action: &str, params: &[String]) -> Result<RawAction, Failure> {
+    if action.trim().is_empty() {
+        return Err(Failure::usage("--action", "must not be empty"));
+    }
+    params.iter().try_fold(RawAction::new(action), |raw, pair| {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| Failure::usage("--param", format!("{pair:?} is not key=value")))?;
+        if key.is_empty() {
+            return Err(Failure::usage(
+                "--param",
+                format!("{pair:?} has an empty key"),
+            ));
+        }
+        Ok(raw.param(key, value))
+    })
+}
+
+/// `--script` as a format.
+pub fn script_format(value: u32) -> Result<captcha_proto::ScriptFormat, Failure> {
+    match value {
+        0 => Ok(captcha_proto::ScriptFormat::Json),
+        1 => Ok(captcha_proto::ScriptFormat::JavaScript),
+        _ => Err(Failure::usage("--script", "must be 0 or 1")),
+    }
+}
+
+/// `--is-https` as a value.
+pub fn is_https(value: u32) -> Result<captcha_proto::IsHttps, Failure> {
+    match value {
+        0 | 1 => Ok(captcha_proto::IsHttps::from(value)),
+        _ => Err(Failure::usage("--is-https", "must be 0 or 1")),
+    }
+}
