@@ -120,6 +120,8 @@ pub enum Command {
     IframeQuery(IframeQueryArgs),
     /// CaptchaQuery: the captcha JavaScript itself.
     Query(QueryArgs),
+    /// API 3.0 DescribeCaptchaResult: check a ticket with today's API (exit 0 pass, 1 reject).
+    DescribeResult(DescribeResultArgs),
     /// Any API 2.0 action; prints the JSON response.
     Call(CallArgs),
     /// Print a signed request without sending it.
@@ -292,6 +294,57 @@ pub struct QueryArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub user: UserArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub send: SendArgs,
+}
+
+/// `describe-result`.
+#[derive(Debug, Args)]
+pub struct DescribeResultArgs {
+    /// CaptchaAppId of the captcha application (from the captcha console).
+    #[arg(long)]
+    pub captcha_app_id: u64,
+    /// AppSecretKey of the captcha application (default: $TENCENTCLOUD_CAPTCHA_APP_SECRET_KEY).
+    #[arg(
+        long,
+        env = "TENCENTCLOUD_CAPTCHA_APP_SECRET_KEY",
+        hide_env_values = true
+    )]
+    pub app_secret_key: String,
+    /// Ticket from the front end's callback.
+    #[arg(long)]
+    pub ticket: String,
+    /// Randstr from the front end's callback.
+    #[arg(long)]
+    pub randstr: String,
+    /// The user's public IP as your back end sees it.
+    #[arg(long)]
+    pub user_ip: String,
+    /// CaptchaType (the API fixes it at 9).
+    #[arg(long, default_value_t = 9)]
+    pub captcha_type: u64,
+    /// BusinessId.
+    #[arg(long)]
+    pub business_id: Option<u64>,
+    /// SceneId.
+    #[arg(long)]
+    pub scene_id: Option<u64>,
+    /// MacAddress.
+    #[arg(long)]
+    pub mac_address: Option<String>,
+    /// Imei.
+    #[arg(long)]
+    pub imei: Option<String>,
+    /// Ask for GetCaptchaTime in the answer.
+    #[arg(long)]
+    pub need_get_captcha_time: bool,
+    /// API 3.0 endpoint (default: Tencent's China site).
+    #[arg(long, default_value = "https://captcha.tencentcloudapi.com/")]
+    pub v3_endpoint: String,
+    /// Use Tencent's international site (captcha.intl.tencentcloudapi.com).
+    #[arg(long, conflicts_with = "v3_endpoint")]
+    pub international: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub send: SendArgs,

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod demo;
+pub mod describe;
 pub mod serve;
 pub mod sign;
 
@@ -26,6 +27,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Failure> {
         Command::Verify(args) => actions::verify(global, args),
         Command::IframeQuery(args) => actions::iframe_query(global, args),
         Command::Query(args) => actions::query(global, args),
+        Command::DescribeResult(args) => describe::run(global, args),
         Command::Call(args) => actions::call(global, args),
         Command::Sign(args) => sign::run(global, args),
         Command::Serve(args) => serve::run(global, args),

@@ -1,0 +1,101 @@
+//! `describe-result`: API 3.0 `DescribeCaptchaResult`, the captcha check Tencent serves today.
+
+use captcha_proto::redact::Redacted;
+use captcha_proto::transport::{Exchange, V3Exchange};
+use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult, V3Config, Verdict};
+use captcha_proto::{Endpoint, Stamp};
+
+use super::Outcome;
+use crate::args::{DescribeResultArgs, GlobalArgs};
+use crate::client::AnyClient;
+use crate::failure::Failure;
+use crate::inputs;
+use crate::output::Report;
+use crate::pinned::Pinned;
+
+/// Sends (or with `--dry-run` prints) one `DescribeCaptchaResult`; exit 0 on pass, 1 on reject.
+pub fn run(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Outcome, Failure> {
+    let v3_config = v3_config(global, args)?;
+    let mut action = DescribeCaptchaResult::new(
+        args.ticket.as_str(),
+        args.randstr.as_str(),
+        inputs::ip("--user-ip", &args.user_ip)?,
+        args.captcha_app_id,
+        args.app_secret_key.as_str(),
+    )
+    .captcha_type(args.captcha_type)
+    .need_get_captcha_time(args.need_get_captcha_time);
+    if let Some(v) = args.business_id {
+        action = action.business_id(v);
+    }
+    if let Some(v) = args.scene_id {
+        action = action.scene_id(v);
+    }
+    if let Some(v) = &args.mac_address {
+        action = action.mac_address(v.as_str());
+    }
+    if let Some(v) = &args.imei {
+        action = action.imei(v.as_str());
+    }
+    let exchange = Pinned::new(
+        V3Exchange {
+            config: &v3_config,
+            action: &action,
+        },
+        args.send.timestamp,
+        args.send.nonce,
+    );
+    if args.send.dry_run {
+        let request = exchange.encode(Stamp::now())?;
+        Report::new("DescribeCaptchaResult")
+            .field("dry_run", true)
+            .field("request", Redacted(&request).to_string())
+            .print(global.output);
+        return Ok(Outcome::Success);
+    }
+    let client = AnyClient::build(
+        global.transport,
+        inputs::config(global)?,
+        inputs::timeout(global)?,
+    )?;
+    let result = client.exchange(&exchange)?;
+    report(&result).print(global.output);
+    Ok(if result.is_pass() {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+fn v3_config(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<V3Config, Failure> {
+    let credential = inputs::credential(global)?;
+    if args.international {
+        return Ok(V3Config::international(credential));
+    }
+    let endpoint: Endpoint = args
+        .v3_endpoint
+        .parse()
+        .map_err(|e| Failure::usage("--v3-endpoint", e))?;
+    Ok(V3Config::new(credential).with_endpoint(endpoint))
+}
+
+fn report(result: &CaptchaResult) -> Report {
+    let verdict = match result.verdict {
+        Verdict::Pass => "pass".to_owned(),
+        Verdict::Reject(reason) => format!("reject ({})", reason.description()),
+    };
+    let mut report = Report::new("DescribeCaptchaResult")
+        .field("verdict", verdict)
+        .field("captcha_code", result.code)
+        .field("request_id", result.request_id.as_str());
+    if let Some(message) = &result.message {
+        report = report.field("message", message.as_str());
+    }
+    if let Some(level) = result.evil_level {
+        report = report.field("evil_level", level);
+    }
+    if let Some(time) = result.get_captcha_time {
+        report = report.field("get_captcha_time", time);
+    }
+    report
+}
