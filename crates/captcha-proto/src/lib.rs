@@ -34,6 +34,8 @@ pub mod credential;
 pub mod endpoint;
 pub mod enums;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod params;
 pub mod redact;
 mod reply;

@@ -1,0 +1,552 @@
+//! Runs the `tencent-captcha` binary as a user would: exit codes, golden `sign` output,
+//! redacted dry runs, the demo, and both transports against `serve`.
+
+use std::io::{BufRead, BufReader};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::process::{Child, Command, Output, Stdio};
+
+use captcha_emulator::{BackgroundEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
+
+/// The published V1 vector's key pair (protocol.md §3.2).
+const DOC_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA";
+const DOC_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA";
+
+fn cli() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tencent-captcha"));
+    // The tests choose credentials explicitly; the developer's environment must not leak in.
+    for var in [
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_SESSION_TOKEN",
+        "TENCENTCLOUD_CAPTCHA_APP_SECRET_KEY",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    cli().args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+/// The global options that point the CLI at an emulator with the demo credential.
+fn at(emulator: &BackgroundEmulator) -> Vec<String> {
+    vec![
+        "--endpoint".into(),
+        emulator.handle().endpoint().to_string(),
+        "--secret-id".into(),
+        DEMO_SECRET_ID.into(),
+        "--secret-key".into(),
+        DEMO_SECRET_KEY.into(),
+    ]
+}
+
+fn emulator() -> BackgroundEmulator {
+    BackgroundEmulator::start(Emulator::demo(), ([127, 0, 0, 1], 0).into())
+        .expect("emulator starts")
+}
+
+fn with(base: &[String], rest: &[&str]) -> Vec<String> {
+    base.iter()
+        .cloned()
+        .chain(rest.iter().map(|s| s.to_string()))
+        .collect()
+}
+
+fn run_owned(args: &[String]) -> Output {
+    cli().args(args).output().expect("the binary runs")
+}
+
+const USER_IP: &str = "203.0.113.7";
+
+#[test]
+fn sign_prints_the_published_v1_url() {
+    let output = run(&[
+        "--endpoint",
+        "https://cvm.api.qcloud.com/v2/index.php",
+        "--secret-id",
+        DOC_ID,
+        "--secret-key",
+        DOC_KEY,
+        "sign",
+        "--action",
+        "DescribeInstances",
+        "--param",
+        "instanceIds.0=ins-09dx96dg",
+        "--param",
+        "limit=20",
+        "--param",
+        "offset=0",
+        "--timestamp",
+        "1465185768",
+        "--nonce",
+        "11886",
+        "--no-request-client",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "https://cvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz\
+         &SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg\
+         &limit=20&offset=0&Signature=NSI3UqqD99b%2FUJb4tbG%2FxZpRW64%3D\n"
+    );
+}
+
+#[test]
+fn sign_prints_the_string_to_sign_and_the_d3_post_body() {
+    let d3 = [
+        "--secret-id",
+        DOC_ID,
+        "--secret-key",
+        DOC_KEY,
+        "sign",
+        "--action",
+        "CaptchaCheck",
+        "--param",
+        "captchaType=9",
+        "--param",
+        "ticket=t02 a+b/c=d*~",
+        "--param",
+        "userIp=127.0.0.1",
+        "--param",
+        "accountType=0",
+        "--param",
+        "businessId=1",
+        "--timestamp",
+        "1465185768",
+        "--nonce",
+        "11886",
+        "--no-request-client",
+    ];
+    let text = run(&[&d3[..], &["--string-to-sign"]].concat());
+    assert_eq!(
+        stdout(&text),
+        "GETcsec.api.qcloud.com/v2/index.php?Action=CaptchaCheck&Nonce=11886&Region=gz\
+         &SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&accountType=0&businessId=1\
+         &captchaType=9&ticket=t02 a+b/c=d*~&userIp=127.0.0.1\n"
+    );
+    let body = run(&[&["--http-method", "POST"], &d3[..]].concat());
+    assert_eq!(code(&body), 0, "{}", stderr(&body));
+    assert_eq!(
+        stdout(&body),
+        "Action=CaptchaCheck&Nonce=11886&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA\
+         &Timestamp=1465185768&accountType=0&businessId=1&captchaType=9&ticket=t02%20a%2Bb%2Fc%3Dd%2A~\
+         &userIp=127.0.0.1&Signature=Lu9KKGNYMIy3EkpO7nZhr5p3Q5A%3D\n"
+    );
+}
+
+#[test]
+fn sign_with_sha256_matches_d2() {
+    let output = run(&[
+        "--secret-id",
+        DOC_ID,
+        "--secret-key",
+        DOC_KEY,
+        "--signature-method",
+        "HmacSHA256",
+        "sign",
+        "--action",
+        "CaptchaIframeQuery",
+        "--param",
+        "captchaType=9",
+        "--param",
+        "disturbLevel=1",
+        "--param",
+        "isHttps=1",
+        "--param",
+        "clientType=2",
+        "--param",
+        "accountType=0",
+        "--param",
+        "userIp=127.0.0.1",
+        "--param",
+        "businessId=1",
+        "--timestamp",
+        "1465185768",
+        "--nonce",
+        "11886",
+        "--no-request-client",
+    ]);
+    assert!(
+        stdout(&output)
+            .ends_with("&Signature=BO4mVo%2F56PohtzfavKtO%2BhooALBlWCbgKyqPIWERYcg%3D\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn check_passes_once_then_fails_with_exit_0_then_1() {
+    let emulator = emulator();
+    let ticket = emulator.handle().mint_ticket(USER_IP.parse().unwrap(), 9);
+    let args = with(
+        &at(&emulator),
+        &[
+            "check",
+            "--ticket",
+            &ticket,
+            "--user-ip",
+            USER_IP,
+            "--captcha-type",
+            "9",
+        ],
+    );
+    let first = run_owned(&args);
+    assert_eq!(code(&first), 0, "{}{}", stdout(&first), stderr(&first));
+    assert!(stdout(&first).contains("verdict: pass"));
+    let second = run_owned(&args);
+    assert_eq!(code(&second), 1, "{}", stderr(&second));
+    assert!(stdout(&second).contains("verdict: fail"));
+    for output in [&first, &second] {
+        assert!(!stdout(output).contains(&ticket) && !stderr(output).contains(&ticket));
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_option() {
+    let missing = run(&["check", "--user-ip", USER_IP, "--captcha-type", "9"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).contains("--ticket"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let bad_ip = run(&[
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "check",
+        "--ticket",
+        "t",
+        "--user-ip",
+        "nope",
+        "--captcha-type",
+        "9",
+    ]);
+    assert_eq!(code(&bad_ip), 2);
+    assert!(stderr(&bad_ip).contains("--user-ip"), "{}", stderr(&bad_ip));
+
+    let no_key = run(&[
+        "check",
+        "--ticket",
+        "t",
+        "--user-ip",
+        USER_IP,
+        "--captcha-type",
+        "9",
+    ]);
+    assert_eq!(code(&no_key), 2);
+    assert!(
+        stderr(&no_key).contains("--secret-id"),
+        "{}",
+        stderr(&no_key)
+    );
+
+    let bad_endpoint = run(&[
+        "--endpoint",
+        "ftp://x/",
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "get-url",
+        "--dry-run",
+    ]);
+    assert_eq!(code(&bad_endpoint), 2);
+    assert!(
+        stderr(&bad_endpoint).contains("--endpoint"),
+        "{}",
+        stderr(&bad_endpoint)
+    );
+
+    let zero_nonce = run(&[
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "sign",
+        "--action",
+        "A",
+        "--nonce",
+        "0",
+    ]);
+    assert_eq!(code(&zero_nonce), 2);
+    assert!(
+        stderr(&zero_nonce).contains("Nonce"),
+        "{}",
+        stderr(&zero_nonce)
+    );
+
+    for output in [&missing, &bad_ip, &no_key, &bad_endpoint, &zero_nonce] {
+        assert_eq!(
+            stderr(output)
+                .trim()
+                .lines()
+                .filter(|l| l.contains("panicked"))
+                .count(),
+            0
+        );
+    }
+}
+
+#[test]
+fn api_refusal_exits_3() {
+    let emulator = emulator();
+    let mut args = at(&emulator);
+    args[5] = "not-the-demo-key".into();
+    let output = run_owned(&with(&args, &["get-url"]));
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert!(stderr(&output).contains("4100"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("not-the-demo-key"));
+    assert_eq!(
+        stderr(&output).trim().lines().count(),
+        1,
+        "one clear line: {}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn transport_failure_exits_4() {
+    let port = free_port();
+    let output = run(&[
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}/v2/index.php"),
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "--timeout",
+        "5",
+        "get-url",
+    ]);
+    assert_eq!(code(&output), 4, "{}", stderr(&output));
+    assert!(stderr(&output).contains("not sent"), "{}", stderr(&output));
+}
+
+#[test]
+fn dry_run_prints_a_redacted_request_and_sends_nothing() {
+    let emulator = emulator();
+    let output = run_owned(&with(
+        &at(&emulator),
+        &[
+            "check",
+            "--ticket",
+            "t03SecretTicketValue",
+            "--user-ip",
+            USER_IP,
+            "--captcha-type",
+            "9",
+            "--dry-run",
+        ],
+    ));
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let shown = stdout(&output);
+    assert!(
+        shown.contains("ticket=[redacted]") && shown.contains("Signature=[redacted]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("t03SecretTicketValue") && !shown.contains(DEMO_SECRET_KEY));
+    assert_eq!(
+        emulator.handle().stats().requests_total,
+        0,
+        "a dry run sends nothing"
+    );
+}
+
+#[test]
+fn json_output_is_one_object() {
+    let emulator = emulator();
+    let ticket = emulator.handle().mint_ticket(USER_IP.parse().unwrap(), 9);
+    let output = run_owned(&with(
+        &at(&emulator),
+        &[
+            "--output",
+            "json",
+            "check",
+            "--ticket",
+            &ticket,
+            "--user-ip",
+            USER_IP,
+            "--captcha-type",
+            "9",
+        ],
+    ));
+    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(value["verdict"], "pass");
+    assert_eq!(value["action"], "CaptchaCheck");
+}
+
+#[test]
+fn demo_walks_the_whole_flow() {
+    let dir =
+        std::env::temp_dir().join(format!("tencent-captcha-demo-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let image = dir.join("captcha.png");
+    let output = run(&["demo", "--image-path", image.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let shown = stdout(&output);
+    assert!(shown.contains("demo complete"), "{shown}");
+    assert_eq!(shown.matches("verdict: pass").count(), 2, "{shown}");
+    assert_eq!(shown.matches("verdict: fail").count(), 2, "{shown}");
+    assert_eq!(shown.matches("verdict: right").count(), 2, "{shown}");
+    let png = std::fs::read(&image).expect("the image was saved");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A `serve` process, stopped when dropped.
+struct Served {
+    child: Child,
+    endpoint: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Served {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = cli()
+        .args(["serve", "--addr", &addr])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let endpoint = loop {
+        let line = lines.next().expect("serve prints its endpoint").unwrap();
+        if let Some(rest) = line.strip_prefix("endpoint:") {
+            break rest.trim().to_owned();
+        }
+    };
+    Served { child, endpoint }
+}
+
+/// Mints a ticket through the emulator's HTTP endpoint.
+fn mint_over_http(endpoint: &str, user_ip: IpAddr) -> String {
+    let base = endpoint.trim_end_matches("/v2/index.php");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = captcha_hyper::Client::builder()
+        .credential(captcha_proto::Credential::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+        .build()
+        .unwrap();
+    let request = http::Request::post(format!("{base}/emulator/tickets"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("captchaType=9&userIp={user_ip}").into_bytes())
+        .unwrap();
+    let response = runtime.block_on(client.send(request)).expect("mint");
+    let body: serde_json::Value = serde_json::from_slice(response.body()).expect("JSON");
+    body["ticket"].as_str().expect("a ticket").to_owned()
+}
+
+#[test]
+fn both_transports_agree_against_serve() {
+    let served = serve();
+    let global = |transport: &str| -> Vec<String> {
+        [
+            "--endpoint",
+            &served.endpoint,
+            "--secret-id",
+            DEMO_SECRET_ID,
+            "--secret-key",
+            DEMO_SECRET_KEY,
+            "--transport",
+            transport,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let mut transcripts = Vec::new();
+    for transport in ["hyper", "async-std"] {
+        let ticket = mint_over_http(&served.endpoint, USER_IP.parse().unwrap());
+        let check = with(
+            &global(transport),
+            &[
+                "check",
+                "--ticket",
+                &ticket,
+                "--user-ip",
+                USER_IP,
+                "--captcha-type",
+                "9",
+            ],
+        );
+        let pass = run_owned(&check);
+        let fail = run_owned(&check);
+        let wrong_key = run_owned(&with(
+            &global(transport)
+                .into_iter()
+                .map(|a| {
+                    if a == DEMO_SECRET_KEY {
+                        "wrong".into()
+                    } else {
+                        a
+                    }
+                })
+                .collect::<Vec<_>>(),
+            &[
+                "check",
+                "--ticket",
+                &ticket,
+                "--user-ip",
+                USER_IP,
+                "--captcha-type",
+                "9",
+            ],
+        ));
+        let get_url = run_owned(&with(
+            &global(transport),
+            &["get-url", "--captcha-type", "1"],
+        ));
+        assert!(
+            stdout(&get_url).contains("url: http://"),
+            "{}",
+            stderr(&get_url)
+        );
+        transcripts.push((
+            code(&pass),
+            stdout(&pass),
+            code(&fail),
+            stdout(&fail),
+            code(&wrong_key),
+            code(&get_url),
+        ));
+    }
+    assert_eq!(transcripts[0], transcripts[1]);
+    assert_eq!(
+        (
+            transcripts[0].0,
+            transcripts[0].2,
+            transcripts[0].4,
+            transcripts[0].5
+        ),
+        (0, 1, 3, 0)
+    );
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+    listener.local_addr().unwrap().port()
+}
