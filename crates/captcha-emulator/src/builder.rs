@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::clock::{Clock, SystemClock};
 use crate::error::StartError;
 use crate::server::RunningEmulator;
-use crate::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use crate::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 
 /// Default largest distance between `Timestamp` and the server clock (protocol.md §4.3).
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
@@ -25,6 +25,13 @@ pub(crate) struct CredentialSpec {
     pub(crate) token: Option<String>,
 }
 
+/// One configured captcha app (API 3.0).
+#[derive(Clone)]
+pub(crate) struct AppSpec {
+    pub(crate) app_id: u64,
+    pub(crate) app_secret_key: String,
+}
+
 /// PEM or DER bytes of the certificate chain and private key.
 #[derive(Clone)]
 pub(crate) struct TlsSource {
@@ -33,10 +40,12 @@ pub(crate) struct TlsSource {
 }
 
 /// Configures an [`Emulator`]. Every setting has a default: with no credential the demo
-/// pair ([`DEMO_SECRET_ID`], [`DEMO_SECRET_KEY`]) is accepted.
+/// pair ([`DEMO_SECRET_ID`], [`DEMO_SECRET_KEY`]) is accepted, and with no captcha app the
+/// demo app ([`DEMO_CAPTCHA_APP_ID`], [`DEMO_APP_SECRET_KEY`]) is configured.
 #[derive(Clone)]
 pub struct EmulatorBuilder {
     pub(crate) credentials: Vec<CredentialSpec>,
+    pub(crate) apps: Vec<AppSpec>,
     pub(crate) max_skew: Duration,
     pub(crate) ticket_ttl: Duration,
     pub(crate) nonce_capacity: usize,
@@ -48,6 +57,7 @@ impl Default for EmulatorBuilder {
     fn default() -> Self {
         Self {
             credentials: Vec::new(),
+            apps: Vec::new(),
             max_skew: DEFAULT_MAX_SKEW,
             ticket_ttl: DEFAULT_TICKET_TTL,
             nonce_capacity: DEFAULT_NONCE_CAPACITY,
@@ -88,16 +98,29 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Largest allowed distance between `Timestamp` and the server clock (default 300 s);
-    /// further is refused with 4500. Also the nonce memory: a nonce is remembered until its
+    /// Adds an API 3.0 captcha app (repeatable; ids must differ): tickets can be minted for
+    /// it ([`EmulatorHandle::mint_v3_ticket`](crate::EmulatorHandle::mint_v3_ticket)) and
+    /// `DescribeCaptchaResult` checks them against `app_secret_key`. Checked when the
+    /// emulator starts (positive id, non-empty key without surrounding whitespace).
+    pub fn captcha_app(mut self, app_id: u64, app_secret_key: impl Into<String>) -> Self {
+        self.apps.push(AppSpec {
+            app_id,
+            app_secret_key: app_secret_key.into(),
+        });
+        self
+    }
+
+    /// Largest allowed distance between `Timestamp` (API 3.0: `X-TC-Timestamp`) and the
+    /// server clock (default 300 s); further is refused with 4500
+    /// (API 3.0: `AuthFailure.SignatureExpire`). Also the nonce memory: a nonce is remembered until its
     /// request's `Timestamp` plus this skew, after which that request is refused anyway.
     pub fn max_skew(mut self, skew: Duration) -> Self {
         self.max_skew = skew;
         self
     }
 
-    /// How long a minted ticket, an image signature and a one-time URL stay valid
-    /// (default 300 s).
+    /// How long a minted ticket (API 2.0 and 3.0), an image signature and a one-time URL
+    /// stay valid (default 300 s).
     pub fn ticket_ttl(mut self, ttl: Duration) -> Self {
         self.ticket_ttl = ttl;
         self
@@ -146,6 +169,10 @@ impl fmt::Debug for EmulatorBuilder {
                     .map(|c| c.secret_id.as_str())
                     .collect::<Vec<_>>(),
             )
+            .field(
+                "captcha_app_ids",
+                &self.apps.iter().map(|a| a.app_id).collect::<Vec<_>>(),
+            )
             .field("max_skew", &self.max_skew)
             .field("ticket_ttl", &self.ticket_ttl)
             .field("nonce_capacity", &self.nonce_capacity)
@@ -166,10 +193,12 @@ impl Emulator {
         EmulatorBuilder::default()
     }
 
-    /// An emulator that accepts only the demo credential ([`DEMO_SECRET_ID`]).
+    /// An emulator that accepts only the demo credential ([`DEMO_SECRET_ID`]) and knows
+    /// only the demo captcha app ([`DEMO_CAPTCHA_APP_ID`]).
     pub fn demo() -> Self {
         Self::builder()
             .credential(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+            .captcha_app(DEMO_CAPTCHA_APP_ID, DEMO_APP_SECRET_KEY)
             .build()
     }
 

@@ -1,5 +1,5 @@
-//! Test-only endpoints: mint a ticket (what a user solving the captcha would get), learn an
-//! image's answer, read the counters. Not part of Tencent's API.
+//! Test-only endpoints: mint a ticket (what a user solving the captcha would get; API 2.0
+//! and 3.0), learn an image's answer, read the counters. Not part of Tencent's API.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -20,21 +20,79 @@ fn error(status: StatusCode, message: &str) -> Reply {
     Reply::json(status, JsonObject::new().str("error", message).finish()).with_cors()
 }
 
+/// Reads a small form body, or answers why not.
+async fn read_form(request: Request<Incoming>) -> Result<bytes::Bytes, Reply> {
+    let (parts, body) = request.into_parts();
+    match incoming::read_body(&parts.headers, body, MAX_MINT_BODY).await {
+        Ok(bytes) => Ok(bytes),
+        Err(BodyError::TooLarge) => Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the form is larger than 64 KiB",
+        )),
+        Err(BodyError::Broken) => Err(error(StatusCode::BAD_REQUEST, "the form could not be read")),
+    }
+}
+
+/// The form field `name` as an IP address, or the caller's when absent or empty.
+fn user_ip(params: &WireParams<'_>, name: &str, peer: SocketAddr) -> Result<IpAddr, Reply> {
+    match params.get(name).filter(|ip| !ip.is_empty()) {
+        None => Ok(peer.ip()),
+        Some(text) => text.trim().parse::<IpAddr>().map_err(|_| {
+            error(
+                StatusCode::BAD_REQUEST,
+                &format!("{name} {:?} is not an IP address", shorten(text)),
+            )
+        }),
+    }
+}
+
+/// `POST /emulator/v3/tickets` with form fields `CaptchaAppId` (default: the first
+/// configured app) and `UserIp` (default: the caller's address) →
+/// `{"ret":0,"ticket":"…","randstr":"…","appid":"…"}`, like the front-end callback.
+pub(crate) async fn mint_v3(state: &State, request: Request<Incoming>, peer: SocketAddr) -> Reply {
+    let bytes = match read_form(request).await {
+        Ok(bytes) => bytes,
+        Err(refusal) => return refusal,
+    };
+    let params = WireParams::parse(&bytes);
+    let app_id = match params.get("CaptchaAppId").filter(|id| !id.is_empty()) {
+        None => state.apps.all()[0].app_id,
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(id) if state.apps.contains(id) => id,
+            Ok(id) => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    &format!("no captcha app {id} is configured on this emulator"),
+                );
+            }
+            Err(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "CaptchaAppId must be an unsigned integer",
+                );
+            }
+        },
+    };
+    let user_ip = match user_ip(&params, "UserIp", peer) {
+        Ok(ip) => ip,
+        Err(refusal) => return refusal,
+    };
+    let minted = state.v3_tickets.mint(app_id, user_ip, state.now());
+    let body = JsonObject::new()
+        .int("ret", 0)
+        .str("ticket", minted.ticket.expose_secret())
+        .str("randstr", &minted.randstr)
+        .str("appid", &app_id.to_string())
+        .finish();
+    Reply::json(StatusCode::OK, body).with_cors()
+}
+
 /// `POST /emulator/tickets` with form fields `captchaType` (required) and `userIp`
 /// (default: the caller's address) → `{"ticket":"…"}`.
 pub(crate) async fn mint(state: &State, request: Request<Incoming>, peer: SocketAddr) -> Reply {
-    let (parts, body) = request.into_parts();
-    let bytes = match incoming::read_body(&parts.headers, body, MAX_MINT_BODY).await {
+    let bytes = match read_form(request).await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the form is larger than 64 KiB",
-            );
-        }
-        Err(BodyError::Broken) => {
-            return error(StatusCode::BAD_REQUEST, "the form could not be read");
-        }
+        Err(refusal) => return refusal,
     };
     let params = WireParams::parse(&bytes);
     let captcha_type = match params.get("captchaType").map(str::parse::<u32>) {
@@ -47,17 +105,9 @@ pub(crate) async fn mint(state: &State, request: Request<Incoming>, peer: Socket
         }
         None => return error(StatusCode::BAD_REQUEST, "missing form field captchaType"),
     };
-    let user_ip = match params.get("userIp").filter(|ip| !ip.is_empty()) {
-        None => peer.ip(),
-        Some(text) => match text.trim().parse::<IpAddr>() {
-            Ok(ip) => ip,
-            Err(_) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    &format!("userIp {:?} is not an IP address", shorten(text)),
-                );
-            }
-        },
+    let user_ip = match user_ip(&params, "userIp", peer) {
+        Ok(ip) => ip,
+        Err(refusal) => return refusal,
     };
     let ticket = state.tickets.mint(user_ip, captcha_type, state.now());
     Reply::json(

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use captcha_proto::CredentialError;
 
-/// The emulator could not start. Never contains a secret key.
+/// The emulator could not start. Never contains a secret key or AppSecretKey.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StartError {
@@ -18,6 +18,18 @@ pub enum StartError {
     },
     /// Two credentials share a SecretId.
     DuplicateSecretId {
+        /// The 0-based position of the second one.
+        index: usize,
+    },
+    /// A configured captcha app is unusable (id 0, empty or whitespace-padded key).
+    CaptchaApp {
+        /// The 0-based position of the app in the builder.
+        index: usize,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Two captcha apps share a `CaptchaAppId`.
+    DuplicateCaptchaAppId {
         /// The 0-based position of the second one.
         index: usize,
     },
@@ -43,6 +55,13 @@ impl fmt::Display for StartError {
             Self::Credential { index, source } => write!(f, "credential #{index}: {source}"),
             Self::DuplicateSecretId { index } => {
                 write!(f, "credential #{index}: its SecretId is configured twice")
+            }
+            Self::CaptchaApp { index, reason } => write!(f, "captcha app #{index}: {reason}"),
+            Self::DuplicateCaptchaAppId { index } => {
+                write!(
+                    f,
+                    "captcha app #{index}: its CaptchaAppId is configured twice"
+                )
             }
             Self::Tls { reason } => write!(f, "TLS configuration: {reason}"),
             Self::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),

@@ -1,6 +1,6 @@
 //! Fault switches: make the API misbehave on purpose so transports can be tested against
 //! slow, refusing, silent, truncating or flooding servers. Faults touch only the API paths
-//! (`/v2/index.php`), never images, scripts or the test endpoints.
+//! (API 2.0 `/v2/index.php` and API 3.0 `/`), never images, scripts or the test endpoints.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -17,8 +17,14 @@ use http::StatusCode;
 pub enum Fault {
     /// Waits this long before handling each API request.
     Latency(Duration),
-    /// Answers every API request with `{"code":N,"message":…,"codeDesc":…}` (HTTP 200)
-    /// without processing it: nothing is checked, no ticket is spent.
+    /// Answers every API request without processing it: nothing is checked, no ticket is
+    /// spent. API 2.0 gets `{"code":N,"message":…,"codeDesc":…}` (HTTP 200). API 3.0 gets,
+    /// for N below 1000, a `DescribeCaptchaResult` answer with `CaptchaCode` N (so 1 passes
+    /// and 21 or 26 can be forced), and from 1000 the 3.0 refusal closest to the 2.0 code
+    /// (4000 `InvalidParameter`, 4100 `AuthFailure.SignatureFailure`, 4104
+    /// `AuthFailure.SecretIdNotFound`, 4105 `AuthFailure.TokenFailure`, 4400
+    /// `RequestLimitExceeded`, 4500 `AuthFailure.SignatureExpire`, 6100 `NoSuchVersion`,
+    /// 6200 `ResourceUnavailable`, others `InternalError`).
     Code(i64),
     /// Answers every API request with this HTTP status and a plain-text body, like a
     /// proxy's error page, without processing it. An invalid status becomes 502.

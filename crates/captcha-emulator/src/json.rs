@@ -39,6 +39,13 @@ impl JsonObject {
         self
     }
 
+    /// Adds a nested object field.
+    pub(crate) fn object(mut self, key: &str, value: JsonObject) -> Self {
+        self.key(key);
+        self.out.push_str(&value.finish_string());
+        self
+    }
+
     /// The finished object as text.
     pub(crate) fn finish_string(mut self) -> String {
         self.out.push('}');
@@ -85,5 +92,10 @@ mod tests {
             text,
             r#"{"code":-5,"message":"a\"b\\c\n\u003c/script\u003e\u0001"}"#
         );
+        let nested = JsonObject::new()
+            .object("Response", JsonObject::new().int("A", 1))
+            .object("Empty", JsonObject::new())
+            .finish_string();
+        assert_eq!(nested, r#"{"Response":{"A":1},"Empty":{}}"#);
     }
 }

@@ -40,6 +40,7 @@
 //! tokio runtime.
 
 mod actions;
+mod apps;
 mod assets;
 mod background;
 mod body;
@@ -67,7 +68,9 @@ mod stats;
 mod tickets;
 mod tls;
 mod v2;
+mod v3;
 
+pub use apps::{CaptchaApp, UnknownCaptchaApp};
 pub use background::BackgroundEmulator;
 pub use builder::{Emulator, EmulatorBuilder};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -75,17 +78,30 @@ pub use error::StartError;
 pub use faults::Fault;
 pub use server::{EmulatorHandle, RunningEmulator};
 pub use stats::{NO_ACTION, Stats, UNKNOWN_ACTION};
+pub use v3::V3Ticket;
 
 /// The SecretId the CLI's `serve` and `demo` use when none is configured. Not a real key.
 pub const DEMO_SECRET_ID: &str = "AKIDemulator0000000000000000000000000";
 /// The SecretKey paired with [`DEMO_SECRET_ID`]. Not a real key: never use it outside tests.
 pub const DEMO_SECRET_KEY: &str = "emulator-secret-key";
 
+/// The `CaptchaAppId` of the demo captcha app (API 3.0), configured when no other app is
+/// and by [`Emulator::demo`]. Not a real app.
+pub const DEMO_CAPTCHA_APP_ID: u64 = 190_000_000;
+/// The `AppSecretKey` of [`DEMO_CAPTCHA_APP_ID`]. Not a real key: never use it outside tests.
+pub const DEMO_APP_SECRET_KEY: &str = "emulator-app-secret-key";
+
 /// The API 2.0 path every action is posted to.
 pub const V2_PATH: &str = "/v2/index.php";
 /// Test-only endpoint that mints a ticket: `POST` a form with `userIp` and `captchaType`,
 /// get `{"ticket":"…"}`.
 pub const TICKETS_PATH: &str = "/emulator/tickets";
+/// The API 3.0 path: `POST /` with a JSON body, signed with TC3-HMAC-SHA256.
+pub const V3_PATH: &str = "/";
+/// Test-only endpoint that mints an API 3.0 ticket: `POST` a form with `CaptchaAppId`
+/// (default: the first configured app) and `UserIp` (default: the caller's address), get
+/// `{"ret":0,"ticket":"…","randstr":"…","appid":"…"}`, the shape of the front-end callback.
+pub const V3_TICKETS_PATH: &str = "/emulator/v3/tickets";
 /// Test-only endpoint that tells an image's answer: `GET /emulator/answer?vsig=…`,
 /// get `{"answer":"…"}` (404 when the signature is unknown).
 pub const ANSWER_PATH: &str = "/emulator/answer";
@@ -100,3 +116,5 @@ pub const SCRIPT_PATH: &str = "/template/TCapIframeApi.js";
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The longest GET query accepted (protocol.md §3.1: GET requests up to 32 KB).
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
+/// The largest API 3.0 body accepted (protocol.md §5.2: 10 MB for a v3 POST).
+pub const MAX_V3_BODY_BYTES: usize = 10 * 1024 * 1024;

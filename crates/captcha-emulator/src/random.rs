@@ -23,6 +23,21 @@ pub(crate) fn token(prefix: &str) -> String {
     out.replace('=', "*")
 }
 
+/// Characters of a Randstr after its `@` (the front-end's random string, e.g. `@Vki`).
+const RANDSTR_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A Randstr as the front-end callback hands it out: `@` and three letters or digits.
+pub(crate) fn randstr() -> String {
+    let mut raw = [0u8; 3];
+    fill(&mut raw);
+    std::iter::once('@')
+        .chain(
+            raw.iter()
+                .map(|b| char::from(RANDSTR_ALPHABET[usize::from(*b) % RANDSTR_ALPHABET.len()])),
+        )
+        .collect()
+}
+
 /// `len` answer characters.
 pub(crate) fn answer(len: usize) -> String {
     let mut raw = vec![0u8; len];
@@ -46,6 +61,9 @@ mod tests {
             a.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_*".contains(c))
         );
+        let r = randstr();
+        assert!(r.starts_with('@') && r.len() == 4, "{r}");
+        assert!(r[1..].bytes().all(|c| RANDSTR_ALPHABET.contains(&c)));
         let code = answer(4);
         assert!(code.bytes().all(|c| ANSWER_ALPHABET.contains(&c)) && code.len() == 4);
     }

@@ -25,9 +25,13 @@ pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) content_type: &'static str,
     pub(crate) body: Bytes,
-    /// The API `code`, for the log (none for images, scripts and test endpoints).
+    /// The API `code` (API 3.0: `CaptchaCode`), for the log (none for images, scripts and
+    /// test endpoints).
     pub(crate) code: Option<i64>,
-    pub(crate) set_cookie: Option<HeaderValue>,
+    /// The API 3.0 `Response.Error.Code` of a refusal, for the log.
+    pub(crate) error_code: Option<&'static str>,
+    /// Boxed: only images set a cookie, and a small `Reply` keeps `Result<_, Reply>` cheap.
+    pub(crate) set_cookie: Option<Box<HeaderValue>>,
     /// Lets pages on other origins call the test endpoints (the demo's captcha script).
     pub(crate) cors: bool,
 }
@@ -39,6 +43,7 @@ impl Reply {
             content_type,
             body,
             code: None,
+            error_code: None,
             set_cookie: None,
             cors: false,
         }
@@ -90,6 +95,18 @@ impl Reply {
         Self::new(status, TEXT, Bytes::from_static(text.as_bytes()))
     }
 
+    /// The same reply, logged with this API 3.0 `CaptchaCode`.
+    pub(crate) fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// The same reply, logged with this API 3.0 error code.
+    pub(crate) fn with_error_code(mut self, code: &'static str) -> Self {
+        self.error_code = Some(code);
+        self
+    }
+
     /// The same reply with another HTTP status.
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
@@ -98,7 +115,7 @@ impl Reply {
 
     /// The same reply with a `Set-Cookie` header.
     pub(crate) fn with_cookie(mut self, cookie: HeaderValue) -> Self {
-        self.set_cookie = Some(cookie);
+        self.set_cookie = Some(Box::new(cookie));
         self
     }
 
@@ -120,7 +137,7 @@ impl Reply {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(cookie) = self.set_cookie {
-            headers.insert(SET_COOKIE, cookie);
+            headers.insert(SET_COOKIE, *cookie);
         }
         if self.cors {
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));

@@ -1,8 +1,8 @@
 //! Routes each request by method and path, applies the fault switches to API requests, and
 //! logs every request (no query, no parameter values: they carry secrets).
 //!
-//! API 3.0 (`POST /` with `X-TC-Action: DescribeCaptchaResult`) slots in as one more
-//! [`Route`] arm calling its own handler through [`api`].
+//! API 2.0 (`/v2/index.php`) and API 3.0 (`/`) both run under [`api`], which applies the
+//! fault switches; everything else is served as is.
 
 use std::fmt;
 use std::future::Future;
@@ -17,8 +17,11 @@ use crate::faults::{Answer, Delivery};
 use crate::reply::Reply;
 use crate::state::State;
 use crate::stats::Kind;
-use crate::{ANSWER_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH, TICKETS_PATH, V2_PATH};
-use crate::{assets, control, v2};
+use crate::{
+    ANSWER_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH, TICKETS_PATH, V2_PATH, V3_PATH,
+    V3_TICKETS_PATH,
+};
+use crate::{assets, control, v2, v3};
 
 /// The two ends of the connection a request came on.
 #[derive(Debug, Clone, Copy)]
@@ -42,9 +45,11 @@ impl std::error::Error for ConnectionDropped {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Route {
     V2,
+    V3,
     Image,
     Script,
     MintTicket,
+    MintV3Ticket,
     Answer,
     Stats,
     MethodNotAllowed,
@@ -55,14 +60,18 @@ impl Route {
     fn of(method: &Method, path: &str) -> Self {
         match (path, method) {
             (V2_PATH, _) => Self::V2,
+            (V3_PATH, _) => Self::V3,
             (IMAGE_PATH, &Method::GET) => Self::Image,
             (SCRIPT_PATH, &Method::GET) => Self::Script,
             (TICKETS_PATH, &Method::POST) => Self::MintTicket,
+            (V3_TICKETS_PATH, &Method::POST) => Self::MintV3Ticket,
             (ANSWER_PATH, &Method::GET) => Self::Answer,
             (STATS_PATH, &Method::GET) => Self::Stats,
-            (IMAGE_PATH | SCRIPT_PATH | TICKETS_PATH | ANSWER_PATH | STATS_PATH, _) => {
-                Self::MethodNotAllowed
-            }
+            (
+                IMAGE_PATH | SCRIPT_PATH | TICKETS_PATH | V3_TICKETS_PATH | ANSWER_PATH
+                | STATS_PATH,
+                _,
+            ) => Self::MethodNotAllowed,
             _ => Self::NotFound,
         }
     }
@@ -71,9 +80,11 @@ impl Route {
     fn name(self) -> &'static str {
         match self {
             Self::V2 => "v2",
+            Self::V3 => "v3",
             Self::Image => "image",
             Self::Script => "script",
             Self::MintTicket => "mint_ticket",
+            Self::MintV3Ticket => "mint_v3_ticket",
             Self::Answer => "answer",
             Self::Stats => "stats",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -97,11 +108,21 @@ pub(crate) async fn serve(
             })
             .await;
         }
+        Route::V3 => {
+            return api(state, started, conn, |fault| {
+                v3::handle(state, request, fault)
+            })
+            .await;
+        }
         Route::Image => (Kind::Image, assets::image(state, request.uri().query())),
         Route::Script => (Kind::Script, assets::script(state, request.uri().query())),
         Route::MintTicket => (
             Kind::Control,
             control::mint(state, request, conn.peer).await,
+        ),
+        Route::MintV3Ticket => (
+            Kind::Control,
+            control::mint_v3(state, request, conn.peer).await,
         ),
         Route::Answer => (Kind::Control, control::answer(state, request.uri().query())),
         Route::Stats => (Kind::Control, control::stats(state)),
@@ -147,6 +168,7 @@ where
         target: "captcha_emulator::request",
         action,
         code = reply.code.unwrap_or_default(),
+        error = reply.error_code.unwrap_or_default(),
         status = reply.status.as_u16(),
         latency_us = micros(started),
         remote = %conn.peer,
@@ -185,6 +207,20 @@ mod tests {
             Route::of(&Method::GET, TICKETS_PATH),
             Route::MethodNotAllowed
         );
-        assert_eq!(Route::of(&Method::GET, "/"), Route::NotFound);
+        assert_eq!(
+            Route::of(&Method::GET, "/"),
+            Route::V3,
+            "v3 answers the envelope itself"
+        );
+        assert_eq!(Route::of(&Method::POST, V3_PATH), Route::V3);
+        assert_eq!(
+            Route::of(&Method::POST, V3_TICKETS_PATH),
+            Route::MintV3Ticket
+        );
+        assert_eq!(
+            Route::of(&Method::GET, V3_TICKETS_PATH),
+            Route::MethodNotAllowed
+        );
+        assert_eq!(Route::of(&Method::GET, "/index.html"), Route::NotFound);
     }
 }

@@ -16,13 +16,15 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
+use crate::apps::{CaptchaApp, UnknownCaptchaApp};
 use crate::builder::EmulatorBuilder;
 use crate::error::StartError;
 use crate::faults::Fault;
 use crate::router::{self, Connection};
 use crate::state::State;
 use crate::stats::Stats;
-use crate::{V2_PATH, tls};
+use crate::v3::V3Ticket;
+use crate::{V2_PATH, V3_PATH, tls};
 
 /// A client must send its request headers within this time (idle keep-alive included).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -38,6 +40,7 @@ pub struct EmulatorHandle {
     state: Arc<State>,
     local_addr: SocketAddr,
     endpoint: Endpoint,
+    v3_endpoint: Endpoint,
 }
 
 impl EmulatorHandle {
@@ -45,6 +48,12 @@ impl EmulatorHandle {
     /// address is replaced by loopback).
     pub fn endpoint(&self) -> Endpoint {
         self.endpoint.clone()
+    }
+
+    /// The API 3.0 endpoint, `http(s)://127.0.0.1:PORT/` (give it to a client builder's
+    /// `v3_endpoint`).
+    pub fn v3_endpoint(&self) -> Endpoint {
+        self.v3_endpoint.clone()
     }
 
     /// The address the server listens on.
@@ -88,6 +97,34 @@ impl EmulatorHandle {
         self.state
             .tickets
             .mint(user_ip, captcha_type, self.state.now())
+    }
+
+    /// Mints an API 3.0 ticket and Randstr, as if a user at `user_ip` had solved a captcha
+    /// of the app `captcha_app_id`: they pass one `DescribeCaptchaResult` with that app's
+    /// `AppSecretKey` and the same `UserIp` within the ticket lifetime. Also
+    /// `POST /emulator/v3/tickets`.
+    pub fn mint_v3_ticket(
+        &self,
+        captcha_app_id: u64,
+        user_ip: IpAddr,
+    ) -> Result<V3Ticket, UnknownCaptchaApp> {
+        if !self.state.apps.contains(captcha_app_id) {
+            return Err(UnknownCaptchaApp { captcha_app_id });
+        }
+        Ok(self
+            .state
+            .v3_tickets
+            .mint(captcha_app_id, user_ip, self.state.now()))
+    }
+
+    /// The first configured captcha app (the demo one when none was configured).
+    pub fn captcha_app(&self) -> CaptchaApp {
+        self.state.apps.all()[0].clone()
+    }
+
+    /// Every configured captcha app.
+    pub fn captcha_apps(&self) -> &[CaptchaApp] {
+        self.state.apps.all()
     }
 
     /// The characters shown by the image whose `vsig` cookie is `vsig`, while it is known.
@@ -167,7 +204,8 @@ pub(crate) async fn start(
     let bind_error = |source| StartError::Bind { addr, source };
     let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
     let local_addr = listener.local_addr().map_err(bind_error)?;
-    let endpoint = endpoint_for(local_addr, acceptor.is_some());
+    let endpoint = endpoint_for(local_addr, acceptor.is_some(), V2_PATH);
+    let v3_endpoint = endpoint_for(local_addr, acceptor.is_some(), V3_PATH);
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(accept_loop(listener, state.clone(), acceptor, stopped));
     tracing::info!(target: "captcha_emulator", %endpoint, "emulator listening");
@@ -176,13 +214,14 @@ pub(crate) async fn start(
             state,
             local_addr,
             endpoint,
+            v3_endpoint,
         },
         stop,
         task,
     })
 }
 
-fn endpoint_for(addr: SocketAddr, https: bool) -> Endpoint {
+fn endpoint_for(addr: SocketAddr, https: bool, path: &str) -> Endpoint {
     let ip = match addr.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
@@ -192,7 +231,7 @@ fn endpoint_for(addr: SocketAddr, https: bool) -> Endpoint {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => format!("[{v6}]"),
     };
-    Endpoint::new(https, &host, Some(addr.port()), V2_PATH)
+    Endpoint::new(https, &host, Some(addr.port()), path)
         .expect("an IP address and a port always form a valid URL")
 }
 

@@ -1,11 +1,12 @@
-//! [`State`]: everything the request handlers share: credentials, clock, stores, fault
-//! switches and counters.
+//! [`State`]: everything the request handlers share: credentials, captcha apps, clock,
+//! stores, fault switches and counters.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use captcha_proto::{Credential, SecretKey, Token};
 
+use crate::apps::CaptchaApps;
 use crate::builder::{CredentialSpec, EmulatorBuilder};
 use crate::clock::Clock;
 use crate::error::StartError;
@@ -15,6 +16,7 @@ use crate::nonces::NonceStore;
 use crate::script::ScriptStore;
 use crate::stats::StatsRecorder;
 use crate::tickets::TicketStore;
+use crate::v3::V3TicketStore;
 use crate::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
 
 /// A configured key pair as the server looks it up.
@@ -32,6 +34,9 @@ pub(crate) struct State {
     pub(crate) max_skew: u64,
     pub(crate) nonces: NonceStore,
     pub(crate) tickets: TicketStore,
+    /// API 3.0: the captcha apps and the tickets minted for them.
+    pub(crate) apps: CaptchaApps,
+    pub(crate) v3_tickets: V3TicketStore,
     pub(crate) images: ImageStore,
     pub(crate) scripts: ScriptStore,
     pub(crate) faults: FaultSwitch,
@@ -41,7 +46,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// Checks the builder's credentials and sets up empty stores.
+    /// Checks the builder's credentials and captcha apps and sets up empty stores.
     pub(crate) fn new(builder: &EmulatorBuilder) -> Result<Self, StartError> {
         let demo = [CredentialSpec {
             secret_id: DEMO_SECRET_ID.to_owned(),
@@ -72,6 +77,7 @@ impl State {
             }
             credentials.push(credential);
         }
+        let apps = CaptchaApps::new(&builder.apps)?;
         let ttl = builder.ticket_ttl.as_secs().max(1);
         Ok(Self {
             keys,
@@ -80,6 +86,8 @@ impl State {
             max_skew: builder.max_skew.as_secs(),
             nonces: NonceStore::new(builder.nonce_capacity),
             tickets: TicketStore::new(ttl),
+            apps,
+            v3_tickets: V3TicketStore::new(ttl),
             images: ImageStore::new(ttl),
             scripts: ScriptStore::new(ttl),
             faults: FaultSwitch::default(),

@@ -2,72 +2,11 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use captcha_emulator::Fault;
 use captcha_proto::{CaptchaCheck, CaptchaGetUrl, CaptchaType};
-use support::Harness;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-/// What a raw client read until the server closed the connection.
-struct Raw {
-    head: String,
-    body: Vec<u8>,
-}
-
-impl Raw {
-    fn status(&self) -> u16 {
-        self.head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name).then(|| value.trim())
-        })
-    }
-
-    fn content_length(&self) -> usize {
-        self.header("content-length").unwrap().parse().unwrap()
-    }
-}
-
-/// Writes `request` as HTTP/1.1 with `Connection: close` and reads until EOF.
-async fn exchange(addr: SocketAddr, request: http::Request<Vec<u8>>) -> Raw {
-    let mut text = format!(
-        "{} {} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n",
-        request.method(),
-        request.uri().path_and_query().unwrap()
-    );
-    for (name, value) in request.headers() {
-        text.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
-    }
-    text.push_str(&format!("Content-Length: {}\r\n\r\n", request.body().len()));
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(text.as_bytes()).await.unwrap();
-    stream.write_all(request.body()).await.unwrap();
-    let mut bytes = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut bytes))
-        .await
-        .expect("the server closes the connection")
-        .expect("a clean read");
-    match bytes.windows(4).position(|w| w == b"\r\n\r\n") {
-        Some(end) => Raw {
-            head: String::from_utf8(bytes[..end].to_vec()).unwrap(),
-            body: bytes[end + 4..].to_vec(),
-        },
-        None => Raw {
-            head: String::from_utf8_lossy(&bytes).into_owned(),
-            body: Vec::new(),
-        },
-    }
-}
+use support::{Harness, exchange};
 
 fn get_url(h: &Harness, nonce: u64) -> http::Request<Vec<u8>> {
     h.config()

@@ -1,21 +1,25 @@
 //! Shared test harness: an emulator on 127.0.0.1 with a manual clock, a minimal HTTP/1.1
-//! client that controls the `Host` header, and helpers to craft signed parameter sets.
+//! client that controls the `Host` header, a raw client that sees the wire, helpers to
+//! craft signed parameter sets (API 2.0) and signed requests (API 3.0), and a log capture.
 #![allow(dead_code)] // each test binary uses a different part
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use captcha_emulator::{
     Clock, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator, EmulatorBuilder, ManualClock, RunningEmulator,
 };
 use captcha_proto::v1::{self, SignatureMethod};
+use captcha_proto::v3::{V3Action, V3Config};
 use captcha_proto::{Config, SecretKey, Stamp};
 use http::header::{CONTENT_TYPE, HOST, HeaderValue};
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// The manual clock's start (a `Timestamp` used by the fixed vectors too).
@@ -235,5 +239,170 @@ impl Answer {
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers.clone();
         response
+    }
+}
+
+impl Harness {
+    /// An API 3.0 configuration pointed at the emulator (signs for host 127.0.0.1).
+    pub fn v3_config(&self) -> V3Config {
+        V3Config::new(self.emulator.credential()).with_endpoint(self.emulator.v3_endpoint())
+    }
+
+    /// `action` encoded and signed with [`Harness::v3_config`] at the clock's time.
+    pub fn v3_request(&self, action: &(impl V3Action + ?Sized)) -> Request<Vec<u8>> {
+        self.v3_config()
+            .encode(action, self.stamp(1))
+            .expect("the action encodes")
+    }
+
+    /// Sends `action`, signed at the clock's time, on a fresh connection.
+    pub async fn describe(&self, action: &(impl V3Action + ?Sized)) -> Answer {
+        self.send(self.v3_request(action)).await
+    }
+}
+
+impl Answer {
+    /// The API 3.0 `Response` object.
+    pub fn response(&self) -> serde_json::Value {
+        let json = self.json();
+        assert!(json["Response"].is_object(), "no Response: {}", self.text());
+        json["Response"].clone()
+    }
+
+    /// `Response.CaptchaCode` (panics on a refusal).
+    pub fn captcha_code(&self) -> i64 {
+        self.response()["CaptchaCode"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no CaptchaCode: {}", self.text()))
+    }
+
+    /// `Response.Error.Code` (panics when the answer is not a refusal).
+    pub fn error_code(&self) -> String {
+        assert_eq!(self.status, StatusCode::OK, "3.0 refusals are HTTP 200");
+        self.response()["Error"]["Code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no Error.Code: {}", self.text()))
+            .to_owned()
+    }
+
+    /// `Response.Error.Message`.
+    pub fn error_message(&self) -> String {
+        self.response()["Error"]["Message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// True for a lowercase 8-4-4-4-12 hex id, as Tencent's `RequestId`s are.
+pub fn is_uuid_like(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| {
+            g.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
+/// What a raw client read until the server closed the connection.
+pub struct Raw {
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl Raw {
+    pub fn status(&self) -> u16 {
+        self.head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+
+    pub fn content_length(&self) -> usize {
+        self.header("content-length").unwrap().parse().unwrap()
+    }
+}
+
+/// Writes `request` as HTTP/1.1 with `Connection: close` (and `Host: addr` unless the
+/// request has a `Host`) and reads until the server closes.
+pub async fn exchange(addr: SocketAddr, request: Request<Vec<u8>>) -> Raw {
+    let mut text = format!(
+        "{} {} HTTP/1.1\r\nConnection: close\r\n",
+        request.method(),
+        request.uri().path_and_query().unwrap()
+    );
+    if !request.headers().contains_key(HOST) {
+        text.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for (name, value) in request.headers() {
+        text.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    text.push_str(&format!("Content-Length: {}\r\n\r\n", request.body().len()));
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(text.as_bytes()).await.unwrap();
+    stream.write_all(request.body()).await.unwrap();
+    let mut bytes = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut bytes))
+        .await
+        .expect("the server closes the connection")
+        .expect("a clean read");
+    match bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(end) => Raw {
+            head: String::from_utf8(bytes[..end].to_vec()).unwrap(),
+            body: bytes[end + 4..].to_vec(),
+        },
+        None => Raw {
+            head: String::from_utf8_lossy(&bytes).into_owned(),
+            body: Vec::new(),
+        },
+    }
+}
+
+/// Collects everything `tracing` writes (all levels) on this thread while it lives; with
+/// `#[tokio::test]`'s single-threaded runtime that includes the emulator's tasks.
+pub struct LogCapture {
+    buffer: Arc<Mutex<Vec<u8>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+impl LogCapture {
+    pub fn start() -> Self {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = SharedWriter(buffer.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        Self {
+            buffer,
+            _guard: tracing::subscriber::set_default(subscriber),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.buffer.lock().unwrap()).into_owned()
+    }
+}
+
+#[derive(Clone)]
+struct SharedWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

@@ -1,0 +1,282 @@
+//! API 3.0 (`POST /`, protocol.md §5): service `captcha`, version `2019-07-22`, action
+//! `DescribeCaptchaResult`, signed with TC3-HMAC-SHA256.
+//!
+//! The checks, in order, each refused in the 3.0 error envelope with HTTP 200: POST
+//! (`InvalidParameter`), a body of at most 10 MiB (`RequestSizeLimitExceeded`), a JSON
+//! `Content-Type` (`InvalidParameter`), the `X-TC-Action`, `X-TC-Version` and
+//! `X-TC-Timestamp` headers (`MissingParameter`/`InvalidParameter`), the TC3 signature
+//! with captcha-proto's verifier against the configured credentials
+//! (`AuthFailure.SecretIdNotFound`, `AuthFailure.SignatureFailure`,
+//! `AuthFailure.InvalidAuthorization`), the timestamp within the allowed skew of the
+//! server clock (`AuthFailure.SignatureExpire`), the token of a temporary credential
+//! (`AuthFailure.TokenFailure`), the action (`InvalidAction`) and version
+//! (`NoSuchVersion`). Then [`describe`] reads the body and checks the ticket.
+
+mod describe;
+mod envelope;
+mod tickets;
+
+use bytes::Bytes;
+use captcha_proto::v3::{
+    ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, TIMESTAMP_HEADER,
+    TOKEN_HEADER, VERSION_HEADER, VerifyError, verify_request_with,
+};
+use http::header::{CONTENT_TYPE, HeaderName};
+use http::request::Parts;
+use http::{HeaderMap, Method, Request};
+use hyper::body::Incoming;
+
+use crate::MAX_V3_BODY_BYTES;
+use crate::common::shorten;
+use crate::faults::Answer;
+use crate::incoming::{self, BodyError};
+use crate::reply::Reply;
+use crate::state::State;
+use crate::stats::{Kind, label_of};
+use envelope::{
+    INVALID_ACTION, INVALID_PARAMETER, MISSING_PARAMETER, NO_SUCH_VERSION,
+    REQUEST_SIZE_LIMIT_EXCEEDED, SIGNATURE_EXPIRE, TOKEN_FAILURE,
+};
+
+pub use tickets::V3Ticket;
+pub(crate) use tickets::V3TicketStore;
+
+/// Answers one API 3.0 request. Counts it under its `X-TC-Action`, reads the body, then
+/// lets `fault` replace the answer (nothing checked, no ticket spent) or runs the checks.
+/// Returns the reply and the action label it counted.
+pub(crate) async fn handle(
+    state: &State,
+    request: Request<Incoming>,
+    fault: Option<Answer>,
+) -> (Reply, &'static str) {
+    let (parts, body) = request.into_parts();
+    let label = label_of(
+        parts
+            .headers
+            .get(ACTION_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    );
+    state.stats.request(Kind::Api(label));
+    let body = if parts.method == Method::POST {
+        Some(incoming::read_body(&parts.headers, body, MAX_V3_BODY_BYTES).await)
+    } else {
+        None
+    };
+    let request_id = envelope::request_id();
+    let reply = match fault {
+        Some(answer) => envelope::fault_reply(answer, &request_id),
+        None => answer(state, parts, body, &request_id),
+    };
+    (reply, label)
+}
+
+/// A refusal: its code and message.
+type Refusal = (&'static str, String);
+
+fn answer(
+    state: &State,
+    parts: Parts,
+    body: Option<Result<Bytes, BodyError>>,
+    request_id: &str,
+) -> Reply {
+    let now = state.now();
+    match authorize(state, parts, body, now) {
+        Ok(request) => describe::run(state, request.body(), now, request_id),
+        Err((code, message)) => envelope::error(code, &message, request_id),
+    }
+}
+
+/// Every check up to and including the action and version; returns the request with its
+/// body for the action.
+fn authorize(
+    state: &State,
+    parts: Parts,
+    body: Option<Result<Bytes, BodyError>>,
+    now: u64,
+) -> Result<Request<Bytes>, Refusal> {
+    let refuse = |code, message: &str| Err((code, message.to_owned()));
+    let body = match body {
+        None => {
+            return refuse(
+                INVALID_PARAMETER,
+                "API 3.0 is served here as POST with a JSON body (GET and signature v1 are not emulated)",
+            );
+        }
+        Some(Err(BodyError::TooLarge)) => {
+            return refuse(
+                REQUEST_SIZE_LIMIT_EXCEEDED,
+                "the request body is larger than 10 MiB",
+            );
+        }
+        Some(Err(BodyError::Broken)) => {
+            return refuse(INVALID_PARAMETER, "the request body could not be read");
+        }
+        Some(Ok(body)) => body,
+    };
+    if !is_json(&parts.headers) {
+        return refuse(
+            INVALID_PARAMETER,
+            "Content-Type must be application/json (form bodies and signature v1 are not emulated)",
+        );
+    }
+    let action = required_header(&parts.headers, &ACTION_HEADER, "X-TC-Action")?.to_owned();
+    let version = required_header(&parts.headers, &VERSION_HEADER, "X-TC-Version")?.to_owned();
+    required_header(&parts.headers, &TIMESTAMP_HEADER, "X-TC-Timestamp")?;
+
+    let request = Request::from_parts(parts, body);
+    let verified = verify_request_with(&request, CAPTCHA_SERVICE, |secret_id| {
+        state.keys.get(secret_id).map(|key| key.secret_key.clone())
+    })
+    .map_err(|e| (auth_code(&e), e.to_string()))?;
+
+    let skew = now.abs_diff(verified.timestamp);
+    if skew > state.max_skew {
+        return Err((
+            SIGNATURE_EXPIRE,
+            format!(
+                "the signature expired: X-TC-Timestamp {} is {skew} s away from the server time {now}; at most {} s is allowed",
+                verified.timestamp, state.max_skew
+            ),
+        ));
+    }
+    if let Some(expected) = state
+        .keys
+        .get(&verified.secret_id)
+        .and_then(|key| key.token.as_ref())
+    {
+        let sent = request.headers().get(TOKEN_HEADER).map(|v| v.as_bytes());
+        if sent != Some(expected.expose_secret().as_bytes()) {
+            return refuse(
+                TOKEN_FAILURE,
+                "the X-TC-Token of this temporary credential is missing or wrong",
+            );
+        }
+    }
+    if action != DESCRIBE_CAPTCHA_RESULT {
+        return Err((
+            INVALID_ACTION,
+            format!(
+                "the action {:?} does not exist for service {CAPTCHA_SERVICE}; this server offers {DESCRIBE_CAPTCHA_RESULT}",
+                shorten(&action)
+            ),
+        ));
+    }
+    if version != CAPTCHA_VERSION {
+        return Err((
+            NO_SUCH_VERSION,
+            format!(
+                "the version {:?} does not exist for service {CAPTCHA_SERVICE}; use {CAPTCHA_VERSION}",
+                shorten(&version)
+            ),
+        ));
+    }
+    Ok(request)
+}
+
+/// The error code of a failed verification: missing or unreadable common headers are
+/// parameter errors, the rest the verifier's own `AuthFailure.*` code.
+fn auth_code(error: &VerifyError) -> &'static str {
+    match error {
+        VerifyError::MissingHeader { name } if *name != "Authorization" => MISSING_PARAMETER,
+        VerifyError::InvalidHeader {
+            name: "X-TC-Timestamp",
+            ..
+        } => INVALID_PARAMETER,
+        other => other.tencent_code(),
+    }
+}
+
+/// The single, non-empty, visible-ASCII value of a required header.
+fn required_header<'h>(
+    headers: &'h HeaderMap,
+    header: &HeaderName,
+    name: &str,
+) -> Result<&'h str, Refusal> {
+    let mut values = headers.get_all(header).iter();
+    match (values.next(), values.next()) {
+        (None, _) => Err((
+            MISSING_PARAMETER,
+            format!("the request is missing the required header {name}"),
+        )),
+        (Some(_), Some(_)) => Err((
+            INVALID_PARAMETER,
+            format!("the header {name} is given more than once"),
+        )),
+        (Some(value), None) => match value.to_str().map(str::trim) {
+            Ok("") => Err((MISSING_PARAMETER, format!("the header {name} is empty"))),
+            Ok(text) => Ok(text),
+            Err(_) => Err((
+                INVALID_PARAMETER,
+                format!("the header {name} is not visible ASCII"),
+            )),
+        },
+    }
+}
+
+/// True when the body is `application/json` (parameters such as `; charset=utf-8`
+/// allowed: the signature covers the header exactly as sent).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_json(&headers));
+        for (value, json) in [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("Application/JSON;charset=UTF-8", true),
+            ("application/x-www-form-urlencoded", false),
+            ("text/json", false),
+        ] {
+            headers.insert(CONTENT_TYPE, value.parse().unwrap());
+            assert_eq!(is_json(&headers), json, "{value}");
+        }
+    }
+
+    #[test]
+    fn required_headers() {
+        let mut headers = HeaderMap::new();
+        let get = |h: &HeaderMap| {
+            required_header(h, &ACTION_HEADER, "X-TC-Action")
+                .map(str::to_owned)
+                .map_err(|(code, _)| code)
+        };
+        assert_eq!(get(&headers), Err(MISSING_PARAMETER));
+        headers.insert(ACTION_HEADER, " ".parse().unwrap());
+        assert_eq!(get(&headers), Err(MISSING_PARAMETER));
+        headers.insert(ACTION_HEADER, "DescribeCaptchaResult".parse().unwrap());
+        assert_eq!(get(&headers), Ok("DescribeCaptchaResult".to_owned()));
+        headers.append(ACTION_HEADER, "Other".parse().unwrap());
+        assert_eq!(get(&headers), Err(INVALID_PARAMETER));
+    }
+
+    #[test]
+    fn verification_errors_map_to_codes() {
+        let missing_timestamp = VerifyError::MissingHeader {
+            name: "X-TC-Timestamp",
+        };
+        assert_eq!(auth_code(&missing_timestamp), MISSING_PARAMETER);
+        let missing_auth = VerifyError::MissingHeader {
+            name: "Authorization",
+        };
+        assert_eq!(auth_code(&missing_auth), "AuthFailure.InvalidAuthorization");
+        assert_eq!(
+            auth_code(&VerifyError::UnknownSecretId),
+            "AuthFailure.SecretIdNotFound"
+        );
+        assert_eq!(
+            auth_code(&VerifyError::Mismatch),
+            "AuthFailure.SignatureFailure"
+        );
+    }
+}
