@@ -34,8 +34,17 @@ pub fn is_sensitive_name(name: &str) -> bool {
 /// UTF-8 replaced) with the values of sensitive fields masked.
 pub fn snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(SNIPPET_BYTES)];
-    let text = String::from_utf8_lossy(head);
-    mask_values(&text)
+    let mut text = mask_values(&String::from_utf8_lossy(head));
+    // Replacement characters (3 bytes for 1) and masks can make the text longer than the
+    // bytes it shows; cutting after masking never uncovers a secret.
+    if text.len() > SNIPPET_BYTES {
+        let mut end = SNIPPET_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 /// Masks the value of every `name=value` or `"name": "value"` whose name is sensitive.
@@ -74,8 +83,9 @@ fn is_name_byte(b: u8) -> bool {
 
 /// The byte range of the value that follows a name ending at `i`, if a separator follows.
 fn value_after_name(bytes: &[u8], mut i: usize) -> Option<std::ops::Range<usize>> {
+    // JSON allows tabs and line breaks around `:` (pretty-printed bodies).
     let skip_spaces = |mut i: usize| {
-        while i < bytes.len() && bytes[i] == b' ' {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
             i += 1;
         }
         i

@@ -46,21 +46,30 @@ impl Reply<'_> {
 /// Parses the envelope and checks `code` is present. Non-zero codes are left to the caller
 /// (CaptchaCheck reads 5100 as a verdict); use [`parse_success`] when any non-zero is a refusal.
 pub(crate) fn parse(status: StatusCode, body: &[u8]) -> Result<Reply<'_>, ResponseError> {
-    let reply: Reply<'_> = match serde_json::from_slice(body) {
+    // JSON is UTF-8 (RFC 8259): check it first, as serde_json does not look inside the
+    // strings of fields it skips.
+    let parsed = std::str::from_utf8(body)
+        .map_err(|_| DecodeErrorKind::NotUtf8)
+        .and_then(|text| {
+            // The envelope is an object; serde would also read a struct from an array (`[0]`).
+            if !text
+                .trim_start_matches([' ', '\t', '\n', '\r'])
+                .starts_with('{')
+            {
+                return Err(DecodeErrorKind::NotJson {
+                    reason: "not a JSON object".to_owned(),
+                });
+            }
+            serde_json::from_str::<Reply<'_>>(text).map_err(|e| DecodeErrorKind::NotJson {
+                reason: json_reason(&e),
+            })
+        });
+    let reply = match parsed {
         Ok(reply) => reply,
         Err(_) if !status.is_success() => {
             return Err(DecodeError::new(DecodeErrorKind::Status, status, body).into());
         }
-        Err(e) => {
-            let kind = if std::str::from_utf8(body).is_err() {
-                DecodeErrorKind::NotUtf8
-            } else {
-                DecodeErrorKind::NotJson {
-                    reason: json_reason(&e),
-                }
-            };
-            return Err(DecodeError::new(kind, status, body).into());
-        }
+        Err(kind) => return Err(DecodeError::new(kind, status, body).into()),
     };
     match reply.code {
         None => Err(DecodeError::new(

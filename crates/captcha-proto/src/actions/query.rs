@@ -122,9 +122,15 @@ impl Action for CaptchaQuery {
                 .script
                 .map(|s| CaptchaScript(s.into_owned()))
                 .ok_or_else(|| missing().into()),
-            // With script=1 a successful body is JavaScript, not JSON; refusals stay JSON.
+            // With script=1 a successful body is JavaScript, not JSON; refusals stay JSON,
+            // so a JSON object that is not a valid envelope is an error, never a script.
             Err(ResponseError::Decode(_))
-                if self.script == ScriptFormat::JavaScript && status.is_success() =>
+                if self.script == ScriptFormat::JavaScript
+                    && status.is_success()
+                    && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
+                        body,
+                    )
+                    .is_err() =>
             {
                 let text = std::str::from_utf8(body)
                     .map_err(|_| DecodeError::new(DecodeErrorKind::NotUtf8, status, body))?;

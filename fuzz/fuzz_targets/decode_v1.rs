@@ -1,0 +1,6 @@
+//! Every API 2.0 response decoder on arbitrary bodies and statuses.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| captcha_proto::fuzzing::decode_v1_responses(data));

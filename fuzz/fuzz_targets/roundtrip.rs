@@ -1,0 +1,10 @@
+//! Encode an arbitrary API 2.0 call, parse it back as a server does, and verify it.
+#![no_main]
+
+use captcha_proto::fuzzing::{RoundtripInput, roundtrip};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: RoundtripInput| {
+    // A refusal is a valid outcome; the harness has already checked it is the right one.
+    let _ = roundtrip(input);
+});

@@ -1,0 +1,129 @@
+//! Replays every committed fuzz input (`fuzz/corpus/<target>/`, and `fuzz/artifacts/<target>/`
+//! when a local fuzz run left crash files there) through the harnesses of
+//! `captcha_proto::fuzzing`, on stable Rust, as part of `cargo test`.
+//!
+//! A missing or empty corpus directory fails the test, so the replay cannot pass vacuously.
+
+use std::fs;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use captcha_proto::fuzzing::{self, RoundtripInput};
+
+/// The fuzz targets of `fuzz/Cargo.toml`; each must have a non-empty corpus.
+const TARGETS: [&str; 4] = ["decode_v1", "decode_v3", "verify_query", "roundtrip"];
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
+}
+
+/// Every file of the corpus of `target` (non-empty), plus crash files of a local run.
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let corpus = fuzz_dir().join("corpus").join(target);
+    let mut files = read_files(&corpus)
+        .unwrap_or_else(|e| panic!("corpus directory {} is missing: {e}", corpus.display()));
+    assert!(
+        !files.is_empty(),
+        "corpus directory {} is empty",
+        corpus.display()
+    );
+    if let Ok(artifacts) = read_files(&fuzz_dir().join("artifacts").join(target)) {
+        files.extend(artifacts);
+    }
+    files
+}
+
+fn read_files(dir: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_file() {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            files.push((name, fs::read(&path)?));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Runs `harness` on every input of `target`; fails naming every input that panicked.
+fn replay(target: &str, harness: impl Fn(&str, &[u8])) -> usize {
+    let files = inputs(target);
+    let failed: Vec<&str> = files
+        .iter()
+        .filter(|(name, bytes)| {
+            panic::catch_unwind(AssertUnwindSafe(|| harness(name, bytes))).is_err()
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(failed.is_empty(), "{target}: failing inputs {failed:?}");
+    files.len()
+}
+
+#[test]
+fn every_fuzz_target_has_a_corpus() {
+    let manifest = fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
+    let declared: Vec<&str> = manifest
+        .lines()
+        .filter_map(|line| line.strip_prefix("name = \""))
+        .filter_map(|rest| rest.strip_suffix('"'))
+        .filter(|name| *name != "captcha-fuzz")
+        .collect();
+    assert_eq!(
+        declared, TARGETS,
+        "fuzz targets and replayed corpora differ"
+    );
+    for target in TARGETS {
+        assert!(!inputs(target).is_empty());
+    }
+}
+
+#[test]
+fn decode_v1_corpus() {
+    let count = replay("decode_v1", |_, bytes| fuzzing::decode_v1_responses(bytes));
+    assert!(count >= 20, "only {count} decode_v1 inputs");
+}
+
+#[test]
+fn decode_v3_corpus() {
+    let count = replay("decode_v3", |_, bytes| fuzzing::decode_v3_response(bytes));
+    assert!(count >= 10, "only {count} decode_v3 inputs");
+}
+
+#[test]
+fn verify_query_corpus() {
+    replay("verify_query", |name, bytes| {
+        let accepted = fuzzing::verify_query(bytes);
+        // The `signed-*` seeds are the signed vectors of protocol.md §3.3.
+        if name.starts_with("signed-") {
+            assert!(accepted, "{name} is not accepted");
+        }
+        if name.starts_with("mismatch-") || name.starts_with("missing-") {
+            assert!(!accepted, "{name} is accepted");
+        }
+    });
+}
+
+#[test]
+fn roundtrip_corpus() {
+    replay("roundtrip", |name, bytes| {
+        let result = fuzzing::roundtrip_bytes(bytes);
+        // Seeds are written with `RoundtripInput::to_bytes`: `valid-*` ones are real calls
+        // that must encode, `invalid-*` ones must be refused.
+        if name.starts_with("valid-") {
+            assert_eq!(result, Ok(()), "{name}");
+            assert_eq!(
+                RoundtripInput::from_bytes(bytes).to_bytes(),
+                bytes,
+                "{name}"
+            );
+        }
+        if name.starts_with("invalid-") {
+            assert!(result.is_err(), "{name} is accepted");
+        }
+    });
+}
