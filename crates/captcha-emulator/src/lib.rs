@@ -118,3 +118,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 /// The largest API 3.0 body accepted (protocol.md §5.2: 10 MB for a v3 POST).
 pub const MAX_V3_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;
