@@ -5,14 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use captcha_proto::transport::{
-    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange, V1Exchange,
+    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
-use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult, V3Exchange};
-use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
-    CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Config, EncodeError, Stamp,
-    VerifyVerdict,
-};
+use captcha_proto::{Config, EncodeError, Stamp};
 use http::{Request, Response};
 
 use crate::driver::{Attempts, Call};
@@ -112,69 +107,7 @@ impl Client {
         &self.inner.settings
     }
 
-    /// `CaptchaGetUrl`: the one-time URL of a captcha image (see [`Client::fetch_image`]).
-    pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaCheck`: whether the user's ticket passes. Never sent twice.
-    pub async fn check(&self, action: &CaptchaCheck) -> Result<CheckVerdict, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaVerify`: whether the answer typed for an image captcha is right. Never sent twice.
-    pub async fn verify(&self, action: &CaptchaVerify) -> Result<VerifyVerdict, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaIframeQuery`: the URL of a captcha page to embed in an iframe.
-    pub async fn iframe_query(&self, action: &CaptchaIframeQuery) -> Result<CaptchaUrl, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaQuery`: the JavaScript that embeds a captcha.
-    pub async fn query(&self, action: &CaptchaQuery) -> Result<CaptchaScript, Error> {
-        self.call(action).await
-    }
-
-    /// Fetches the image behind a `CaptchaGetUrl` URL with its `vsig` signature (for
-    /// [`Client::verify`]). The image host may differ from the API endpoint.
-    pub async fn fetch_image(&self, url: &CaptchaUrl) -> Result<CaptchaImage, Error> {
-        let agent = self.inner.settings.user_agent.as_str();
-        self.call_of("CaptchaImage", self.retry(false))
-            .drive(
-                || Ok(CaptchaImage::request(url, agent)),
-                |response| {
-                    CaptchaImage::decode(response.status(), response.headers(), response.body())
-                        .map_err(Error::Response)
-                },
-            )
-            .await
-    }
-
-    /// Any API 2.0 action, e.g. a [`RawAction`](captcha_proto::RawAction), signed with
-    /// this client's config.
-    pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
-        let exchange = V1Exchange {
-            config: self.config(),
-            action,
-        };
-        self.exchange(&exchange).await
-    }
-
-    /// API 3.0 `DescribeCaptchaResult`: checks a ticket with the captcha check Tencent serves
-    /// today (TC3-HMAC-SHA256, endpoint from the builder's `v3_endpoint`). Never re-sent:
-    /// tickets are single use. A rejection is an `Ok` verdict; only refusals are errors.
-    pub async fn describe_result(
-        &self,
-        action: &DescribeCaptchaResult,
-    ) -> Result<CaptchaResult, Error> {
-        let exchange = V3Exchange {
-            config: &self.inner.settings.v3_config,
-            action,
-        };
-        self.exchange(&exchange).await
-    }
+    captcha_proto::client_methods!();
 
     /// Runs any [`Exchange`]: encodes (re-signed) per attempt, sends, decodes. Every
     /// method above goes through here.
@@ -182,11 +115,7 @@ impl Client {
         self.call_of(exchange.action_name(), self.retry(exchange.single_use()))
             .drive(
                 || Ok(exchange.encode(Stamp::now())?),
-                |response| {
-                    exchange
-                        .decode(response.status(), response.body())
-                        .map_err(Error::from)
-                },
+                |response| exchange.decode(&response).map_err(Error::from),
             )
             .await
     }

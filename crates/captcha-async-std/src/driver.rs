@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::transport::{Error, Phase, RetryPolicy};
+use captcha_proto::transport::{Error, RetryPolicy};
 use http::{Request, Response};
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -77,19 +77,17 @@ impl Call<'_> {
                     Ok(value) => break Ok(value),
                     Err(error) => error,
                 };
-                let wait = match &self.attempts {
-                    Attempts::Retry { policy, single_use }
-                        if policy.should_retry(attempt, &error, *single_use, started.elapsed()) =>
-                    {
-                        policy.jittered_backoff(attempt)
-                    }
-                    _ => break Err(error),
+                let next = match &self.attempts {
+                    Attempts::Retry { policy, single_use } => policy.next_delay(
+                        attempt,
+                        &error,
+                        *single_use,
+                        started.elapsed(),
+                        self.timeout,
+                    ),
+                    Attempts::Once => None,
                 };
-                // A retry that could not finish in time would only turn a clear
-                // "never sent" into a vaguer timeout.
-                if started.elapsed() + wait >= self.timeout {
-                    break Err(error);
-                }
+                let Some(wait) = next else { break Err(error) };
                 tracing::debug!(
                     error = %error,
                     delay_ms = millis(wait),
@@ -116,7 +114,7 @@ fn record_outcome<T>(result: &Result<T, Error>, started: Instant) {
             tracing::debug!(latency_ms, "call succeeded");
         }
         Err(error) => {
-            span.record("outcome", phase_name(error.phase()));
+            span.record("outcome", error.phase().as_str());
             if let Some(api) = error.api() {
                 span.record("code", api.code());
             }
@@ -127,15 +125,4 @@ fn record_outcome<T>(result: &Result<T, Error>, started: Instant) {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Encode => "encode_error",
-        Phase::NeverSent => "never_sent",
-        Phase::MaybeSent => "maybe_sent",
-        Phase::Timeout => "timeout",
-        Phase::Response => "response_error",
-        Phase::Api => "api_error",
-    }
 }

@@ -1,58 +1,15 @@
-//! The rustls client configuration: the ring provider passed explicitly (no process-wide
-//! default is read or installed), webpki roots unless turned off, the operating system's
-//! store with the `native-roots` feature, plus the settings' extra DER roots.
+//! The rustls client configuration: the shared one from `captcha_proto::transport::tls`
+//! (ring passed explicitly, webpki/native/extra roots), announcing HTTP/1.1 over ALPN since
+//! that is the only protocol this transport speaks.
 
 use std::sync::Arc;
 
 use captcha_proto::transport::{BuildError, ClientSettings};
-use rustls::pki_types::CertificateDer;
-use rustls::{ClientConfig, RootCertStore};
+use rustls::ClientConfig;
 
 /// Builds the TLS configuration every https connection of a client uses.
 pub(crate) fn client_config(settings: &ClientSettings) -> Result<Arc<ClientConfig>, BuildError> {
-    let roots = root_store(settings)?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| invalid("tls", format!("no usable TLS version: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let mut config = captcha_proto::transport::tls::client_config(settings)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
-}
-
-fn root_store(settings: &ClientSettings) -> Result<RootCertStore, BuildError> {
-    let mut roots = RootCertStore::empty();
-    if settings.webpki_roots {
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    }
-    #[cfg(feature = "native-roots")]
-    {
-        // Unreadable entries in the OS store are skipped, as browsers do.
-        let native = rustls_native_certs::load_native_certs();
-        roots.add_parsable_certificates(native.certs);
-    }
-    for (index, der) in settings.extra_root_certificates.iter().enumerate() {
-        roots
-            .add(CertificateDer::from(der.as_slice()).into_owned())
-            .map_err(|e| {
-                invalid(
-                    "extra_root_certificates",
-                    format!("certificate #{} is not a usable DER root: {e}", index + 1),
-                )
-            })?;
-    }
-    if roots.is_empty() && settings.config.endpoint().is_https() {
-        return Err(invalid(
-            "webpki_roots",
-            "no root certificate is trusted, so the https endpoint cannot be verified; \
-             keep the webpki roots or add a root certificate"
-                .to_owned(),
-        ));
-    }
-    Ok(roots)
-}
-
-fn invalid(setting: &'static str, reason: String) -> BuildError {
-    BuildError::InvalidSetting { setting, reason }
 }

@@ -2,7 +2,7 @@
 
 use captcha_proto::transport::Exchange;
 use captcha_proto::{EncodeError, ResponseError, Stamp};
-use http::{Request, StatusCode};
+use http::{Request, Response};
 
 /// Something that shows a request about to be sent.
 pub type ShowRequest = dyn Fn(&Request<Vec<u8>>) + Sync;
@@ -57,8 +57,8 @@ impl<E: Exchange> Exchange for Pinned<'_, E> {
         Ok(request)
     }
 
-    fn decode(&self, status: StatusCode, body: &[u8]) -> Result<E::Output, ResponseError> {
-        self.inner.decode(status, body)
+    fn decode(&self, response: &Response<Vec<u8>>) -> Result<E::Output, ResponseError> {
+        self.inner.decode(response)
     }
 
     fn single_use(&self) -> bool {

@@ -7,17 +7,12 @@ use std::time::Duration;
 use http::{HeaderValue, Request, Response};
 
 use captcha_proto::transport::{
-    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange, V1Exchange, V3Exchange,
+    BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
-use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
-use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
-    CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Config, EncodeError, VerifyVerdict,
-};
+use captcha_proto::{Config, EncodeError};
 
 use crate::connector::{self, Pool};
 use crate::drive::{Attempts, Call};
-use crate::tls;
 
 /// A Tencent captcha client on tokio: hyper 1 over one pool of keep-alive connections,
 /// rustls (ring) for https.
@@ -64,7 +59,7 @@ impl BuildClient for Client {
                 reason: "must be visible ASCII".to_owned(),
             }
         })?;
-        let tls = tls::client_config(&settings)?;
+        let tls = captcha_proto::transport::tls::client_config(&settings)?;
         let pool = connector::pool(&settings, tls);
         Ok(Self {
             timeout: settings.timeout,
@@ -113,54 +108,7 @@ impl Client {
         }
     }
 
-    /// `CaptchaGetUrl`: the one-time URL of a captcha image.
-    pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaCheck`: is this ticket genuine? Never sent twice (tickets are single use).
-    pub async fn check(&self, action: &CaptchaCheck) -> Result<CheckVerdict, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaVerify`: did the user type the right code? Never sent twice.
-    pub async fn verify(&self, action: &CaptchaVerify) -> Result<VerifyVerdict, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaIframeQuery`: the URL of an iframe captcha page.
-    pub async fn iframe_query(&self, action: &CaptchaIframeQuery) -> Result<CaptchaUrl, Error> {
-        self.call(action).await
-    }
-
-    /// `CaptchaQuery`: the legacy captcha script (JSON or JavaScript).
-    pub async fn query(&self, action: &CaptchaQuery) -> Result<CaptchaScript, Error> {
-        self.call(action).await
-    }
-
-    /// Any API 2.0 action, e.g. a [`RawAction`](captcha_proto::RawAction), signed with
-    /// this client's config.
-    pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
-        let exchange = V1Exchange {
-            config: self.config(),
-            action,
-        };
-        self.exchange(&exchange).await
-    }
-
-    /// API 3.0 `DescribeCaptchaResult`: checks a ticket with the captcha check Tencent serves
-    /// today (TC3-HMAC-SHA256, endpoint from the builder's `v3_endpoint`). Never re-sent:
-    /// tickets are single use. A rejection is an `Ok` verdict; only refusals are errors.
-    pub async fn describe_result(
-        &self,
-        action: &DescribeCaptchaResult,
-    ) -> Result<CaptchaResult, Error> {
-        let exchange = V3Exchange {
-            config: &self.shared.settings.v3_config,
-            action,
-        };
-        self.exchange(&exchange).await
-    }
+    captcha_proto::client_methods!();
 
     /// Runs any [`Exchange`]: encodes (re-signed) per attempt, sends, decodes. Every
     /// method above goes through here.
@@ -175,33 +123,7 @@ impl Client {
         self.drive(
             call,
             || Ok(exchange.encode(captcha_proto::Stamp::now())?),
-            |response| {
-                exchange
-                    .decode(response.status(), response.body())
-                    .map_err(Error::from)
-            },
-        )
-        .await
-    }
-
-    /// Fetches the captcha image behind a `CaptchaGetUrl` URL, with the `vsig` cookie
-    /// that [`CaptchaVerify`] needs.
-    pub async fn fetch_image(&self, url: &CaptchaUrl) -> Result<CaptchaImage, Error> {
-        let call = Call {
-            action: "CaptchaImage",
-            attempts: Attempts::Retry {
-                policy: self.shared.settings.retry,
-                single_use: false,
-            },
-        };
-        let agent = self.shared.settings.user_agent.as_str();
-        self.drive(
-            call,
-            || Ok(CaptchaImage::request(url, agent)),
-            |response| {
-                CaptchaImage::decode(response.status(), response.headers(), response.body())
-                    .map_err(Error::Response)
-            },
+            |response| exchange.decode(&response).map_err(Error::from),
         )
         .await
     }

@@ -10,7 +10,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::transport::{Error, Phase, RetryPolicy};
+use captcha_proto::transport::{Error, RetryPolicy};
 
 use crate::body;
 use crate::classify;
@@ -71,17 +71,13 @@ impl Client {
                     Ok(value) => break Ok(value),
                     Err(error) => error,
                 };
-                let wait = match &call.attempts {
-                    Attempts::Retry { policy, single_use }
-                        if policy.should_retry(attempt, &error, *single_use, started.elapsed()) =>
-                    {
-                        policy.jittered_backoff(attempt)
+                let next = match &call.attempts {
+                    Attempts::Retry { policy, single_use } => {
+                        policy.next_delay(attempt, &error, *single_use, started.elapsed(), timeout)
                     }
-                    _ => break Err(error),
+                    Attempts::Once => None,
                 };
-                if Instant::now() + wait >= deadline {
-                    break Err(error);
-                }
+                let Some(wait) = next else { break Err(error) };
                 tracing::debug!(
                     error = %error,
                     delay_ms = wait.as_millis() as u64,
@@ -127,22 +123,11 @@ fn record_outcome<T>(result: &Result<T, Error>, started: Instant) {
             tracing::debug!(latency_ms, "call succeeded");
         }
         Err(error) => {
-            span.record("outcome", phase_name(error.phase()));
+            span.record("outcome", error.phase().as_str());
             if let Some(api) = error.api() {
                 span.record("code", api.code());
             }
             tracing::debug!(latency_ms, error = %error, "call failed");
         }
-    }
-}
-
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Encode => "encode_error",
-        Phase::NeverSent => "never_sent",
-        Phase::MaybeSent => "maybe_sent",
-        Phase::Timeout => "timeout",
-        Phase::Response => "response_error",
-        Phase::Api => "api_error",
     }
 }

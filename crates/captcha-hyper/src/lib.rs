@@ -76,7 +76,6 @@ mod classify;
 mod client;
 mod connector;
 mod drive;
-mod tls;
 
 pub use client::Client;
 

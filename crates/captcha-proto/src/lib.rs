@@ -21,6 +21,8 @@
 //! ```
 //!
 //! - [`v1`]: the API 2.0 HMAC-SHA1/SHA256 signer, reusable for any 2.0 action, with `verify`.
+//! - [`v3`]: the API 3.0 TC3-HMAC-SHA256 signer and verifier (any 3.0 call) and
+//!   `DescribeCaptchaResult`, the captcha check Tencent serves today.
 //! - [`Config::encode`] / [`Action::decode`]: the captcha actions and [`RawAction`].
 //! - Errors say whose fault they are: [`EncodeError`] (input), [`DecodeError`] (bytes),
 //!   [`ApiError`] (refusal). Verdicts ([`CheckVerdict`], [`VerifyVerdict`]) are not errors.

@@ -341,7 +341,9 @@ fn exchange_drives_the_v3_call() {
     let request = exchange.encode(stamp).unwrap();
     assert_eq!(request.headers()["x-tc-action"], "DescribeCaptchaResult");
     v3::verify_request(&request, config.credential(), "captcha").unwrap();
-    let result = exchange.decode(OK, &answer(7, "captcha no match")).unwrap();
+    let result = exchange
+        .decode(&http::Response::new(answer(7, "captcha no match").to_vec()))
+        .unwrap();
     assert_eq!(
         result.verdict,
         Verdict::Reject(RejectReason::RandstrMismatch)
@@ -355,14 +357,16 @@ fn exchange_drives_the_v3_call() {
     assert!(!exchange.single_use());
     assert!(raw.clone().mark_single_use().single_use());
     let object = exchange
-        .decode(OK, br#"{"Response":{"TotalCount":2,"RequestId":"r"}}"#)
+        .decode(&http::Response::new(
+            br#"{"Response":{"TotalCount":2,"RequestId":"r"}}"#.to_vec(),
+        ))
         .unwrap();
     assert_eq!(object["TotalCount"], 2);
     assert!(matches!(
-        exchange.decode(
-            OK,
+        exchange.decode(&http::Response::new(
             br#"{"Response":{"Error":{"Code":"InvalidAction","Message":"m"},"RequestId":"r"}}"#
-        ),
+                .to_vec()
+        )),
         Err(ResponseError::Service(_))
     ));
     // `decode_response` reads an http::Response as a transport hands it over.

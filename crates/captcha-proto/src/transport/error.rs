@@ -24,6 +24,20 @@ pub enum Phase {
     Api,
 }
 
+impl Phase {
+    /// A stable snake_case name, for logs and metrics (`never_sent`, `maybe_sent`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Encode => "encode_error",
+            Self::NeverSent => "never_sent",
+            Self::MaybeSent => "maybe_sent",
+            Self::Timeout => "timeout",
+            Self::Response => "response_error",
+            Self::Api => "api_error",
+        }
+    }
+}
+
 /// An I/O failure, with a message safe to show and the underlying cause.
 #[derive(Debug)]
 pub struct SendError {

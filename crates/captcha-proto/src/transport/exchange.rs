@@ -1,6 +1,6 @@
 //! [`Exchange`]: one logical call as a transport sees it (encode per attempt, decode once).
 
-use http::{Request, StatusCode};
+use http::{Request, Response};
 
 use crate::action::Action;
 use crate::config::Config;
@@ -20,8 +20,8 @@ pub trait Exchange {
     /// A signed request for one attempt made at `stamp`.
     fn encode(&self, stamp: Stamp) -> Result<Request<Vec<u8>>, EncodeError>;
 
-    /// Decodes the response.
-    fn decode(&self, status: StatusCode, body: &[u8]) -> Result<Self::Output, ResponseError>;
+    /// Decodes the response (status, headers and the whole body).
+    fn decode(&self, response: &Response<Vec<u8>>) -> Result<Self::Output, ResponseError>;
 
     /// True when the call spends a single-use proof: it is then never sent twice.
     fn single_use(&self) -> bool;
@@ -47,8 +47,8 @@ impl<A: Action + ?Sized> Exchange for V1Exchange<'_, A> {
         self.config.encode(self.action, stamp)
     }
 
-    fn decode(&self, status: StatusCode, body: &[u8]) -> Result<A::Output, ResponseError> {
-        self.action.decode(status, body)
+    fn decode(&self, response: &Response<Vec<u8>>) -> Result<A::Output, ResponseError> {
+        self.action.decode(response.status(), response.body())
     }
 
     fn single_use(&self) -> bool {

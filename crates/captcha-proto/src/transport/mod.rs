@@ -6,12 +6,17 @@
 mod builder;
 mod error;
 mod exchange;
+mod image;
+mod methods;
 mod retry;
 mod settings;
+#[cfg(feature = "rustls")]
+pub mod tls;
 
 pub use crate::v3::V3Exchange;
 pub use builder::{BuildClient, ClientBuilder};
 pub use error::{BuildError, Error, Phase, SendError};
 pub use exchange::{Exchange, V1Exchange};
+pub use image::ImageExchange;
 pub use retry::RetryPolicy;
 pub use settings::{ClientSettings, DEFAULT_USER_AGENT};

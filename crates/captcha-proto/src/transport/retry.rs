@@ -61,6 +61,26 @@ impl RetryPolicy {
             && matches!(error, Error::NeverSent(_))
     }
 
+    /// The wait before the next attempt after attempt number `attempt` failed with `error`,
+    /// `elapsed` into a call whose whole deadline is `timeout`; `None` when the call must end
+    /// with `error`: retrying is not allowed, or the wait would not leave the retry any time
+    /// (a retry that cannot finish would only turn a clear "never sent" into a vaguer timeout).
+    #[cfg(feature = "clock")]
+    pub fn next_delay(
+        &self,
+        attempt: u32,
+        error: &Error,
+        single_use: bool,
+        elapsed: Duration,
+        timeout: Duration,
+    ) -> Option<Duration> {
+        if !self.should_retry(attempt, error, single_use, elapsed) {
+            return None;
+        }
+        let wait = self.jittered_backoff(attempt);
+        (elapsed + wait < timeout).then_some(wait)
+    }
+
     /// The wait before retry number `retry` (1-based): uniform in `[0, min(max, base·2^(retry-1))]`,
     /// scaled by `unit` in `[0, 1]` (the caller's random draw, so this stays deterministic).
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {

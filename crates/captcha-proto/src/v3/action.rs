@@ -87,8 +87,8 @@ impl<A: V3Action + ?Sized> Exchange for V3Exchange<'_, A> {
         self.config.encode(self.action, stamp)
     }
 
-    fn decode(&self, status: StatusCode, body: &[u8]) -> Result<A::Output, ResponseError> {
-        self.action.decode(status, body)
+    fn decode(&self, response: &http::Response<Vec<u8>>) -> Result<A::Output, ResponseError> {
+        self.action.decode(response.status(), response.body())
     }
 
     fn single_use(&self) -> bool {

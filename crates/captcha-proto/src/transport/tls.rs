@@ -1,15 +1,18 @@
-//! The rustls client configuration: ring passed explicitly (no process-wide provider),
-//! webpki roots unless turned off, the OS store with `native-roots`, plus extra roots.
+//! The rustls client configuration every transport uses (feature `rustls`): the ring
+//! provider passed explicitly (no process-wide default is read or installed), webpki roots
+//! unless turned off, the operating system's store with `native-roots`, plus the settings'
+//! extra DER roots.
 
 use std::sync::Arc;
 
 use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, RootCertStore};
 
-use captcha_proto::transport::{BuildError, ClientSettings};
+use super::{BuildError, ClientSettings};
 
-/// The TLS configuration for `settings`.
-pub(crate) fn client_config(settings: &ClientSettings) -> Result<ClientConfig, BuildError> {
+/// The TLS configuration for `settings`. An https endpoint with no trusted root at all is
+/// refused here rather than failing every handshake later.
+pub fn client_config(settings: &ClientSettings) -> Result<ClientConfig, BuildError> {
     let roots = root_store(settings)?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
