@@ -6,6 +6,10 @@ use std::borrow::Cow;
 /// Above this many parameters duplicates are found by sorting instead of pairwise.
 const PAIRWISE_LIMIT: usize = 24;
 
+/// Most parameters read from one request: PHP's default `max_input_vars`. Also bounds the
+/// work a single 1 MiB body can cause.
+pub(crate) const MAX_PARAMS: usize = 1000;
+
 pub(crate) struct WireParams<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
@@ -13,12 +17,18 @@ pub(crate) struct WireParams<'a> {
 impl<'a> WireParams<'a> {
     /// Parses `application/x-www-form-urlencoded` text (a query string or a form body).
     /// Empty names are skipped, as PHP does. Invalid UTF-8 is replaced (and then fails the
-    /// signature).
+    /// signature). Reading stops after [`MAX_PARAMS`] + 1 parameters (see [`Self::too_many`]).
     pub(crate) fn parse(input: &'a [u8]) -> Self {
         let pairs = form_urlencoded::parse(input)
             .filter(|(key, _)| !key.is_empty())
+            .take(MAX_PARAMS + 1)
             .collect();
         Self { pairs }
+    }
+
+    /// True when the request carried more than [`MAX_PARAMS`] parameters.
+    pub(crate) fn too_many(&self) -> bool {
+        self.pairs.len() > MAX_PARAMS
     }
 
     /// A name given more than once, if any (such a request is ambiguous and refused).
@@ -80,5 +90,8 @@ mod tests {
             Some("k7")
         );
         assert!(WireParams::parse(b"").get("a").is_none());
+        let lots: String = (0..=MAX_PARAMS).map(|i| format!("k{i}=v&")).collect();
+        assert!(WireParams::parse(lots.as_bytes()).too_many());
+        assert!(!WireParams::parse(many.as_bytes()).too_many());
     }
 }

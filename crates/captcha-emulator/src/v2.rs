@@ -90,6 +90,12 @@ fn answer(
     params: &WireParams<'_>,
     local: SocketAddr,
 ) -> Reply {
+    if params.too_many() {
+        return invalid(&format!(
+            "more than {} parameters (PHP's max_input_vars)",
+            crate::params::MAX_PARAMS
+        ));
+    }
     if let Some(name) = params.duplicate() {
         return invalid(&format!(
             "parameter {} is given more than once",

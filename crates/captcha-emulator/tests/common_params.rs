@@ -419,3 +419,51 @@ async fn other_methods_and_paths_are_refused() {
         .unwrap();
     assert_eq!(h.send(request).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn more_than_a_thousand_parameters_is_4000() {
+    let h = support::start().await;
+    let pairs = signed("GET", "127.0.0.1", KEY, &common("CaptchaGetUrl", TS, "1"));
+    let padding: String = (0..1000).map(|i| format!("&p{i}=x")).collect();
+    let answer = h.send(post(&format!("{}{padding}", form(&pairs)))).await;
+    assert_eq!(answer.code(), 4000);
+    assert!(
+        answer.message().contains("1000 parameters"),
+        "{}",
+        answer.message()
+    );
+}
+
+#[tokio::test]
+async fn garbage_gets_a_json_refusal_and_the_server_carries_on() {
+    let h = support::start().await;
+    let nasty: [&[u8]; 8] = [
+        b"%",
+        b"Action=%ZZ&Nonce=%",
+        b"=&&==&Action",
+        b"Action=\xff\xfe&Region=gz",
+        b"Timestamp=99999999999999999999999&Nonce=1&Action=a&Region=b&SecretId=c&Signature=d",
+        b"Signature=%00%01%02",
+        b"a[]=1&a[]=2",
+        b"Action=CaptchaCheck&Action=CaptchaVerify",
+    ];
+    for body in nasty {
+        let mut request = post("");
+        *request.body_mut() = body.to_vec();
+        let answer = h.send(request).await;
+        assert_eq!(
+            answer.code(),
+            4000,
+            "{:?}: {}",
+            String::from_utf8_lossy(body),
+            answer.text()
+        );
+    }
+    let mut request = get("");
+    *request.uri_mut() = "/v2/index.php?%C0%80=%E0%80".parse().unwrap();
+    assert_eq!(h.send(request).await.code(), 4000);
+    assert_eq!(
+        h.get_signed(&common("CaptchaGetUrl", TS, "1")).await.code(),
+        0
+    );
+}
