@@ -1,9 +1,10 @@
 //! # captcha-emulator
 //!
 //! A local server that answers Tencent Cloud's captcha API 2.0 (`/v2/index.php`) the way
-//! `csec.api.qcloud.com` did, so that an integration that passes against it passes against
-//! Tencent. API 2.0 is switched off upstream: this is the stand-in every test, the CLI's
-//! `serve`/`demo` commands and the benchmarks use.
+//! `csec.api.qcloud.com` did, and API 3.0 `DescribeCaptchaResult` (`POST /`) the way
+//! `captcha.tencentcloudapi.com` does, so that an integration that passes against it passes
+//! against Tencent. API 2.0 is switched off upstream: this is the stand-in every test, the
+//! CLI's `serve`/`demo` commands and the benchmarks use.
 //!
 //! What it checks, in this order (protocol.md §2–§4): required common parameters present and
 //! well formed (4000), a known `SecretId` (4104), the v1 signature over the request's own
@@ -33,8 +34,34 @@
 //! # Ok(()) }
 //! ```
 //!
+//! API 3.0 (protocol.md §5): `POST /` with a JSON body, TC3-HMAC-SHA256 verified against
+//! the same credentials (with captcha-proto's `v3::verify_request_with`), the 5-minute
+//! window on the emulator clock, and Tencent's 3.0 error envelope (HTTP 200, `RequestId`)
+//! for every refusal (`AuthFailure.*`, `MissingParameter`, `InvalidParameter`,
+//! `UnknownParameter`, `InvalidAction`, `NoSuchVersion`). Captcha apps are configured with
+//! [`EmulatorBuilder::captcha_app`] (default: [`DEMO_CAPTCHA_APP_ID`] /
+//! [`DEMO_APP_SECRET_KEY`]); [`EmulatorHandle::mint_v3_ticket`] (also
+//! `POST /emulator/v3/tickets`) hands out a ticket and Randstr, which answer `CaptchaCode` 1
+//! exactly once, and 7, 8, 9, 13, 15, 16, 21 or 100 as Tencent documents otherwise.
+//!
+//! ```no_run
+//! use captcha_emulator::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
+//! use captcha_proto::{Stamp, v3::{DescribeCaptchaResult, V3Config}};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let running = Emulator::demo().start("127.0.0.1:0".parse()?).await?;
+//! let user = "203.0.113.7".parse()?;
+//! let minted = running.mint_v3_ticket(DEMO_CAPTCHA_APP_ID, user)?;
+//! let check = DescribeCaptchaResult::new(minted.ticket, minted.randstr, user, DEMO_CAPTCHA_APP_ID, DEMO_APP_SECRET_KEY);
+//! let config = V3Config::new(running.credential()).with_endpoint(running.v3_endpoint());
+//! let request = config.encode(&check, Stamp::new(running.now_unix(), 1)?)?;
+//! // … send `request` with any client: CaptchaCode 1 the first time, 9 after …
+//! # Ok(()) }
+//! ```
+//!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
-//! `POST /emulator/tickets`), [`EmulatorHandle::answer_for`] (also
+//! `POST /emulator/tickets`), [`EmulatorHandle::mint_v3_ticket`] (also
+//! `POST /emulator/v3/tickets`), [`EmulatorHandle::answer_for`] (also
 //! `GET /emulator/answer?vsig=…`), fault switches ([`Fault`]), counters ([`Stats`]), an
 //! injectable [`Clock`], optional TLS, and [`BackgroundEmulator`] for callers without a
 //! tokio runtime.
