@@ -127,10 +127,7 @@ impl Action for CaptchaQuery {
             Err(ResponseError::Decode(_))
                 if self.script == ScriptFormat::JavaScript
                     && status.is_success()
-                    && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
-                        body,
-                    )
-                    .is_err() =>
+                    && !is_json_object(body) =>
             {
                 let text = std::str::from_utf8(body)
                     .map_err(|_| DecodeError::new(DecodeErrorKind::NotUtf8, status, body))?;
@@ -142,4 +139,13 @@ impl Action for CaptchaQuery {
             Err(e) => Err(e),
         }
     }
+}
+
+/// True when `body` is a JSON object (parsed as leniently as the envelope parser is).
+fn is_json_object(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    start.is_some_and(|i| body[i] == b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
