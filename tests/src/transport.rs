@@ -1,0 +1,146 @@
+//! Both transports behind one face, so each scenario is written once and run twice.
+
+use std::future::Future;
+use std::time::Duration;
+
+use captcha_proto::transport::{ClientBuilder, ClientSettings, Error, Exchange};
+use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
+use captcha_proto::{
+    Action, CaptchaCheck, CaptchaGetUrl, CaptchaImage, CaptchaUrl, CaptchaVerify, CheckVerdict,
+    Credential, Endpoint, VerifyVerdict,
+};
+
+/// One of the SDK's transports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transport {
+    /// `captcha-hyper` on tokio.
+    Hyper,
+    /// `captcha-async-std` on async-std.
+    AsyncStd,
+}
+
+impl Transport {
+    /// Every transport, in a fixed order.
+    pub const ALL: [Transport; 2] = [Transport::Hyper, Transport::AsyncStd];
+
+    /// The crate's name, for assertion messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Hyper => "captcha-hyper",
+            Self::AsyncStd => "captcha-async-std",
+        }
+    }
+
+    /// A client of this transport built from `settings`.
+    pub fn client(self, settings: ClientSettings) -> TestClient {
+        match self {
+            Self::Hyper => TestClient::Hyper(
+                captcha_hyper::Client::from_settings(settings).expect("hyper client builds"),
+            ),
+            Self::AsyncStd => TestClient::AsyncStd(
+                captcha_async_std::Client::from_settings(settings)
+                    .expect("async-std client builds"),
+            ),
+        }
+    }
+
+    /// Runs `future` to completion on this transport's executor: the shared tokio runtime
+    /// for hyper, async-std's global executor for async-std.
+    pub fn block_on<F: Future>(self, future: F) -> F::Output {
+        match self {
+            Self::Hyper => crate::runtime::clients().block_on(future),
+            Self::AsyncStd => async_std::task::block_on(future),
+        }
+    }
+}
+
+/// Settings for a client of `endpoint` signing with `credential`; every other knob at its
+/// default (tests change the public fields they care about).
+pub fn settings(endpoint: Endpoint, credential: Credential) -> ClientSettings {
+    ClientBuilder::<captcha_hyper::Client>::new()
+        .endpoint(endpoint)
+        .credential(credential)
+        .settings()
+        .expect("valid client settings")
+}
+
+/// A client of either transport. Its futures must run on [`Transport::block_on`] of
+/// [`TestClient::transport`] (hyper needs the tokio runtime).
+#[derive(Debug, Clone)]
+pub enum TestClient {
+    /// A `captcha-hyper` client.
+    Hyper(captcha_hyper::Client),
+    /// A `captcha-async-std` client.
+    AsyncStd(captcha_async_std::Client),
+}
+
+/// Calls the same method on whichever client this is.
+macro_rules! dispatch {
+    ($self:ident, $client:ident => $call:expr) => {
+        match $self {
+            TestClient::Hyper($client) => $call,
+            TestClient::AsyncStd($client) => $call,
+        }
+    };
+}
+
+impl TestClient {
+    /// Which transport this is.
+    pub fn transport(&self) -> Transport {
+        match self {
+            Self::Hyper(_) => Transport::Hyper,
+            Self::AsyncStd(_) => Transport::AsyncStd,
+        }
+    }
+
+    /// A handle with another whole-call limit, sharing this client's pool.
+    pub fn with_timeout(&self, limit: Duration) -> Self {
+        match self {
+            Self::Hyper(c) => Self::Hyper(c.with_timeout(limit)),
+            Self::AsyncStd(c) => Self::AsyncStd(c.with_timeout(limit)),
+        }
+    }
+
+    /// The settings the client was built with.
+    pub fn settings(&self) -> &ClientSettings {
+        dispatch!(self, c => c.settings())
+    }
+
+    /// `CaptchaCheck`.
+    pub async fn check(&self, action: &CaptchaCheck) -> Result<CheckVerdict, Error> {
+        dispatch!(self, c => c.check(action).await)
+    }
+
+    /// `CaptchaGetUrl`.
+    pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
+        dispatch!(self, c => c.get_url(action).await)
+    }
+
+    /// Fetches a captcha image.
+    pub async fn fetch_image(&self, url: &CaptchaUrl) -> Result<CaptchaImage, Error> {
+        dispatch!(self, c => c.fetch_image(url).await)
+    }
+
+    /// `CaptchaVerify`.
+    pub async fn verify(&self, action: &CaptchaVerify) -> Result<VerifyVerdict, Error> {
+        dispatch!(self, c => c.verify(action).await)
+    }
+
+    /// Any API 2.0 action.
+    pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
+        dispatch!(self, c => c.call(action).await)
+    }
+
+    /// API 3.0 `DescribeCaptchaResult`.
+    pub async fn describe_result(
+        &self,
+        action: &DescribeCaptchaResult,
+    ) -> Result<CaptchaResult, Error> {
+        dispatch!(self, c => c.describe_result(action).await)
+    }
+
+    /// Any [`Exchange`].
+    pub async fn exchange<E: Exchange + ?Sized>(&self, exchange: &E) -> Result<E::Output, Error> {
+        dispatch!(self, c => c.exchange(exchange).await)
+    }
+}
