@@ -369,6 +369,55 @@ fn dry_run_prints_a_redacted_request_and_sends_nothing() {
 }
 
 #[test]
+fn describe_result_passes_then_rejects_against_the_emulator() {
+    let emulator = emulator();
+    let minted = emulator
+        .handle()
+        .mint_v3_ticket(
+            captcha_emulator::DEMO_CAPTCHA_APP_ID,
+            USER_IP.parse().unwrap(),
+        )
+        .unwrap();
+    let app_id = captcha_emulator::DEMO_CAPTCHA_APP_ID.to_string();
+    let v3 = emulator.handle().v3_endpoint().to_string();
+    let args = with(
+        &at(&emulator),
+        &[
+            "describe-result",
+            "--v3-endpoint",
+            &v3,
+            "--captcha-app-id",
+            &app_id,
+            "--app-secret-key",
+            captcha_emulator::DEMO_APP_SECRET_KEY,
+            "--ticket",
+            minted.ticket.expose_secret(),
+            "--randstr",
+            &minted.randstr,
+            "--user-ip",
+            USER_IP,
+        ],
+    );
+    let pass = run_owned(&args);
+    assert_eq!(code(&pass), 0, "{}{}", stdout(&pass), stderr(&pass));
+    assert!(stdout(&pass).contains("verdict: pass"), "{}", stdout(&pass));
+    let again = run_owned(&args);
+    assert_eq!(code(&again), 1, "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("captcha_code: 9"),
+        "{}",
+        stdout(&again)
+    );
+    for output in [&pass, &again] {
+        let all = stdout(output) + &stderr(output);
+        assert!(
+            !all.contains(minted.ticket.expose_secret())
+                && !all.contains(captcha_emulator::DEMO_APP_SECRET_KEY)
+        );
+    }
+}
+
+#[test]
 fn json_output_is_one_object() {
     let emulator = emulator();
     let ticket = emulator.handle().mint_ticket(USER_IP.parse().unwrap(), 9);
@@ -401,9 +450,19 @@ fn demo_walks_the_whole_flow() {
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     let shown = stdout(&output);
     assert!(shown.contains("demo complete"), "{shown}");
-    assert_eq!(shown.matches("verdict: pass").count(), 2, "{shown}");
+    assert_eq!(shown.matches("verdict: pass (code 0)").count(), 2, "{shown}");
     assert_eq!(shown.matches("verdict: fail").count(), 2, "{shown}");
     assert_eq!(shown.matches("verdict: right").count(), 2, "{shown}");
+    assert_eq!(
+        shown.matches("CaptchaCode 1,").count(),
+        2,
+        "API 3.0 passes once per transport: {shown}"
+    );
+    assert_eq!(
+        shown.matches("CaptchaCode 9:").count(),
+        2,
+        "then reports the reuse: {shown}"
+    );
     let png = std::fs::read(&image).expect("the image was saved");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     std::fs::remove_dir_all(&dir).ok();

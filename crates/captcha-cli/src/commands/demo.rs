@@ -3,9 +3,13 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
-use captcha_emulator::{BackgroundEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
+use captcha_emulator::{
+    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+    Emulator,
+};
 use captcha_proto::redact::{Redacted, mask_values};
-use captcha_proto::transport::V1Exchange;
+use captcha_proto::transport::{V1Exchange, V3Exchange};
+use captcha_proto::v3::{DescribeCaptchaResult, RejectReason, V3Config, Verdict};
 use captcha_proto::{
     CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Config, Credential,
     HttpMethod, IsHttps, SignatureMethod, VerifyVerdict,
@@ -61,6 +65,9 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Failure> {
             }
         };
         walk(&client, &config, emulator.handle(), &image_path)?;
+        let v3_config =
+            V3Config::new(credential.clone()).with_endpoint(emulator.handle().v3_endpoint());
+        walk_v3(&client, &v3_config, emulator.handle())?;
     }
     println!("\ndemo complete: every step behaved as Tencent's server does");
     Ok(Outcome::Success)
@@ -134,6 +141,58 @@ fn walk(
         CheckVerdict::Pass => return Err(unexpected("a used ticket passed a second time")),
     }
     Ok(())
+}
+
+/// API 3.0: the check Tencent serves today, `DescribeCaptchaResult` with TC3-HMAC-SHA256.
+fn walk_v3(
+    client: &AnyClient,
+    config: &V3Config,
+    emulator: &captcha_emulator::EmulatorHandle,
+) -> Result<(), Failure> {
+    println!("  6. DescribeCaptchaResult (API 3.0): a fresh ticket and Randstr pass");
+    let minted = emulator
+        .mint_v3_ticket(DEMO_CAPTCHA_APP_ID, USER_IP)
+        .map_err(|e| unexpected(&e.to_string()))?;
+    let describe = DescribeCaptchaResult::new(
+        minted.ticket.clone(),
+        minted.randstr.as_str(),
+        USER_IP,
+        DEMO_CAPTCHA_APP_ID,
+        DEMO_APP_SECRET_KEY,
+    );
+    let exchange = || {
+        Pinned::new(
+            V3Exchange {
+                config,
+                action: &describe,
+            },
+            None,
+            None,
+        )
+        .showing(&show)
+    };
+    let result = client.exchange(&exchange())?;
+    expect(result.is_pass(), "a fresh API 3.0 ticket did not pass")?;
+    println!(
+        "    verdict: pass (CaptchaCode {}, EvilLevel {:?})",
+        result.code, result.evil_level
+    );
+
+    println!("  7. DescribeCaptchaResult again: the ticket is spent");
+    let again = client.exchange(&exchange())?;
+    match again.verdict {
+        Verdict::Reject(reason @ RejectReason::TicketReused) => {
+            println!(
+                "    verdict: reject (CaptchaCode {}: {})",
+                again.code,
+                reason.description()
+            );
+            Ok(())
+        }
+        other => Err(unexpected(&format!(
+            "a reused API 3.0 ticket gave {other:?}"
+        ))),
+    }
 }
 
 /// An exchange that prints each request it encodes.
