@@ -387,6 +387,25 @@ fn unknown_code_is_an_api_error_without_a_meaning() {
 }
 
 #[test]
+fn redirects_are_not_followed() {
+    // A compromised upstream redirecting the signed request (ticket, signature) elsewhere:
+    // the client must not go there, and the 302 is a response error.
+    let elsewhere = ScriptedServer::start(Misbehaviour::Reply(json(br#"{"code":0}"#)));
+    let redirect = format!(
+        "HTTP/1.1 302 Found\r\nLocation: http://{}/v2/index.php\r\nContent-Length: 0\r\n\r\n",
+        elsewhere.addr()
+    );
+    for outcome in check(Misbehaviour::Reply(redirect.into_bytes()), ROOMY) {
+        match outcome.error() {
+            Error::Response(e) => assert_eq!(e.status(), 302, "{}", outcome.name()),
+            other => panic!("{}: {other}", outcome.name()),
+        }
+        outcome.assert_sent_once();
+    }
+    assert_eq!(elsewhere.connections(), 0, "a redirect was followed");
+}
+
+#[test]
 fn healthy_server_sees_one_request_per_call() {
     // Control for the counting above: a server answering three calls sees three requests,
     // so "exactly one" is not an artefact of the counter.
