@@ -27,3 +27,8 @@ pub use proxy::RecordingProxy;
 pub use scripted::{Misbehaviour, ScriptedServer};
 pub use secrets::Needles;
 pub use transport::{TestClient, Transport};
+
+/// Compiles and runs the README's example.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -14,7 +14,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_emulator::{BackgroundEmulator, DEMO_SECRET_KEY, Emulator};
+use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_SECRET_KEY, Emulator};
 use captcha_proto::transport::Error;
 use captcha_proto::v3::DescribeCaptchaResult;
 use captcha_proto::{
@@ -567,8 +567,8 @@ fn cli_output_at_trace_shows_no_secret() {
     describe_dry.push("--dry-run");
     run("describe-result --dry-run", &describe_dry, &env, 0);
 
-    // The demo runs its own emulator with the demo key; its tickets and signatures are
-    // not known here, so besides the key, nothing that looks like one may show unmasked.
+    // The demo runs its own emulator with the demo keys; its tickets and signatures are
+    // not known here, so besides the keys, nothing that looks like one may show unmasked.
     run(
         "demo",
         &["demo"],
@@ -579,6 +579,7 @@ fn cli_output_at_trace_shows_no_secret() {
     let signatures = learn_from_wire(&mut needles, &proxy.sent());
     assert!(signatures >= 4, "signatures seen: {signatures}");
     needles.add("demo SecretKey", DEMO_SECRET_KEY);
+    needles.add("demo AppSecretKey", DEMO_APP_SECRET_KEY);
     emulator.shutdown();
 
     for (label, text) in &outputs {
