@@ -1,0 +1,339 @@
+//! Cost per call of the sans-IO core, next to its cryptographic floor, in one process.
+//!
+//! ```text
+//! cargo run --release -p captcha-proto --example perf
+//! ```
+//!
+//! Prints one JSON object per line:
+//! `{"bench": NAME, "ns_per_op": X, "allocs_per_op": N, "floor_ns_per_op": F, "ratio_to_floor": R}`
+//! (the last two only where a floor exists; see `benches/common/mod.rs` for what each floor
+//! does). Each measurement is warmed up, then timed in batches of about 30 ms; the figure is
+//! the median batch. Allocations are counted by a counting global allocator over one batch
+//! (`allocs_per_op` counts `alloc` and `realloc` calls). The counter adds a few nanoseconds
+//! to every allocation, so these timings are slightly above the criterion benches'
+//! (`cargo bench -p captcha-proto`), which run without it.
+//!
+//! Options: `--quick` (shorter batches, for a smoke run), `--filter WORD` (only benches
+//! whose name contains WORD), `--iterations N` (run each operation exactly N times, untimed
+//! and without its floor, printing nothing: for `valgrind --tool=callgrind` or `perf`).
+
+use std::alloc::System;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use captcha_proto::{Action, HttpMethod, v1};
+use serde_json::{Value, json};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// How long to time one measurement.
+#[derive(Clone, Copy)]
+struct Budget {
+    warm_up: Duration,
+    batch: Duration,
+    batches: usize,
+}
+
+impl Budget {
+    const FULL: Self = Self {
+        warm_up: Duration::from_millis(100),
+        batch: Duration::from_millis(30),
+        batches: 9,
+    };
+    const QUICK: Self = Self {
+        warm_up: Duration::from_millis(5),
+        batch: Duration::from_millis(2),
+        batches: 3,
+    };
+}
+
+/// Median time and allocation count of one operation.
+struct Measured {
+    ns_per_op: f64,
+    allocs_per_op: f64,
+}
+
+/// Runs `op` until warm, sizes a batch to the budget, times the batches, counts allocations.
+fn measure<T>(budget: Budget, mut op: impl FnMut() -> T) -> Measured {
+    let started = Instant::now();
+    let mut warm_up_runs: u64 = 0;
+    while started.elapsed() < budget.warm_up || warm_up_runs < 10 {
+        black_box(op());
+        warm_up_runs += 1;
+    }
+    let per_op = started.elapsed().as_secs_f64() / warm_up_runs as f64;
+    let iterations = ((budget.batch.as_secs_f64() / per_op) as u64).max(1);
+
+    let mut batch_ns: Vec<f64> = (0..budget.batches)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                black_box(op());
+            }
+            start.elapsed().as_nanos() as f64 / iterations as f64
+        })
+        .collect();
+    batch_ns.sort_by(f64::total_cmp);
+
+    let region = Region::new(GLOBAL);
+    for _ in 0..iterations {
+        black_box(op());
+    }
+    let change = region.change();
+    let allocations = (change.allocations + change.reallocations) as f64;
+    Measured {
+        ns_per_op: batch_ns[batch_ns.len() / 2],
+        allocs_per_op: allocations / iterations as f64,
+    }
+}
+
+/// One line of output.
+fn report(name: &str, measured: &Measured, floor: Option<&Measured>) {
+    let mut line = json!({
+        "bench": name,
+        "ns_per_op": round(measured.ns_per_op, 1),
+        "allocs_per_op": count(measured.allocs_per_op),
+    });
+    if let Some(floor) = floor {
+        line["floor_ns_per_op"] = json!(round(floor.ns_per_op, 1));
+        line["ratio_to_floor"] = json!(round(measured.ns_per_op / floor.ns_per_op, 2));
+    }
+    println!("{line}");
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+/// A whole number when the count is one (deterministic code), else two decimals.
+fn count(value: f64) -> Value {
+    if (value - value.round()).abs() < 0.005 {
+        json!(value.round() as u64)
+    } else {
+        json!(round(value, 2))
+    }
+}
+
+/// Command-line options.
+struct Options {
+    budget: Budget,
+    filter: Option<String>,
+    iterations: Option<u64>,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        budget: Budget::FULL,
+        filter: None,
+        iterations: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.budget = Budget::QUICK,
+            "--filter" => options.filter = Some(args.next().ok_or("--filter needs a word")?),
+            "--iterations" => {
+                let n = args.next().ok_or("--iterations needs a number")?;
+                options.iterations = Some(n.parse().map_err(|_| format!("bad count {n:?}"))?);
+            }
+            "--help" | "-h" => {
+                return Err("usage: perf [--quick] [--filter WORD] [--iterations N]".to_owned());
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    Ok(options)
+}
+
+/// Measures and reports `op` (and its floor) if the filter wants it.
+fn run_one(
+    options: &Options,
+    name: &str,
+    op: &mut dyn FnMut() -> usize,
+    floor: Option<&mut dyn FnMut() -> usize>,
+) {
+    if options.filter.as_deref().is_some_and(|f| !name.contains(f)) {
+        return;
+    }
+    if let Some(iterations) = options.iterations {
+        for _ in 0..iterations {
+            black_box(op());
+        }
+        return;
+    }
+    let measured = measure(options.budget, op);
+    let floor = floor.map(|f| measure(options.budget, f));
+    report(name, &measured, floor.as_ref());
+}
+
+fn main() {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let run =
+        |name: &str, op: &mut dyn FnMut() -> usize, floor: Option<&mut dyn FnMut() -> usize>| {
+            run_one(&options, name, op, floor)
+        };
+
+    let key = common::SECRET_KEY.as_bytes();
+    let secret = common::credential().secret_key().clone();
+    let check = common::check();
+    let get_url = common::get_url();
+    let stamp = common::stamp();
+    let get = common::config(HttpMethod::Get);
+    let post = common::config(HttpMethod::Post);
+    let sha256 = common::config_sha256();
+    let get_text = get.string_to_sign(&check, stamp).expect("encodable");
+    let post_text = post.string_to_sign(&check, stamp).expect("encodable");
+    let sha256_text = sha256.string_to_sign(&check, stamp).expect("encodable");
+    let get_url_text = get.string_to_sign(&get_url, stamp).expect("encodable");
+
+    run(
+        "v1_string_to_sign_check",
+        &mut || get.string_to_sign(&check, stamp).expect("encodable").len(),
+        None,
+    );
+    run(
+        "v1_sign_sha1",
+        &mut || {
+            v1::sign(&secret, v1::SignatureMethod::HmacSha1, &get_text)
+                .expose_secret()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha1(key, get_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "v1_sign_sha256",
+        &mut || {
+            v1::sign(&secret, v1::SignatureMethod::HmacSha256, &sha256_text)
+                .expose_secret()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha256(key, sha256_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "encode_check_get",
+        &mut || {
+            get.encode(&check, stamp)
+                .expect("encodable")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha1(key, get_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "encode_check_post",
+        &mut || post.encode(&check, stamp).expect("encodable").body().len(),
+        Some(&mut || {
+            common::floor_sha1(key, post_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "encode_check_sha256_get",
+        &mut || {
+            sha256
+                .encode(&check, stamp)
+                .expect("encodable")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha256(key, sha256_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "encode_get_url",
+        &mut || {
+            get.encode(&get_url, stamp)
+                .expect("encodable")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha1(key, get_url_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+
+    let ok = http::StatusCode::OK;
+    run(
+        "decode_check_pass",
+        &mut || {
+            usize::from(
+                check
+                    .decode(ok, common::CHECK_PASS_BODY)
+                    .expect("decodes")
+                    .is_pass(),
+            )
+        },
+        Some(&mut || common::floor_decode(common::CHECK_PASS_BODY) as usize),
+    );
+    run(
+        "decode_check_fail",
+        &mut || {
+            usize::from(
+                check
+                    .decode(ok, common::CHECK_FAIL_BODY)
+                    .expect("decodes")
+                    .is_pass(),
+            )
+        },
+        Some(&mut || common::floor_decode(common::CHECK_FAIL_BODY) as usize),
+    );
+    run(
+        "decode_get_url",
+        &mut || {
+            get_url
+                .decode(ok, common::GET_URL_BODY)
+                .expect("decodes")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || common::floor_decode(common::GET_URL_BODY) as usize),
+    );
+
+    let v3 = common::v3_config();
+    let describe = common::describe();
+    let tc3 = common::tc3_input();
+    run(
+        "v3_encode_describe",
+        &mut || {
+            v3.encode(&describe, stamp)
+                .expect("encodable")
+                .headers()
+                .len()
+        },
+        Some(&mut || usize::from(common::floor_tc3(common::SECRET_KEY, &tc3)[0])),
+    );
+}
