@@ -3,13 +3,12 @@
 
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, Request, Uri};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::action::Action;
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
-use crate::params::Params;
+use crate::params::{Params, signing_key_bytes};
 use crate::stamp::Stamp;
 use crate::v1::{self, SignatureMethod};
 
@@ -34,13 +33,6 @@ pub const RESERVED_PARAMETERS: [&str; 9] = [
     "RequestClient",
     "Signature",
 ];
-
-/// RFC 3986: everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (space as `%20`).
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 /// How parameters travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -216,13 +208,33 @@ impl Config {
         Ok(self.string_to_sign_of(&params))
     }
 
+    /// `v1::string_to_sign` for parameters already in signing order, copying each stored
+    /// `key=value` in one piece.
     fn string_to_sign_of(&self, params: &Params) -> String {
-        v1::string_to_sign_sorted(
+        let (method, host, path) = (
             self.http_method.as_str(),
             self.endpoint.host(),
             self.endpoint.path(),
-            params.iter(),
-        )
+        );
+        let len = method.len() + host.len() + path.len() + 1 + params.text_len() + params.len();
+        let mut out = String::with_capacity(len);
+        out.push_str(method);
+        out.push_str(host);
+        out.push_str(path);
+        out.push('?');
+        for (i, pair) in params.pairs().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            let key = pair.key();
+            if key.bytes().any(|b| b == b'_') {
+                out.extend(signing_key_bytes(key).map(char::from));
+                out.push_str(&pair.text[key.len()..]);
+            } else {
+                out.push_str(pair.text);
+            }
+        }
+        out
     }
 
     /// Encodes and signs `action` into a request ready for any HTTP client.
@@ -237,51 +249,108 @@ impl Config {
         let params = self.params(action, stamp)?;
         let text = self.string_to_sign_of(&params);
         let signature = v1::sign(self.credential.secret_key(), self.signature_method, &text);
+        let signature = signature.expose_secret();
         let base = self.endpoint.as_str();
-        let mut wire = String::with_capacity(base.len() + 1 + text.len() * 3 / 2 + 64);
-        if self.http_method == HttpMethod::Get {
-            wire.push_str(base);
-            wire.push('?');
-        }
-        let form_start = wire.len();
-        for (key, value) in params.iter() {
-            append_pair(&mut wire, key, value);
-        }
-        append_pair(&mut wire, v1::SIGNATURE, signature.expose_secret());
-        let invalid = |_| EncodeError::InvalidEndpoint {
+        let invalid = |reason| EncodeError::InvalidEndpoint {
             url: base.to_owned(),
-            reason: "cannot form a request URI",
+            reason,
         };
-        let request = match self.http_method {
-            HttpMethod::Get => Request::builder()
-                .method(Method::GET)
-                .uri(Uri::try_from(wire).map_err(invalid)?)
-                .body(Vec::new()),
+        // Room for the worst case (every byte escaped), so the buffer never grows.
+        let form_len =
+            3 * (params.text_len() + v1::SIGNATURE.len() + 1 + signature.len()) + params.len();
+        let mut request = match self.http_method {
+            HttpMethod::Get => {
+                let mut uri = Vec::with_capacity(base.len() + 1 + form_len);
+                uri.extend_from_slice(base.as_bytes());
+                uri.push(b'?');
+                write_form(&mut uri, &params, signature);
+                let mut request = Request::new(Vec::new());
+                *request.uri_mut() =
+                    Uri::try_from(uri).map_err(|_| invalid("cannot form a request URI"))?;
+                request
+            }
             HttpMethod::Post => {
-                let body = wire.split_off(form_start).into_bytes();
-                Request::builder()
-                    .method(Method::POST)
-                    .uri(Uri::try_from(base).map_err(invalid)?)
-                    .header(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE))
-                    .body(body)
+                let mut body = Vec::with_capacity(form_len);
+                write_form(&mut body, &params, signature);
+                let mut request = Request::new(body);
+                *request.uri_mut() =
+                    Uri::try_from(base).map_err(|_| invalid("cannot form a request URI"))?;
+                request
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+                request
             }
         };
-        request.map_err(|_| EncodeError::InvalidEndpoint {
-            url: base.to_owned(),
-            reason: "cannot form a request",
-        })
+        *request.method_mut() = match self.http_method {
+            HttpMethod::Get => Method::GET,
+            HttpMethod::Post => Method::POST,
+        };
+        Ok(request)
     }
 }
 
-/// Appends `key=value` (both percent-encoded), preceded by `&` unless it is the first pair.
-fn append_pair(out: &mut String, key: &str, value: &str) {
-    if !(out.is_empty() || out.ends_with('?')) {
-        out.push('&');
+/// Appends every parameter and then the signature as `key=value` pairs joined by `&`.
+fn write_form(out: &mut Vec<u8>, params: &Params, signature: &str) {
+    for pair in params.pairs() {
+        push_encoded(out, pair.key());
+        out.push(b'=');
+        push_encoded(out, pair.value());
+        out.push(b'&');
     }
-    out.extend(utf8_percent_encode(key, RFC3986));
-    out.push('=');
-    out.extend(utf8_percent_encode(value, RFC3986));
+    push_encoded(out, v1::SIGNATURE);
+    out.push(b'=');
+    push_encoded(out, signature);
 }
+
+/// Appends `text` percent-encoded per RFC 3986: every byte but `A–Z a–z 0–9 - _ . ~`
+/// becomes `%XX` (upper-case hex; a space is `%20`). Unreserved runs are copied whole.
+fn push_encoded(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut rest = text.as_bytes();
+    loop {
+        let run = unreserved_run(rest);
+        out.extend_from_slice(&rest[..run]);
+        let Some(&byte) = rest.get(run) else {
+            return;
+        };
+        out.extend_from_slice(&[
+            b'%',
+            HEX[usize::from(byte >> 4)],
+            HEX[usize::from(byte & 0xf)],
+        ]);
+        rest = &rest[run + 1..];
+    }
+}
+
+/// Length of the leading run of `bytes` that needs no escaping. Looks at 8 bytes per step
+/// without a branch per byte (most values need no escape at all).
+fn unreserved_run(bytes: &[u8]) -> usize {
+    let unreserved = |b: &u8| UNRESERVED[usize::from(*b)];
+    let mut run = 0;
+    for chunk in bytes.chunks_exact(8) {
+        if !chunk.iter().fold(true, |all, b| all & unreserved(b)) {
+            break;
+        }
+        run += 8;
+    }
+    let tail = &bytes[run..];
+    run + tail
+        .iter()
+        .position(|b| !unreserved(b))
+        .unwrap_or(tail.len())
+}
+
+/// The bytes RFC 3986 leaves as they are: `A–Z a–z 0–9 - _ . ~`.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        byte += 1;
+    }
+    table
+};
 
 /// Region and similar identifiers: non-empty, no whitespace or control characters.
 fn check_word(field: &'static str, value: &str) -> Result<(), EncodeError> {
@@ -298,12 +367,13 @@ fn check_word(field: &'static str, value: &str) -> Result<(), EncodeError> {
 }
 
 fn check_request_client(value: &str) -> Result<(), EncodeError> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_,;.".contains(c);
+    let allowed =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b',' | b';' | b'.');
     if value.is_empty() {
         Err(EncodeError::EmptyField {
             field: "RequestClient",
         })
-    } else if value.len() > 128 || !value.chars().all(allowed) {
+    } else if value.len() > 128 || !value.bytes().all(allowed) {
         Err(EncodeError::InvalidValue {
             field: "RequestClient",
             reason: "use at most 128 of 0-9 a-z A-Z - _ , ; .",

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
-use std::ops::Range;
+use std::net::IpAddr;
 
 use crate::error::EncodeError;
 
@@ -11,7 +11,8 @@ use crate::error::EncodeError;
 ///
 /// Keys are wire keys (`captchaType`, `instanceIds.0`, …). Values are raw UTF-8: they are
 /// signed as they are and percent-encoded (RFC 3986) exactly once when the request is built.
-/// All values live in one buffer so that building a request costs few allocations.
+/// Every parameter is kept as `key=value` in one buffer, so building a request costs few
+/// allocations and copies each parameter into the string to sign in one piece.
 ///
 /// ```
 /// use captcha_proto::Params;
@@ -23,14 +24,65 @@ use crate::error::EncodeError;
 /// ```
 #[derive(Clone, Default)]
 pub struct Params {
+    /// `key=value` of every parameter, back to back, in the order they were pushed.
     buf: String,
+    /// Where each parameter sits in `buf`, in the current order.
     entries: Vec<Entry>,
 }
 
-#[derive(Clone)]
+/// One parameter's `key=value` in the buffer: `buf[start..end]`, with `=` at `eq`.
+#[derive(Clone, Copy)]
 struct Entry {
-    key: Cow<'static, str>,
-    value: Range<usize>,
+    /// [`signing_prefix`] of the key: orders and tells apart most keys in one comparison.
+    prefix: u64,
+    start: usize,
+    eq: usize,
+    end: usize,
+}
+
+impl Entry {
+    fn key(self, buf: &str) -> &str {
+        &buf[self.start..self.eq]
+    }
+
+    /// Signing order of two entries' keys.
+    fn signing_order(self, other: Self, buf: &str) -> Ordering {
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| compare_signing_keys(self.key(buf), other.key(buf)))
+    }
+
+    fn value(self, buf: &str) -> &str {
+        &buf[self.eq + 1..self.end]
+    }
+
+    fn pair(self, buf: &str) -> Pair<'_> {
+        Pair {
+            text: &buf[self.start..self.end],
+            key_len: self.eq - self.start,
+        }
+    }
+}
+
+/// One parameter as stored: `key=value` in one piece.
+#[derive(Clone, Copy)]
+pub(crate) struct Pair<'a> {
+    /// `key=value`.
+    pub(crate) text: &'a str,
+    /// Bytes of the key (the `=` follows).
+    pub(crate) key_len: usize,
+}
+
+impl<'a> Pair<'a> {
+    /// The key.
+    pub(crate) fn key(self) -> &'a str {
+        &self.text[..self.key_len]
+    }
+
+    /// The raw value.
+    pub(crate) fn value(self) -> &'a str {
+        &self.text[self.key_len + 1..]
+    }
 }
 
 impl Params {
@@ -39,10 +91,11 @@ impl Params {
         Self::default()
     }
 
-    /// An empty set with room for `count` parameters totalling `bytes` value bytes.
+    /// An empty set with room for `count` parameters totalling `bytes` bytes of keys and
+    /// values.
     pub fn with_capacity(count: usize, bytes: usize) -> Self {
         Self {
-            buf: String::with_capacity(bytes),
+            buf: String::with_capacity(bytes + count),
             entries: Vec::with_capacity(count),
         }
     }
@@ -55,13 +108,9 @@ impl Params {
         key: impl Into<Cow<'static, str>>,
         value: &str,
     ) -> Result<(), EncodeError> {
-        let key = self.check_key(key.into())?;
-        let start = self.buf.len();
+        let entry = self.start_entry(key.into())?;
         self.buf.push_str(value);
-        self.entries.push(Entry {
-            key,
-            value: start..self.buf.len(),
-        });
+        self.finish_entry(entry);
         Ok(())
     }
 
@@ -71,7 +120,31 @@ impl Params {
         key: impl Into<Cow<'static, str>>,
         value: u64,
     ) -> Result<(), EncodeError> {
-        self.push_display(key, value)
+        let entry = self.start_entry(key.into())?;
+        push_decimal(&mut self.buf, value);
+        self.finish_entry(entry);
+        Ok(())
+    }
+
+    /// Adds an IP address in its usual text form (`203.0.113.7`, `2001:db8::1`).
+    pub(crate) fn push_ip(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        ip: IpAddr,
+    ) -> Result<(), EncodeError> {
+        let IpAddr::V4(v4) = ip else {
+            return self.push_display(key, ip);
+        };
+        // Dotted quad by hand: `Display` goes through the formatter for each octet.
+        let entry = self.start_entry(key.into())?;
+        for (i, octet) in v4.octets().into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push('.');
+            }
+            push_decimal(&mut self.buf, octet.into());
+        }
+        self.finish_entry(entry);
+        Ok(())
     }
 
     /// Adds a parameter rendered with `Display` (numbers, IP addresses), without a
@@ -81,13 +154,9 @@ impl Params {
         key: impl Into<Cow<'static, str>>,
         value: impl std::fmt::Display,
     ) -> Result<(), EncodeError> {
-        let key = self.check_key(key.into())?;
-        let start = self.buf.len();
+        let entry = self.start_entry(key.into())?;
         write!(self.buf, "{value}").expect("writing to a String cannot fail");
-        self.entries.push(Entry {
-            key,
-            value: start..self.buf.len(),
-        });
+        self.finish_entry(entry);
         Ok(())
     }
 
@@ -95,8 +164,8 @@ impl Params {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries
             .iter()
-            .find(|e| e.key == key)
-            .map(|e| &self.buf[e.value.clone()])
+            .find(|e| e.key(&self.buf) == key)
+            .map(|e| e.value(&self.buf))
     }
 
     /// Number of parameters.
@@ -113,16 +182,28 @@ impl Params {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + Clone + '_ {
         self.entries
             .iter()
-            .map(|e| (e.key.as_ref(), &self.buf[e.value.clone()]))
+            .map(|e| (e.key(&self.buf), e.value(&self.buf)))
+    }
+
+    /// The parameters as stored (`key=value`), in their current order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = Pair<'_>> + Clone + '_ {
+        self.entries.iter().map(|e| e.pair(&self.buf))
+    }
+
+    /// Bytes of every `key=value` together.
+    pub(crate) fn text_len(&self) -> usize {
+        self.buf.len()
     }
 
     /// Sorts into signing order: byte order of the signing key (`_` read as `.`).
     pub fn sort_for_signing(&mut self) {
+        let buf = &self.buf;
         self.entries
-            .sort_unstable_by(|a, b| compare_signing_keys(&a.key, &b.key));
+            .sort_unstable_by(|a, b| a.signing_order(*b, buf));
     }
 
-    fn check_key(&self, key: Cow<'static, str>) -> Result<Cow<'static, str>, EncodeError> {
+    /// Checks `key` and writes `key=`; the value follows, then `finish_entry`.
+    fn start_entry(&mut self, key: Cow<'static, str>) -> Result<Entry, EncodeError> {
         if key.is_empty() {
             return Err(EncodeError::EmptyParameterName);
         }
@@ -132,16 +213,32 @@ impl Params {
             });
         }
         // `a_b` and `a.b` sign alike and reach a PHP server as one key: refuse the second.
-        if self
-            .entries
-            .iter()
-            .any(|e| compare_signing_keys(&e.key, &key).is_eq())
-        {
+        let prefix = signing_prefix(&key);
+        if self.entries.iter().any(|e| {
+            e.prefix == prefix && e.eq - e.start == key.len() && {
+                compare_signing_keys(e.key(&self.buf), &key).is_eq()
+            }
+        }) {
             return Err(EncodeError::DuplicateParameter {
                 name: key.into_owned(),
             });
         }
-        Ok(key)
+        let start = self.buf.len();
+        self.buf.push_str(&key);
+        let eq = self.buf.len();
+        self.buf.push('=');
+        Ok(Entry {
+            prefix,
+            start,
+            eq,
+            end: eq,
+        })
+    }
+
+    /// Records `entry`, whose value was just written at the end of the buffer.
+    fn finish_entry(&mut self, mut entry: Entry) {
+        entry.end = self.buf.len();
+        self.entries.push(entry);
     }
 }
 
@@ -151,7 +248,11 @@ impl std::fmt::Debug for Params {
         f.debug_struct("Params")
             .field(
                 "keys",
-                &self.entries.iter().map(|e| &e.key).collect::<Vec<_>>(),
+                &self
+                    .entries
+                    .iter()
+                    .map(|e| e.key(&self.buf))
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -164,7 +265,42 @@ pub(crate) fn signing_key_bytes(key: &str) -> impl Iterator<Item = u8> + '_ {
 
 /// Byte order of the signing forms of two keys.
 pub(crate) fn compare_signing_keys(a: &str, b: &str) -> Ordering {
-    signing_key_bytes(a).cmp(signing_key_bytes(b))
+    let signing = |byte: u8| if byte == b'_' { b'.' } else { byte };
+    // Equal bytes are equal in signing form too: map only where the keys differ.
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            let order = signing(x).cmp(&signing(y));
+            if order.is_ne() {
+                return order;
+            }
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// The first 8 bytes of a key's signing form, big-endian and zero-padded. Two keys whose
+/// prefixes differ order like their prefixes; equal prefixes need the full comparison.
+fn signing_prefix(key: &str) -> u64 {
+    // Shifted in register by register (a byte array read back as a u64 stalls the CPU).
+    let mut bytes = signing_key_bytes(key);
+    (0..8).fold(0, |prefix, _| {
+        prefix << 8 | u64::from(bytes.next().unwrap_or(0))
+    })
+}
+
+/// Appends `value` in decimal.
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
@@ -201,6 +337,79 @@ mod tests {
         p.sort_for_signing();
         let keys: Vec<_> = p.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["A.a", "A_b", "Z", "a", "b"]);
+    }
+
+    #[test]
+    fn numbers_and_addresses_render_like_display() {
+        let mut p = Params::new();
+        for (i, n) in [0, 7, 10, 1_465_185_768, u64::MAX].into_iter().enumerate() {
+            let key = format!("n{i}");
+            p.push_u64(key.clone(), n).unwrap();
+            assert_eq!(p.get(&key), Some(n.to_string().as_str()));
+        }
+        for (i, ip) in ["0.0.0.0", "203.0.113.7", "255.255.255.255", "2001:db8::1"]
+            .into_iter()
+            .enumerate()
+        {
+            let key = format!("ip{i}");
+            p.push_ip(key.clone(), ip.parse().unwrap()).unwrap();
+            assert_eq!(p.get(&key), Some(ip));
+        }
+    }
+
+    #[test]
+    fn signing_order_matches_the_mapped_bytes() {
+        let keys = [
+            "",
+            "a",
+            "a.",
+            "a_",
+            "a.b",
+            "a_b",
+            "a_c",
+            "a.a",
+            "ab",
+            "_",
+            ".",
+            "Z",
+            "a\0",
+            "captchaType",
+            "captchaTypf",
+            "captcha_Type",
+            "instanceIds.10",
+            "instanceIds_9",
+        ];
+        for a in keys {
+            for b in keys {
+                let expected = signing_key_bytes(a).cmp(signing_key_bytes(b));
+                assert_eq!(compare_signing_keys(a, b), expected, "{a:?} vs {b:?}");
+                let entry = |key: &str| Entry {
+                    prefix: signing_prefix(key),
+                    start: 0,
+                    eq: key.len(),
+                    end: key.len(),
+                };
+                let buf = format!("{a}{b}");
+                let (ea, mut eb) = (entry(a), entry(b));
+                eb.start += a.len();
+                eb.eq += a.len();
+                assert_eq!(ea.signing_order(eb, &buf), expected, "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_and_values_may_hold_equals_signs() {
+        let mut p = Params::new();
+        p.push_str("a=b", "c=d").unwrap();
+        p.push_str("e", "").unwrap();
+        assert_eq!(p.iter().collect::<Vec<_>>(), [("a=b", "c=d"), ("e", "")]);
+        assert_eq!(p.get("a=b"), Some("c=d"));
+        let pair = p.pairs().next().unwrap();
+        assert_eq!(
+            (pair.key(), pair.value(), pair.text),
+            ("a=b", "c=d", "a=b=c=d")
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl UserInfo {
             params.push_u64("registerTime", v)?;
         }
         if let Some(ip) = self.user_ip {
-            params.push_display("userIp", ip)?;
+            params.push_ip("userIp", ip)?;
         }
         push_text(params, "xForwardedFor", self.x_forwarded_for.as_deref())?;
         push_text(params, "macAddress", self.mac_address.as_deref())?;
