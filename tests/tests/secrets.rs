@@ -459,7 +459,6 @@ fn error_pages_quoting_the_request_show_no_secret() {
 }
 
 #[test]
-#[ignore = "captcha-proto keeps ApiError/ServiceError messages unmasked (see THREAT_MODEL.md, known gaps)"]
 fn api_errors_quoting_the_request_show_no_secret() {
     quoting_upstreams_show_no_secret(&QUOTING_API_ERRORS);
 }

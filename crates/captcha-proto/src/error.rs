@@ -164,10 +164,11 @@ pub struct ApiError {
 impl ApiError {
     /// An API error as found in a response envelope.
     pub fn new(code: i64, message: impl Into<String>, code_desc: Option<String>) -> Self {
+        // Upstreams may quote the request in their message: mask secret values in it.
         Self {
             code,
-            message: message.into(),
-            code_desc,
+            message: redact::mask_values(&message.into()),
+            code_desc: code_desc.map(|d| redact::mask_values(&d)),
         }
     }
 
@@ -274,7 +275,7 @@ impl ServiceError {
     ) -> Self {
         Self {
             code: code.into(),
-            message: message.into(),
+            message: redact::mask_values(&message.into()),
             request_id,
         }
     }

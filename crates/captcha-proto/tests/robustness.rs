@@ -969,7 +969,6 @@ fn encode_refusals_name_the_field() {
 /// it reads as code 0: a `CaptchaCheck` would pass on a body that is not a reply at all.
 /// Ignored until `reply::parse` refuses non-objects (the fix is in the test report).
 #[test]
-#[ignore = "reply::parse accepts JSON arrays as envelopes; see the captcha-proto test report"]
 fn arrays_are_not_envelopes() {
     for body in [&b"[0]"[..], b"[5100, \"m\"]", b"[0, null, null, null, 1]"] {
         assert!(
