@@ -450,7 +450,11 @@ fn demo_walks_the_whole_flow() {
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     let shown = stdout(&output);
     assert!(shown.contains("demo complete"), "{shown}");
-    assert_eq!(shown.matches("verdict: pass (code 0)").count(), 2, "{shown}");
+    assert_eq!(
+        shown.matches("verdict: pass (code 0)").count(),
+        2,
+        "{shown}"
+    );
     assert_eq!(shown.matches("verdict: fail").count(), 2, "{shown}");
     assert_eq!(shown.matches("verdict: right").count(), 2, "{shown}");
     assert_eq!(
