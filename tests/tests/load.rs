@@ -32,7 +32,7 @@ static NEXT_NONCE: AtomicU64 = AtomicU64::new(1);
 
 /// An exchange whose every attempt carries a nonce never used before in this process.
 ///
-/// Why: the SDK draws nonces at random from 1..2^31, and the emulator (like a strict
+/// Why: the SDK draws nonces at random (63 bits since the fix; 31 bits before), and the emulator (like a strict
 /// reading of Tencent's replay rule) refuses a nonce it saw from the same SecretId within
 /// the 5-minute window. By the birthday bound, 20,000 random nonces collide with
 /// probability ≈ 20,000² / 2³² ≈ 9%, which would show up here as a spurious 4500 and make

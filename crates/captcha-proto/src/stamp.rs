@@ -24,7 +24,8 @@ impl Stamp {
     }
 
     /// The current system time and a nonce from the operating system's CSPRNG, in
-    /// `1..=2^31-1` (the range every official SDK's server accepts).
+    /// `1..=2^63-1` (the official Python SDK's range): 63 random bits make an accidental
+    /// repeat within the server's replay window negligible even at high volume.
     ///
     /// # Panics
     /// Only if the operating system's random source fails, which `getrandom` treats as fatal.
@@ -53,9 +54,9 @@ impl Stamp {
 #[cfg(feature = "clock")]
 fn random_nonce() -> NonZeroU64 {
     loop {
-        let value =
-            getrandom::u32().expect("the operating system's random source failed") & 0x7fff_ffff;
-        if let Some(nonce) = NonZeroU64::new(u64::from(value)) {
+        let value = getrandom::u64().expect("the operating system's random source failed")
+            & 0x7fff_ffff_ffff_ffff;
+        if let Some(nonce) = NonZeroU64::new(value) {
             return nonce;
         }
     }
@@ -77,7 +78,7 @@ mod tests {
         let nonces: std::collections::HashSet<u64> =
             (0..64).map(|_| Stamp::now().nonce()).collect();
         assert!(nonces.len() > 60);
-        assert!(nonces.iter().all(|n| (1..=0x7fff_ffff).contains(n)));
+        assert!(nonces.iter().all(|n| (1..=0x7fff_ffff_ffff_ffff).contains(n)));
         assert!(Stamp::now().timestamp() > 1_700_000_000);
     }
 }
