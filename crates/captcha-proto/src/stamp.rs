@@ -78,7 +78,11 @@ mod tests {
         let nonces: std::collections::HashSet<u64> =
             (0..64).map(|_| Stamp::now().nonce()).collect();
         assert!(nonces.len() > 60);
-        assert!(nonces.iter().all(|n| (1..=0x7fff_ffff_ffff_ffff).contains(n)));
+        assert!(
+            nonces
+                .iter()
+                .all(|n| (1..=0x7fff_ffff_ffff_ffff).contains(n))
+        );
         assert!(Stamp::now().timestamp() > 1_700_000_000);
     }
 }
