@@ -321,9 +321,12 @@ impl LogCapture {
             .with_ansi(false)
             .with_writer(move || writer.clone())
             .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Another test may have cached a callsite as disabled before this subscriber existed.
+        tracing::callsite::rebuild_interest_cache();
         Self {
             buffer,
-            _guard: tracing::subscriber::set_default(subscriber),
+            _guard: guard,
         }
     }
 
