@@ -21,7 +21,7 @@ use std::alloc::System;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use captcha_proto::{Action, HttpMethod, v1};
+use captcha_proto::{Action, HttpMethod, Stamp, v1};
 use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -197,6 +197,7 @@ fn main() {
     let post_text = post.string_to_sign(&check, stamp).expect("encodable");
     let sha256_text = sha256.string_to_sign(&check, stamp).expect("encodable");
     let get_url_text = get.string_to_sign(&get_url, stamp).expect("encodable");
+    let signer_sha1 = v1::Signer::new(&secret, v1::SignatureMethod::HmacSha1);
 
     run(
         "v1_string_to_sign_check",
@@ -233,6 +234,35 @@ fn main() {
         "encode_check_get",
         &mut || {
             get.encode(&check, stamp)
+                .expect("encodable")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha1(key, get_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "v1_sign_sha1_keyed",
+        &mut || signer_sha1.sign(get_text.as_bytes()).expose_secret().len(),
+        Some(&mut || {
+            common::floor_sha1(key, get_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    run(
+        "stamp_now",
+        &mut || usize::from(Stamp::now().nonce() > 0),
+        None,
+    );
+    run(
+        "encode_now_check_get",
+        &mut || {
+            get.encode(&check, Stamp::now())
                 .expect("encodable")
                 .uri()
                 .path()

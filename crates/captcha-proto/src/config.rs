@@ -1,16 +1,20 @@
 //! [`Config`]: credential, endpoint, region and wire choices; turns an [`Action`] into a
 //! signed `http::Request`.
 
+use std::fmt;
+
 use http::header::{CONTENT_TYPE, HeaderValue};
-use http::{Method, Request, Uri};
+use http::{Method, Request};
 
 use crate::action::Action;
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
-use crate::params::{Params, signing_key_bytes};
+use crate::params::{ParamKey, Params};
 use crate::stamp::Stamp;
+use crate::template::{CallTemplate, Settings};
 use crate::v1::{self, SignatureMethod};
+use crate::wire;
 
 /// The region sent when none is chosen (the one every captcha sample uses).
 pub const DEFAULT_REGION: &str = "gz";
@@ -82,7 +86,7 @@ impl std::str::FromStr for HttpMethod {
 /// assert_eq!(check.decode_response(&response)?, CheckVerdict::Pass);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     credential: Credential,
     endpoint: Endpoint,
@@ -90,6 +94,8 @@ pub struct Config {
     signature_method: SignatureMethod,
     http_method: HttpMethod,
     request_client: Option<String>,
+    /// Rebuilt by every setter; an invalid setting waits here for `encode` to report it.
+    template: Result<CallTemplate, EncodeError>,
 }
 
 impl Config {
@@ -102,37 +108,53 @@ impl Config {
             signature_method: SignatureMethod::default(),
             http_method: HttpMethod::default(),
             request_client: Some(REQUEST_CLIENT.to_owned()),
+            template: Err(EncodeError::EmptyField { field: "Region" }),
         }
+        .prepared()
     }
 
     /// Sends to another endpoint (e.g. a local emulator).
     pub fn with_endpoint(mut self, endpoint: Endpoint) -> Self {
         self.endpoint = endpoint;
-        self
+        self.prepared()
     }
 
     /// The `Region` parameter (checked when encoding: non-empty, no whitespace).
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = region.into();
-        self
+        self.prepared()
     }
 
     /// HMAC-SHA1 (default) or HMAC-SHA256.
     pub fn with_signature_method(mut self, method: SignatureMethod) -> Self {
         self.signature_method = method;
-        self
+        self.prepared()
     }
 
     /// GET (default) or POST.
     pub fn with_http_method(mut self, method: HttpMethod) -> Self {
         self.http_method = method;
-        self
+        self.prepared()
     }
 
     /// The `RequestClient` value, or `None` to send none (the published vectors have none).
     /// A custom value may use `0-9 a-z A-Z - _ , ; .` and at most 128 characters.
     pub fn with_request_client(mut self, value: Option<&str>) -> Self {
         self.request_client = value.map(str::to_owned);
+        self.prepared()
+    }
+
+    /// Renders the call template for the current settings (the setters are rare, calls
+    /// are many).
+    fn prepared(mut self) -> Self {
+        self.template = CallTemplate::new(&Settings {
+            credential: &self.credential,
+            endpoint: &self.endpoint,
+            region: &self.region,
+            signature_method: self.signature_method,
+            http_method: self.http_method.as_str(),
+            request_client: self.request_client.as_deref(),
+        });
         self
     }
 
@@ -172,27 +194,9 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<Params, EncodeError> {
-        let mut params = Params::with_capacity(24, 384);
-        action.write_params(&mut params)?;
-        let name = action.name();
-        if name.is_empty() {
-            return Err(EncodeError::EmptyField { field: "Action" });
-        }
-        check_word("Region", &self.region)?;
-        params.push_str("Action", name)?;
-        params.push_str("Region", &self.region)?;
-        params.push_u64("Timestamp", stamp.timestamp())?;
-        params.push_u64("Nonce", stamp.nonce())?;
-        params.push_str("SecretId", self.credential.secret_id().as_str())?;
-        if self.signature_method == SignatureMethod::HmacSha256 {
-            params.push_str("SignatureMethod", self.signature_method.as_str())?;
-        }
-        if let Some(token) = self.credential.token() {
-            params.push_str("Token", token.expose_secret())?;
-        }
-        if let Some(client) = &self.request_client {
-            check_request_client(client)?;
-            params.push_str("RequestClient", client)?;
+        let (mut params, template) = self.call_params(action, stamp)?;
+        for (key, value) in template.common.iter() {
+            params.push_str(key.to_owned(), value)?;
         }
         params.sort_for_signing();
         Ok(params)
@@ -204,37 +208,10 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<String, EncodeError> {
-        let params = self.params(action, stamp)?;
-        Ok(self.string_to_sign_of(&params))
-    }
-
-    /// `v1::string_to_sign` for parameters already in signing order, copying each stored
-    /// `key=value` in one piece.
-    fn string_to_sign_of(&self, params: &Params) -> String {
-        let (method, host, path) = (
-            self.http_method.as_str(),
-            self.endpoint.host(),
-            self.endpoint.path(),
-        );
-        let len = method.len() + host.len() + path.len() + 1 + params.text_len() + params.len();
-        let mut out = String::with_capacity(len);
-        out.push_str(method);
-        out.push_str(host);
-        out.push_str(path);
-        out.push('?');
-        for (i, pair) in params.pairs().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            let key = pair.key();
-            if key.bytes().any(|b| b == b'_') {
-                out.extend(signing_key_bytes(key).map(char::from));
-                out.push_str(&pair.text[key.len()..]);
-            } else {
-                out.push_str(pair.text);
-            }
-        }
-        out
+        let (params, template) = self.call_params(action, stamp)?;
+        let mut signed = template.signed_prefix.clone().into_bytes();
+        wire::write_pairs(&params, &template.common, &mut signed, &mut Vec::new())?;
+        Ok(String::from_utf8(signed).expect("written from str pieces"))
     }
 
     /// Encodes and signs `action` into a request ready for any HTTP client.
@@ -246,139 +223,91 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<Request<Vec<u8>>, EncodeError> {
-        let params = self.params(action, stamp)?;
-        let text = self.string_to_sign_of(&params);
-        let signature = v1::sign(self.credential.secret_key(), self.signature_method, &text);
-        let signature = signature.expose_secret();
-        let base = self.endpoint.as_str();
-        let invalid = |reason| EncodeError::InvalidEndpoint {
-            url: base.to_owned(),
-            reason,
+        let (params, template) = self.call_params(action, stamp)?;
+        // GET: the path, then the query; POST: the body. Room for the worst case (every
+        // byte escaped), so the buffer never grows.
+        let path = match self.http_method {
+            HttpMethod::Get => self.endpoint.path(),
+            HttpMethod::Post => "",
         };
-        // Room for the worst case (every byte escaped), so the buffer never grows.
-        let form_len =
-            3 * (params.text_len() + v1::SIGNATURE.len() + 1 + signature.len()) + params.len();
-        let mut request = match self.http_method {
+        let mut form = Vec::with_capacity(
+            path.len()
+                + 1
+                + 3 * (params.text_len() + template.common.text_len() + SIGNATURE_ROOM)
+                + params.len()
+                + template.common.len(),
+        );
+        if self.http_method == HttpMethod::Get {
+            form.extend_from_slice(path.as_bytes());
+            form.push(b'?');
+        }
+        let mut signing = template.signer.start();
+        signing.update(template.signed_prefix.as_bytes());
+        wire::write_pairs(&params, &template.common, &mut signing, &mut form)?;
+        let signature = signing.finish();
+        form.push(b'&');
+        form.extend_from_slice(v1::SIGNATURE.as_bytes());
+        form.push(b'=');
+        wire::push_encoded(&mut form, signature.expose_secret());
+        Ok(match self.http_method {
             HttpMethod::Get => {
-                let mut uri = Vec::with_capacity(base.len() + 1 + form_len);
-                uri.extend_from_slice(base.as_bytes());
-                uri.push(b'?');
-                write_form(&mut uri, &params, signature);
                 let mut request = Request::new(Vec::new());
-                *request.uri_mut() =
-                    Uri::try_from(uri).map_err(|_| invalid("cannot form a request URI"))?;
+                *request.uri_mut() = self.endpoint.uri_with(form)?;
                 request
             }
             HttpMethod::Post => {
-                let mut body = Vec::with_capacity(form_len);
-                write_form(&mut body, &params, signature);
-                let mut request = Request::new(body);
-                *request.uri_mut() =
-                    Uri::try_from(base).map_err(|_| invalid("cannot form a request URI"))?;
+                let mut request = Request::new(form);
+                *request.method_mut() = Method::POST;
+                *request.uri_mut() = self.endpoint.uri();
                 request
                     .headers_mut()
                     .insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
                 request
             }
-        };
-        *request.method_mut() = match self.http_method {
-            HttpMethod::Get => Method::GET,
-            HttpMethod::Post => Method::POST,
-        };
-        Ok(request)
+        })
     }
-}
 
-/// Appends every parameter and then the signature as `key=value` pairs joined by `&`.
-fn write_form(out: &mut Vec<u8>, params: &Params, signature: &str) {
-    for pair in params.pairs() {
-        push_encoded(out, pair.key());
-        out.push(b'=');
-        push_encoded(out, pair.value());
-        out.push(b'&');
-    }
-    push_encoded(out, v1::SIGNATURE);
-    out.push(b'=');
-    push_encoded(out, signature);
-}
-
-/// Appends `text` percent-encoded per RFC 3986: every byte but `A–Z a–z 0–9 - _ . ~`
-/// becomes `%XX` (upper-case hex; a space is `%20`). Unreserved runs are copied whole.
-fn push_encoded(out: &mut Vec<u8>, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut rest = text.as_bytes();
-    loop {
-        let run = unreserved_run(rest);
-        out.extend_from_slice(&rest[..run]);
-        let Some(&byte) = rest.get(run) else {
-            return;
-        };
-        out.extend_from_slice(&[
-            b'%',
-            HEX[usize::from(byte >> 4)],
-            HEX[usize::from(byte & 0xf)],
-        ]);
-        rest = &rest[run + 1..];
-    }
-}
-
-/// Length of the leading run of `bytes` that needs no escaping. Looks at 8 bytes per step
-/// without a branch per byte (most values need no escape at all).
-fn unreserved_run(bytes: &[u8]) -> usize {
-    let unreserved = |b: &u8| UNRESERVED[usize::from(*b)];
-    let mut run = 0;
-    for chunk in bytes.chunks_exact(8) {
-        if !chunk.iter().fold(true, |all, b| all & unreserved(b)) {
-            break;
+    /// The action's parameters with the per-call common ones (`Action`, `Timestamp`,
+    /// `Nonce`), in signing order, and the template holding the rest.
+    fn call_params<A: Action + ?Sized>(
+        &self,
+        action: &A,
+        stamp: Stamp,
+    ) -> Result<(Params, &CallTemplate), EncodeError> {
+        let name = action.name();
+        if name.is_empty() {
+            return Err(EncodeError::EmptyField { field: "Action" });
         }
-        run += 8;
-    }
-    let tail = &bytes[run..];
-    run + tail
-        .iter()
-        .position(|b| !unreserved(b))
-        .unwrap_or(tail.len())
-}
-
-/// The bytes RFC 3986 leaves as they are: `A–Z a–z 0–9 - _ . ~`.
-const UNRESERVED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < table.len() {
-        let b = byte as u8;
-        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-        byte += 1;
-    }
-    table
-};
-
-/// Region and similar identifiers: non-empty, no whitespace or control characters.
-fn check_word(field: &'static str, value: &str) -> Result<(), EncodeError> {
-    if value.is_empty() {
-        return Err(EncodeError::EmptyField { field });
-    }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(EncodeError::InvalidValue {
-            field,
-            reason: "must not contain whitespace or control characters",
-        });
-    }
-    Ok(())
-}
-
-fn check_request_client(value: &str) -> Result<(), EncodeError> {
-    let allowed =
-        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b',' | b';' | b'.');
-    if value.is_empty() {
-        Err(EncodeError::EmptyField {
-            field: "RequestClient",
-        })
-    } else if value.len() > 128 || !value.bytes().all(allowed) {
-        Err(EncodeError::InvalidValue {
-            field: "RequestClient",
-            reason: "use at most 128 of 0-9 a-z A-Z - _ , ; .",
-        })
-    } else {
-        Ok(())
+        let mut params = Params::with_capacity(0, 256);
+        // In signing order and ahead of the action's (lower-case) keys, so the sort below
+        // usually has little to move.
+        params.push_str(ACTION, name)?;
+        params.push_u64(NONCE, stamp.nonce())?;
+        params.push_u64(TIMESTAMP, stamp.timestamp())?;
+        action.write_params(&mut params)?;
+        let template = self.template.as_ref().map_err(Clone::clone)?;
+        params.sort_for_signing();
+        Ok((params, template))
     }
 }
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("credential", &self.credential)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("signature_method", &self.signature_method)
+            .field("http_method", &self.http_method)
+            .field("request_client", &self.request_client)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The common parameters that change with every call.
+const ACTION: ParamKey = ParamKey::new("Action");
+const NONCE: ParamKey = ParamKey::new("Nonce");
+const TIMESTAMP: ParamKey = ParamKey::new("Timestamp");
+
+/// Bytes of the longest signature (base64 of a SHA-256 tag) and its `Signature=`.
+const SIGNATURE_ROOM: usize = 44 + v1::SIGNATURE.len() + 1;

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use http::uri::{Scheme, Uri};
+use bytes::Bytes;
+use http::uri::{Parts, PathAndQuery, Scheme, Uri};
 
 use crate::error::EncodeError;
 
@@ -29,6 +30,8 @@ pub struct Endpoint {
     path: String,
     /// `scheme://host[:port]path`, precomputed for the request URI.
     base: String,
+    /// `base` parsed once: POST requests reuse it, GET requests its scheme and authority.
+    uri: Uri,
 }
 
 impl Endpoint {
@@ -97,6 +100,27 @@ impl Endpoint {
     pub fn as_str(&self) -> &str {
         &self.base
     }
+
+    /// The endpoint as a request URI (a cheap copy of one parsed once).
+    pub fn uri(&self) -> Uri {
+        self.uri.clone()
+    }
+
+    /// This endpoint's scheme and authority with `path_and_query` (which starts with the
+    /// path). Only `path_and_query` is parsed: the rest was checked when the endpoint was.
+    pub(crate) fn uri_with(&self, path_and_query: Vec<u8>) -> Result<Uri, EncodeError> {
+        let invalid = || EncodeError::InvalidEndpoint {
+            url: self.base.clone(),
+            reason: "cannot form a request URI",
+        };
+        let mut parts = Parts::default();
+        parts.scheme = self.uri.scheme().cloned();
+        parts.authority = self.uri.authority().cloned();
+        parts.path_and_query = Some(
+            PathAndQuery::from_maybe_shared(Bytes::from(path_and_query)).map_err(|_| invalid())?,
+        );
+        Uri::from_parts(parts).map_err(|_| invalid())
+    }
 }
 
 impl Default for Endpoint {
@@ -145,12 +169,14 @@ impl std::str::FromStr for Endpoint {
             Some(port) => format!("{scheme}://{host}:{port}{path}"),
             None => format!("{scheme}://{host}{path}"),
         };
+        let uri = Uri::try_from(base.as_str()).map_err(|_| invalid("not a valid URL"))?;
         Ok(Self {
             https,
             host: host.to_owned(),
             port,
             path: path.to_owned(),
             base,
+            uri,
         })
     }
 }

@@ -43,9 +43,11 @@ pub mod redact;
 mod reply;
 pub mod secret;
 pub mod stamp;
+mod template;
 pub mod transport;
 pub mod v1;
 pub mod v3;
+mod wire;
 
 pub use action::Action;
 pub use actions::{

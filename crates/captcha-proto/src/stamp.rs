@@ -23,12 +23,15 @@ impl Stamp {
         Ok(Self { timestamp, nonce })
     }
 
-    /// The current system time and a nonce from the operating system's CSPRNG, in
-    /// `1..=2^63-1` (the official Python SDK's range): 63 random bits make an accidental
-    /// repeat within the server's replay window negligible even at high volume.
+    /// The current system time and a nonce in `1..=2^63-1` (the official Python SDK's
+    /// range): 63 random bits make an accidental repeat within the server's replay window
+    /// negligible even at high volume. The nonce comes from `rand`'s thread-local CSPRNG
+    /// (ChaCha, seeded and periodically reseeded from the operating system), which costs
+    /// nanoseconds where a system call per nonce cost hundreds.
     ///
     /// # Panics
-    /// Only if the operating system's random source fails, which `getrandom` treats as fatal.
+    /// Only if the operating system's random source fails while seeding, which `rand`
+    /// treats as fatal.
     #[cfg(feature = "clock")]
     pub fn now() -> Self {
         let timestamp = std::time::SystemTime::now()
@@ -54,8 +57,7 @@ impl Stamp {
 #[cfg(feature = "clock")]
 fn random_nonce() -> NonZeroU64 {
     loop {
-        let value = getrandom::u64().expect("the operating system's random source failed")
-            & 0x7fff_ffff_ffff_ffff;
+        let value = rand::Rng::next_u64(&mut rand::rng()) & 0x7fff_ffff_ffff_ffff;
         if let Some(nonce) = NonZeroU64::new(value) {
             return nonce;
         }

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use http::StatusCode;
 
+use super::keys;
 use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::{AccountType, CaptchaType, DisturbLevel};
@@ -94,11 +95,11 @@ impl Action for CaptchaCheck {
         if ticket.is_empty() {
             return Err(EncodeError::EmptyField { field: "ticket" });
         }
-        params.push_str("ticket", ticket)?;
-        params.push_u64("captchaType", self.captcha_type.value().into())?;
+        params.push_u64(keys::CAPTCHA_TYPE, self.captcha_type.value().into())?;
         if let Some(v) = self.disturb_level {
-            params.push_u64("disturbLevel", v.value().into())?;
+            params.push_u64(keys::DISTURB_LEVEL, v.value().into())?;
         }
+        params.push_str(keys::TICKET, ticket)?;
         self.user.write(params)
     }
 

@@ -2,6 +2,7 @@
 
 use http::StatusCode;
 
+use super::keys;
 use super::url::{CaptchaUrl, decode_url};
 use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
@@ -67,13 +68,13 @@ impl Action for CaptchaGetUrl {
 
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
         if let Some(v) = self.captcha_type {
-            params.push_u64("captchaType", v.value().into())?;
+            params.push_u64(keys::CAPTCHA_TYPE, v.value().into())?;
         }
         if let Some(v) = self.disturb_level {
-            params.push_u64("disturbLevel", v.value().into())?;
+            params.push_u64(keys::DISTURB_LEVEL, v.value().into())?;
         }
         if let Some(v) = self.is_https {
-            params.push_u64("isHttps", v.value().into())?;
+            params.push_u64(keys::IS_HTTPS, v.value().into())?;
         }
         self.user.write(params)
     }

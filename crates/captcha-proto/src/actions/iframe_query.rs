@@ -2,6 +2,7 @@
 
 use http::StatusCode;
 
+use super::keys;
 use super::url::{CaptchaUrl, decode_url};
 use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
@@ -64,10 +65,10 @@ impl Action for CaptchaIframeQuery {
     }
 
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
-        params.push_u64("captchaType", self.captcha_type.value().into())?;
-        params.push_u64("disturbLevel", self.disturb_level.value().into())?;
-        params.push_u64("isHttps", self.is_https.value().into())?;
-        params.push_u64("clientType", self.client_type.value().into())?;
+        params.push_u64(keys::CAPTCHA_TYPE, self.captcha_type.value().into())?;
+        params.push_u64(keys::DISTURB_LEVEL, self.disturb_level.value().into())?;
+        params.push_u64(keys::IS_HTTPS, self.is_https.value().into())?;
+        params.push_u64(keys::CLIENT_TYPE, self.client_type.value().into())?;
         self.user.write(params)
     }
 

@@ -4,6 +4,7 @@ mod check;
 mod get_url;
 mod iframe_query;
 mod image;
+mod keys;
 mod query;
 mod raw;
 mod url;

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use http::StatusCode;
 
+use super::keys;
 use super::user::{UserInfo, push_text, user_info_setters};
 use crate::action::Action;
 use crate::enums::CaptchaType;
@@ -99,12 +100,12 @@ impl Action for CaptchaQuery {
     }
 
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
-        params.push_u64("captchaType", self.captcha_type.value().into())?;
+        params.push_u64(keys::CAPTCHA_TYPE, self.captcha_type.value().into())?;
         let script = match self.script {
             ScriptFormat::Json => 0,
             ScriptFormat::JavaScript => 1,
         };
-        params.push_u64("script", script)?;
+        params.push_u64(keys::SCRIPT, script)?;
         push_text(params, "callBack", self.call_back.as_deref())?;
         self.user.write(params)
     }

@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use super::keys;
 use crate::enums::AccountType;
 use crate::error::EncodeError;
 use crate::params::Params;
@@ -55,7 +56,7 @@ impl UserInfo {
     /// Appends the fields that are set; a set string must be non-empty.
     pub(crate) fn write(&self, params: &mut Params) -> Result<(), EncodeError> {
         if let Some(v) = self.account_type {
-            params.push_u64("accountType", v.value().into())?;
+            params.push_u64(keys::ACCOUNT_TYPE, v.value().into())?;
         }
         push_text(params, "appId", self.app_id.as_deref())?;
         push_text(params, "uid", self.uid.as_deref())?;
@@ -65,19 +66,19 @@ impl UserInfo {
             self.associate_account.as_deref(),
         )?;
         if let Some(v) = self.register_time {
-            params.push_u64("registerTime", v)?;
+            params.push_u64(keys::REGISTER_TIME, v)?;
         }
         if let Some(ip) = self.user_ip {
-            params.push_ip("userIp", ip)?;
+            params.push_ip(keys::USER_IP, ip)?;
         }
         push_text(params, "xForwardedFor", self.x_forwarded_for.as_deref())?;
         push_text(params, "macAddress", self.mac_address.as_deref())?;
         push_text(params, "imei", self.imei.as_deref())?;
         if let Some(v) = self.business_id {
-            params.push_u64("businessId", v)?;
+            params.push_u64(keys::BUSINESS_ID, v)?;
         }
         if let Some(v) = self.scene_id {
-            params.push_u64("sceneId", v)?;
+            params.push_u64(keys::SCENE_ID, v)?;
         }
         Ok(())
     }

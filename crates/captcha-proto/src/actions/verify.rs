@@ -2,6 +2,7 @@
 
 use http::StatusCode;
 
+use super::keys;
 use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::CaptchaType;
@@ -87,10 +88,10 @@ impl Action for CaptchaVerify {
                 field: "verifyCode",
             });
         }
-        params.push_str("captchaSig", sig)?;
-        params.push_str("verifyCode", &self.verify_code)?;
+        params.push_str(keys::CAPTCHA_SIG, sig)?;
+        params.push_str(keys::VERIFY_CODE, &self.verify_code)?;
         if let Some(v) = self.captcha_type {
-            params.push_u64("captchaType", v.value().into())?;
+            params.push_u64(keys::CAPTCHA_TYPE, v.value().into())?;
         }
         self.user.write(params)
     }

@@ -1,11 +1,22 @@
 //! [`Params`]: the ordered wire parameters of one API 2.0 call.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use smallvec::SmallVec;
+
+mod key;
+
+pub use key::ParamKey;
+#[cfg(test)]
+use key::signing_prefix;
+pub(crate) use key::{compare_signing_keys, is_unreserved, signing_key_bytes};
+
 use crate::error::EncodeError;
+
+/// Parameters kept without an allocation: a `CaptchaCheck` with its common ones has 11.
+const INLINE_ENTRIES: usize = 12;
 
 /// The parameters of one API 2.0 request, before signing.
 ///
@@ -26,18 +37,22 @@ use crate::error::EncodeError;
 pub struct Params {
     /// `key=value` of every parameter, back to back, in the order they were pushed.
     buf: String,
-    /// Where each parameter sits in `buf`, in the current order.
-    entries: Vec<Entry>,
+    /// Where each parameter sits in `buf`, in the current order. Inline up to a typical
+    /// call's count: one allocation fewer per request.
+    entries: SmallVec<[Entry; INLINE_ENTRIES]>,
 }
 
 /// One parameter's `key=value` in the buffer: `buf[start..end]`, with `=` at `eq`.
 #[derive(Clone, Copy)]
 struct Entry {
-    /// [`signing_prefix`] of the key: orders and tells apart most keys in one comparison.
+    /// `key::signing_prefix` of the key: orders and tells apart most keys in one comparison.
     prefix: u64,
     start: usize,
     eq: usize,
     end: usize,
+    /// `key=value` is the same in the string to sign and on the wire: no `_` in the key,
+    /// nothing to percent-encode. Most parameters are, and are then copied in one piece.
+    plain: bool,
 }
 
 impl Entry {
@@ -45,11 +60,11 @@ impl Entry {
         &buf[self.start..self.eq]
     }
 
-    /// Signing order of two entries' keys.
-    fn signing_order(self, other: Self, buf: &str) -> Ordering {
+    /// Signing order of two entries' keys (`self` in `buf`, `other` in `other_buf`).
+    fn signing_order(self, other: Self, buf: &str, other_buf: &str) -> Ordering {
         self.prefix
             .cmp(&other.prefix)
-            .then_with(|| compare_signing_keys(self.key(buf), other.key(buf)))
+            .then_with(|| compare_signing_keys(self.key(buf), other.key(other_buf)))
     }
 
     fn value(self, buf: &str) -> &str {
@@ -60,6 +75,7 @@ impl Entry {
         Pair {
             text: &buf[self.start..self.end],
             key_len: self.eq - self.start,
+            plain: self.plain,
         }
     }
 }
@@ -71,6 +87,8 @@ pub(crate) struct Pair<'a> {
     pub(crate) text: &'a str,
     /// Bytes of the key (the `=` follows).
     pub(crate) key_len: usize,
+    /// `text` is both the signed and the wire form.
+    pub(crate) plain: bool,
 }
 
 impl<'a> Pair<'a> {
@@ -96,30 +114,25 @@ impl Params {
     pub fn with_capacity(count: usize, bytes: usize) -> Self {
         Self {
             buf: String::with_capacity(bytes + count),
-            entries: Vec::with_capacity(count),
+            entries: SmallVec::with_capacity(count),
         }
     }
 
     /// Adds a string parameter. Keys must be non-empty, unique (`a_b` and `a.b` are the
     /// same key to a server), and not `Signature` (which the signer adds); the error names
     /// the key.
-    pub fn push_str(
-        &mut self,
-        key: impl Into<Cow<'static, str>>,
-        value: &str,
-    ) -> Result<(), EncodeError> {
-        let entry = self.start_entry(key.into())?;
+    #[inline]
+    pub fn push_str(&mut self, key: impl Into<ParamKey>, value: &str) -> Result<(), EncodeError> {
+        let mut entry = self.start_entry(key.into())?;
         self.buf.push_str(value);
+        entry.plain &= is_unreserved(value);
         self.finish_entry(entry);
         Ok(())
     }
 
     /// Adds an integer parameter, rendered in decimal.
-    pub fn push_u64(
-        &mut self,
-        key: impl Into<Cow<'static, str>>,
-        value: u64,
-    ) -> Result<(), EncodeError> {
+    #[inline]
+    pub fn push_u64(&mut self, key: impl Into<ParamKey>, value: u64) -> Result<(), EncodeError> {
         let entry = self.start_entry(key.into())?;
         push_decimal(&mut self.buf, value);
         self.finish_entry(entry);
@@ -127,9 +140,10 @@ impl Params {
     }
 
     /// Adds an IP address in its usual text form (`203.0.113.7`, `2001:db8::1`).
+    #[inline]
     pub(crate) fn push_ip(
         &mut self,
-        key: impl Into<Cow<'static, str>>,
+        key: impl Into<ParamKey>,
         ip: IpAddr,
     ) -> Result<(), EncodeError> {
         let IpAddr::V4(v4) = ip else {
@@ -151,11 +165,12 @@ impl Params {
     /// temporary string.
     pub fn push_display(
         &mut self,
-        key: impl Into<Cow<'static, str>>,
+        key: impl Into<ParamKey>,
         value: impl std::fmt::Display,
     ) -> Result<(), EncodeError> {
-        let entry = self.start_entry(key.into())?;
+        let mut entry = self.start_entry(key.into())?;
         write!(self.buf, "{value}").expect("writing to a String cannot fail");
+        entry.plain &= is_unreserved(&self.buf[entry.eq + 1..]);
         self.finish_entry(entry);
         Ok(())
     }
@@ -185,11 +200,6 @@ impl Params {
             .map(|e| (e.key(&self.buf), e.value(&self.buf)))
     }
 
-    /// The parameters as stored (`key=value`), in their current order.
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = Pair<'_>> + Clone + '_ {
-        self.entries.iter().map(|e| e.pair(&self.buf))
-    }
-
     /// Bytes of every `key=value` together.
     pub(crate) fn text_len(&self) -> usize {
         self.buf.len()
@@ -198,33 +208,76 @@ impl Params {
     /// Sorts into signing order: byte order of the signing key (`_` read as `.`).
     pub fn sort_for_signing(&mut self) {
         let buf = &self.buf;
+        // Typed actions mostly push in order already.
+        if self
+            .entries
+            .is_sorted_by(|a, b| a.signing_order(*b, buf, buf).is_lt())
+        {
+            return;
+        }
         self.entries
-            .sort_unstable_by(|a, b| a.signing_order(*b, buf));
+            .sort_unstable_by(|a, b| a.signing_order(*b, buf, buf));
+    }
+
+    /// Calls `visit` with the pairs of `self` and `other` (each already in signing order)
+    /// merged into one signing order, `Err` naming the key when both hold the same one.
+    pub(crate) fn merge_for_signing<'a>(
+        &'a self,
+        other: &'a Params,
+        mut visit: impl FnMut(Pair<'a>),
+    ) -> Result<(), EncodeError> {
+        let (mut mine, mut theirs) = (
+            self.entries.iter().peekable(),
+            other.entries.iter().peekable(),
+        );
+        loop {
+            let take_mine = match (mine.peek(), theirs.peek()) {
+                (Some(a), Some(b)) => match a.signing_order(**b, &self.buf, &other.buf) {
+                    Ordering::Less => true,
+                    Ordering::Greater => false,
+                    Ordering::Equal => {
+                        return Err(EncodeError::DuplicateParameter {
+                            name: b.key(&other.buf).to_owned(),
+                        });
+                    }
+                },
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return Ok(()),
+            };
+            if take_mine {
+                visit(mine.next().expect("peeked").pair(&self.buf));
+            } else {
+                visit(theirs.next().expect("peeked").pair(&other.buf));
+            }
+        }
     }
 
     /// Checks `key` and writes `key=`; the value follows, then `finish_entry`.
-    fn start_entry(&mut self, key: Cow<'static, str>) -> Result<Entry, EncodeError> {
-        if key.is_empty() {
+    #[inline(always)]
+    fn start_entry(&mut self, key: ParamKey) -> Result<Entry, EncodeError> {
+        let name = key.as_str();
+        if name.is_empty() {
             return Err(EncodeError::EmptyParameterName);
         }
-        if key == "Signature" {
+        if name == "Signature" {
             return Err(EncodeError::ReservedParameter {
-                name: key.into_owned(),
+                name: key.into_name(),
             });
         }
         // `a_b` and `a.b` sign alike and reach a PHP server as one key: refuse the second.
-        let prefix = signing_prefix(&key);
+        let prefix = key.prefix;
         if self.entries.iter().any(|e| {
-            e.prefix == prefix && e.eq - e.start == key.len() && {
-                compare_signing_keys(e.key(&self.buf), &key).is_eq()
+            e.prefix == prefix && e.eq - e.start == name.len() && {
+                compare_signing_keys(e.key(&self.buf), name).is_eq()
             }
         }) {
             return Err(EncodeError::DuplicateParameter {
-                name: key.into_owned(),
+                name: key.into_name(),
             });
         }
         let start = self.buf.len();
-        self.buf.push_str(&key);
+        self.buf.push_str(name);
         let eq = self.buf.len();
         self.buf.push('=');
         Ok(Entry {
@@ -232,6 +285,7 @@ impl Params {
             start,
             eq,
             end: eq,
+            plain: key.plain,
         })
     }
 
@@ -258,49 +312,9 @@ impl std::fmt::Debug for Params {
     }
 }
 
-/// The signing form of a key: every `_` becomes `.` (PHP turns `.` into `_` in incoming keys).
-pub(crate) fn signing_key_bytes(key: &str) -> impl Iterator<Item = u8> + '_ {
-    key.bytes().map(|b| if b == b'_' { b'.' } else { b })
-}
-
-/// Byte order of the signing forms of two keys.
-pub(crate) fn compare_signing_keys(a: &str, b: &str) -> Ordering {
-    let signing = |byte: u8| if byte == b'_' { b'.' } else { byte };
-    // Equal bytes are equal in signing form too: map only where the keys differ.
-    for (x, y) in a.bytes().zip(b.bytes()) {
-        if x != y {
-            let order = signing(x).cmp(&signing(y));
-            if order.is_ne() {
-                return order;
-            }
-        }
-    }
-    a.len().cmp(&b.len())
-}
-
-/// The first 8 bytes of a key's signing form, big-endian and zero-padded. Two keys whose
-/// prefixes differ order like their prefixes; equal prefixes need the full comparison.
-fn signing_prefix(key: &str) -> u64 {
-    // Shifted in register by register (a byte array read back as a u64 stalls the CPU).
-    let mut bytes = signing_key_bytes(key);
-    (0..8).fold(0, |prefix, _| {
-        prefix << 8 | u64::from(bytes.next().unwrap_or(0))
-    })
-}
-
 /// Appends `value` in decimal.
-fn push_decimal(out: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+fn push_decimal(out: &mut String, value: u64) {
+    out.push_str(itoa::Buffer::new().format(value));
 }
 
 #[cfg(test)]
@@ -388,12 +402,13 @@ mod tests {
                     start: 0,
                     eq: key.len(),
                     end: key.len(),
+                    plain: false,
                 };
                 let buf = format!("{a}{b}");
                 let (ea, mut eb) = (entry(a), entry(b));
                 eb.start += a.len();
                 eb.eq += a.len();
-                assert_eq!(ea.signing_order(eb, &buf), expected, "{a:?} vs {b:?}");
+                assert_eq!(ea.signing_order(eb, &buf, &buf), expected, "{a:?} vs {b:?}");
             }
         }
     }
@@ -405,11 +420,13 @@ mod tests {
         p.push_str("e", "").unwrap();
         assert_eq!(p.iter().collect::<Vec<_>>(), [("a=b", "c=d"), ("e", "")]);
         assert_eq!(p.get("a=b"), Some("c=d"));
-        let pair = p.pairs().next().unwrap();
-        assert_eq!(
-            (pair.key(), pair.value(), pair.text),
-            ("a=b", "c=d", "a=b=c=d")
-        );
+        let (mut pairs, none) = (Vec::new(), Params::new());
+        p.merge_for_signing(&none, |pair| {
+            pairs.push((pair.key(), pair.value(), pair.text, pair.plain));
+        })
+        .unwrap();
+        assert_eq!(pairs[0], ("a=b", "c=d", "a=b=c=d", false));
+        assert_eq!(pairs[1], ("e", "", "e=", true));
     }
 
     #[test]

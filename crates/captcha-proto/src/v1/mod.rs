@@ -28,6 +28,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 
+mod signer;
+
+pub use signer::{Signer, Signing};
+
 use crate::params::{compare_signing_keys, signing_key_bytes};
 use crate::secret::SecretKey;
 
@@ -170,35 +174,10 @@ pub(crate) fn string_to_sign_sorted<'a>(
 
 /// Signs a string to sign with `key`.
 pub fn sign(key: &SecretKey, method: SignatureMethod, string_to_sign: &str) -> Signature {
-    let mut digest = [0u8; 32];
-    let digest = match method {
-        SignatureMethod::HmacSha1 => {
-            let tag = mac::<Hmac<sha1::Sha1>>(key, string_to_sign)
-                .finalize()
-                .into_bytes();
-            digest[..20].copy_from_slice(&tag);
-            &digest[..20]
-        }
-        SignatureMethod::HmacSha256 => {
-            let tag = mac::<Hmac<sha2::Sha256>>(key, string_to_sign)
-                .finalize()
-                .into_bytes();
-            digest.copy_from_slice(&tag);
-            &digest[..]
-        }
-    };
-    let mut signature = Signature {
-        bytes: [0; 44],
-        len: 0,
-    };
-    let written = BASE64
-        .encode_slice(digest, &mut signature.bytes)
-        .expect("44 bytes hold the base64 of 32 bytes");
-    signature.len = u8::try_from(written).expect("at most 44");
-    signature
+    Signer::new(key, method).sign(string_to_sign.as_bytes())
 }
 
-/// An HMAC keyed with `key` that has absorbed `message`.
+/// An HMAC keyed with `key` that has absorbed `message` (for [`verify`]'s constant-time check).
 fn mac<M: Mac + hmac::digest::KeyInit>(key: &SecretKey, message: &str) -> M {
     let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key.expose_secret().as_bytes())
         .expect("HMAC accepts keys of any length");
