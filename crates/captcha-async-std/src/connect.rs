@@ -1,10 +1,10 @@
-//! Opening a connection: DNS + TCP (async-std, i.e. async-io), rustls for https, the hyper
+//! Opening a connection: DNS (async-std's resolver) + TCP (async-io), rustls for https, the hyper
 //! HTTP/1.1 handshake, and the connection driver spawned as a task.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_std::net::TcpStream;
+use async_std::net::ToSocketAddrs;
 use bytes::Bytes;
 use captcha_proto::transport::{Error, SendError};
 use futures_rustls::TlsConnector;
@@ -15,7 +15,7 @@ use rustls::pki_types::ServerName;
 use smol_hyper::rt::FuturesIo;
 
 use crate::origin::Origin;
-use crate::stream::Stream;
+use crate::stream::{Stream, Tcp};
 use crate::time;
 
 /// The sending half of one HTTP/1.1 connection.
@@ -40,7 +40,7 @@ pub(crate) async fn open(
 }
 
 async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, Error> {
-    let tcp = TcpStream::connect((origin.host.as_str(), origin.port))
+    let tcp = connect_tcp(origin)
         .await
         .map_err(|e| never_sent(format!("cannot connect to {origin}"), Some(Box::new(e))))?;
     // Small request/response pairs: do not wait to coalesce segments.
@@ -88,6 +88,28 @@ async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, E
     });
     tracing::debug!(origin = %origin, "connected");
     Ok(sender)
+}
+
+/// Resolves `origin` and connects to its addresses in turn, exactly as async-std's
+/// `TcpStream::connect` does (same resolver, same order, the last error, the same error
+/// when nothing resolves), but into a [`Tcp`].
+async fn connect_tcp(origin: &Origin) -> std::io::Result<Tcp> {
+    let mut last_error = None;
+    for addr in (origin.host.as_str(), origin.port)
+        .to_socket_addrs()
+        .await?
+    {
+        match Tcp::connect(addr).await {
+            Ok(tcp) => return Ok(tcp),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "could not resolve to any addresses",
+        )
+    }))
 }
 
 fn never_sent(message: String, source: Option<Box<dyn std::error::Error + Send + Sync>>) -> Error {

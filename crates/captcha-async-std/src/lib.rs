@@ -4,7 +4,8 @@
 //! [`Client`] methods, builder knobs, retry rules and phase-typed errors as `captcha-hyper`
 //! (the tokio transport), so switching runtime is a one-line change of the crate name.
 //!
-//! - **Runtime.** Sockets come from async-std, which runs on `async-io`, smol's reactor;
+//! - **Runtime.** Sockets are `async-io`'s (smol's reactor, which async-std runs on too),
+//!   read without `recv` calls that can only fail; names resolve with async-std's resolver;
 //!   timers are `async_io::Timer`; connection tasks run on async-std's global executor.
 //!   The client therefore works under `#[async_std::main]`, `smol::block_on` and
 //!   `futures_lite::future::block_on` alike. async-std is sunset upstream in favour of smol
