@@ -2,13 +2,16 @@
 
 use std::fmt;
 
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
 use captcha_proto::EncodeError;
 use captcha_proto::transport::Error;
-use http::Uri;
-use http::uri::Scheme;
+use http::uri::{Parts, Scheme};
+use http::{HeaderValue, Uri};
 
 /// Where a request goes. Two requests with the same origin may share a connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) struct Origin {
     /// `true` for https.
     pub(crate) https: bool,
@@ -18,6 +21,24 @@ pub(crate) struct Origin {
     pub(crate) port: u16,
     /// The `Host` header: `host[:port]` as written in the URL (IPv6 in brackets).
     pub(crate) authority: String,
+    /// `authority` as a header value, made once (`None` if it is not a valid one).
+    pub(crate) host_header: Option<HeaderValue>,
+}
+
+/// Equality and hash ignore `host_header`: it is made from `authority`.
+impl PartialEq for Origin {
+    fn eq(&self, other: &Self) -> bool {
+        (self.https, self.port, &self.host, &self.authority)
+            == (other.https, other.port, &other.host, &other.authority)
+    }
+}
+
+impl Eq for Origin {}
+
+impl Hash for Origin {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.https, self.port, &self.host, &self.authority).hash(state);
+    }
 }
 
 impl Origin {
@@ -50,8 +71,49 @@ impl Origin {
             https,
             host: bare.to_owned(),
             port,
+            host_header: HeaderValue::from_str(&authority).ok(),
             authority,
         })
+    }
+}
+
+/// The origins of a client's configured endpoints, worked out once: nearly every request
+/// goes to one of them, and [`Origin::of`] allocates.
+pub(crate) struct KnownOrigins {
+    /// Each with the URI scheme and authority text it was made from.
+    known: Vec<(Scheme, String, Arc<Origin>)>,
+}
+
+impl KnownOrigins {
+    /// The origins of `endpoints` (absolute http(s) URIs; others are left out).
+    pub(crate) fn new(endpoints: impl IntoIterator<Item = Uri>) -> Self {
+        let mut known = Vec::new();
+        for uri in endpoints {
+            if let (Some(scheme), Some(authority), Ok(origin)) =
+                (uri.scheme(), uri.authority(), Origin::of(&uri))
+            {
+                known.push((
+                    scheme.clone(),
+                    authority.as_str().to_owned(),
+                    Arc::new(origin),
+                ));
+            }
+        }
+        Self { known }
+    }
+
+    /// The origin of `uri`: shared when its scheme and authority are those of a known one
+    /// (then [`Origin::of`] would give an equal origin, being a function of those two),
+    /// else [`Origin::of`].
+    pub(crate) fn of(&self, uri: &Uri) -> Result<Arc<Origin>, Error> {
+        if let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) {
+            for (known_scheme, known_authority, origin) in &self.known {
+                if scheme == known_scheme && authority.as_str() == known_authority {
+                    return Ok(Arc::clone(origin));
+                }
+            }
+        }
+        Origin::of(uri).map(Arc::new)
     }
 }
 
@@ -65,6 +127,18 @@ impl fmt::Display for Origin {
 
 /// The request target sent on the wire: path and query only (origin-form).
 pub(crate) fn origin_form(uri: &Uri) -> Uri {
+    // The usual case, a path: reuse the parsed (shared) path and query instead of parsing
+    // the signed query string again; parsing "/…" would give this same URI.
+    if let Some(pq) = uri
+        .path_and_query()
+        .filter(|pq| pq.as_str().starts_with('/'))
+    {
+        let mut parts = Parts::default();
+        parts.path_and_query = Some(pq.clone());
+        if let Ok(uri) = Uri::from_parts(parts) {
+            return uri;
+        }
+    }
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let path_and_query = if path_and_query.is_empty() {
         "/"
@@ -104,5 +178,65 @@ mod tests {
         assert_eq!(origin_form(&uri), "/v2/index.php?Action=X&ticket=t");
         let uri: Uri = "http://h".parse().unwrap();
         assert_eq!(origin_form(&uri), "/");
+        for target in ["/", "/x?", "/a/b?c=d%20e&f", "?q=1", ""] {
+            let uri: Uri = format!("http://h{target}").parse().unwrap();
+            let parsed = parsed_origin_form(&uri);
+            let formed = origin_form(&uri);
+            assert_eq!(formed, parsed, "{target:?}");
+            assert_eq!(
+                formed.path_and_query(),
+                parsed.path_and_query(),
+                "{target:?}"
+            );
+            assert!(formed.scheme().is_none() && formed.authority().is_none());
+        }
+    }
+
+    /// `origin_form` as it was before the shortcut: the target parsed again.
+    fn parsed_origin_form(uri: &Uri) -> Uri {
+        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let path_and_query = if path_and_query.is_empty() {
+            "/"
+        } else {
+            path_and_query
+        };
+        path_and_query
+            .parse()
+            .unwrap_or_else(|_| Uri::from_static("/"))
+    }
+
+    #[test]
+    fn known_origins_equal_computed_ones() {
+        let known = KnownOrigins::new([
+            "https://captcha.tencentcloudapi.com/".parse().unwrap(),
+            "http://127.0.0.1:8080/v2/index.php".parse().unwrap(),
+            "/not-absolute".parse().unwrap(),
+        ]);
+        assert_eq!(known.known.len(), 2);
+        for url in [
+            "https://captcha.tencentcloudapi.com/?Action=X",
+            "http://127.0.0.1:8080/v2/index.php?a=1",
+            "http://127.0.0.1:8081/v2/index.php",
+            "https://127.0.0.1:8080/",
+            "http://[::1]/x",
+        ] {
+            let uri: Uri = url.parse().unwrap();
+            let shared = known.of(&uri).unwrap();
+            let computed = Origin::of(&uri).unwrap();
+            assert_eq!(*shared, computed, "{url}");
+            assert_eq!(shared.authority, computed.authority);
+            assert_eq!(shared.host_header, computed.host_header);
+        }
+        let first = known
+            .of(&"http://127.0.0.1:8080/a".parse().unwrap())
+            .unwrap();
+        let again = known
+            .of(&"http://127.0.0.1:8080/b".parse().unwrap())
+            .unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "a known origin is shared, not rebuilt"
+        );
+        assert!(known.of(&"/relative".parse().unwrap()).is_err());
     }
 }

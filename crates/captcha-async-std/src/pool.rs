@@ -22,7 +22,8 @@ pub(crate) struct Pool {
 
 #[derive(Default)]
 struct State {
-    idle: HashMap<Origin, Vec<Idle>>,
+    /// Keyed by shared origins: putting a connection back clones a pointer, not strings.
+    idle: HashMap<Arc<Origin>, Vec<Idle>>,
     reaper_running: bool,
 }
 
@@ -73,12 +74,12 @@ impl Pool {
     }
 
     /// Keeps `sender` for reuse, unless the pool is full or pooling is off.
-    pub(crate) fn checkin(self: &Arc<Self>, origin: &Origin, sender: Sender) {
+    pub(crate) fn checkin(self: &Arc<Self>, origin: &Arc<Origin>, sender: Sender) {
         if self.max_idle_per_origin == 0 || self.idle_timeout.is_zero() || sender.is_closed() {
             return;
         }
         let mut state = self.lock();
-        let list = state.idle.entry(origin.clone()).or_default();
+        let list = state.idle.entry(Arc::clone(origin)).or_default();
         list.push(Idle {
             sender,
             since: Instant::now(),
@@ -137,7 +138,7 @@ mod tests {
     use async_std::net::TcpListener;
 
     /// A listener that accepts and holds connections, and the origin pointing at it.
-    async fn listener() -> (Origin, Arc<Mutex<Vec<async_std::net::TcpStream>>>) {
+    async fn listener() -> (Arc<Origin>, Arc<Mutex<Vec<async_std::net::TcpStream>>>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let held = Arc::new(Mutex::new(Vec::new()));
@@ -148,7 +149,7 @@ mod tests {
             }
         });
         let origin = Origin::of(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap();
-        (origin, held)
+        (Arc::new(origin), held)
     }
 
     async fn sender(origin: &Origin) -> Sender {

@@ -13,13 +13,15 @@ use hyper::client::conn::TrySendError;
 use rustls::ClientConfig;
 
 use crate::connect::{self, Sender};
-use crate::origin::{Origin, origin_form};
+use crate::origin::{KnownOrigins, Origin, origin_form};
 use crate::pool::Pool;
 use crate::{body, time, tls};
 
 /// Sends requests for one client; cheap to share (everything inside is shared).
 pub(crate) struct Transmitter {
     pool: Arc<Pool>,
+    /// The origins of the configured endpoints, made once for all requests.
+    origins: KnownOrigins,
     tls: Arc<ClientConfig>,
     connect_timeout: Duration,
     max_body_bytes: usize,
@@ -37,6 +39,10 @@ impl Transmitter {
         })?;
         Ok(Self {
             pool: Pool::new(settings.pool_idle_timeout, settings.max_idle_per_host),
+            origins: KnownOrigins::new([
+                settings.config.endpoint().uri(),
+                settings.v3_config.endpoint().uri(),
+            ]),
             tls: tls::client_config(settings)?,
             connect_timeout: settings.connect_timeout,
             max_body_bytes: settings.max_body_bytes,
@@ -50,7 +56,7 @@ impl Transmitter {
     /// was written, the next one (or a new connection) is used: that is not a retry, the
     /// server never saw the request.
     pub(crate) async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
-        let origin = Origin::of(request.uri())?;
+        let origin = self.origins.of(request.uri())?;
         let mut request = self.prepare(request, &origin);
         while let Some(mut sender) = self.pool.checkout(&origin) {
             if !self.wait_ready(&mut sender).await {
@@ -86,9 +92,9 @@ impl Transmitter {
         parts.uri = origin_form(&parts.uri);
         parts.version = Version::HTTP_11;
         if !parts.headers.contains_key(HOST)
-            && let Ok(host) = HeaderValue::from_str(&origin.authority)
+            && let Some(host) = &origin.host_header
         {
-            parts.headers.insert(HOST, host);
+            parts.headers.insert(HOST, host.clone());
         }
         if !parts.headers.contains_key(USER_AGENT) {
             parts.headers.insert(USER_AGENT, self.user_agent.clone());
@@ -111,7 +117,7 @@ impl Transmitter {
     /// Reads the body; on success the connection goes back to the pool.
     async fn finish(
         &self,
-        origin: &Origin,
+        origin: &Arc<Origin>,
         sender: Sender,
         response: Response<hyper::body::Incoming>,
     ) -> Result<Response<Vec<u8>>, Error> {
