@@ -12,10 +12,9 @@ use http_body_util::Full;
 use hyper::client::conn::http1;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
-use smol_hyper::rt::FuturesIo;
 
 use crate::origin::Origin;
-use crate::stream::{Stream, Tcp};
+use crate::stream::{Io, Stream, Tcp};
 use crate::time;
 
 /// The sending half of one HTTP/1.1 connection.
@@ -66,7 +65,7 @@ async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, E
         Stream::Plain(tcp)
     };
     let (sender, connection) = http1::Builder::new()
-        .handshake::<_, Full<Bytes>>(FuturesIo::new(stream))
+        .handshake::<_, Full<Bytes>>(Io::new(stream))
         .await
         .map_err(|e| {
             never_sent(

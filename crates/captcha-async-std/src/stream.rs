@@ -9,6 +9,8 @@ use std::task::{Context, Poll, ready};
 use async_io::Async;
 use futures_lite::io::{AsyncRead, AsyncWrite};
 use futures_rustls::client::TlsStream;
+use hyper::rt::ReadBufCursor;
+use smol_hyper::rt::FuturesIo;
 
 /// A connection to one origin: plain TCP for http, rustls over TCP for https.
 pub(crate) enum Stream {
@@ -48,6 +50,16 @@ impl Tcp {
     pub(crate) fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
         self.io.get_ref().set_nodelay(nodelay)
     }
+
+    /// Ready when a read may find data (or an error): at once unless the socket was seen
+    /// drained, then once the reactor reports it readable. Registers `cx` while pending.
+    fn poll_maybe_readable(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.maybe_readable {
+            ready!(self.io.poll_readable(cx))?;
+            self.maybe_readable = true;
+        }
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl AsyncRead for Tcp {
@@ -58,10 +70,7 @@ impl AsyncRead for Tcp {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         loop {
-            if !this.maybe_readable {
-                ready!(this.io.poll_readable(cx))?;
-                this.maybe_readable = true;
-            }
+            ready!(this.poll_maybe_readable(cx))?;
             match this.io.get_ref().read(buf) {
                 Ok(n) => {
                     // A stream socket returns less than asked only when its receive
@@ -75,6 +84,64 @@ impl AsyncRead for Tcp {
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
+    }
+}
+
+/// A [`Stream`] as hyper's I/O: `smol_hyper`'s adapter, but a plain socket known to be
+/// drained answers `Pending` before the adapter runs, because the adapter zeroes hyper's
+/// whole spare read buffer (8 KiB or more) on every read, and hyper polls its reader on
+/// every wake of the connection task, mostly to find nothing there.
+pub(crate) struct Io(FuturesIo<Stream>);
+
+impl Io {
+    /// Wraps `stream` for hyper.
+    pub(crate) fn new(stream: Stream) -> Self {
+        Self(FuturesIo::new(stream))
+    }
+}
+
+impl hyper::rt::Read for Io {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        // Only plain TCP: a TLS stream may hold decrypted bytes while its socket is drained.
+        if let Stream::Plain(tcp) = this.0.get_mut() {
+            ready!(tcp.poll_maybe_readable(cx))?;
+        }
+        Pin::new(&mut this.0).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for Io {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
     }
 }
 
