@@ -11,6 +11,7 @@ use captcha_proto::{Config, EncodeError, Stamp};
 use http::{Request, Response};
 
 use crate::driver::{Attempts, Call};
+use crate::time::Deadlines;
 use crate::transmit::Transmitter;
 
 /// A Tencent captcha API client for async-std and smol.
@@ -41,6 +42,8 @@ pub struct Client {
 struct Inner {
     settings: ClientSettings,
     transmitter: Transmitter,
+    /// Every call's deadline, for all handles (whatever their timeout).
+    deadlines: Deadlines,
 }
 
 impl BuildClient for Client {
@@ -51,6 +54,7 @@ impl BuildClient for Client {
             inner: Arc::new(Inner {
                 settings,
                 transmitter,
+                deadlines: Deadlines::new(),
             }),
         })
     }
@@ -152,6 +156,7 @@ impl Client {
     fn call_of<'a>(&'a self, action: &'a str, attempts: Attempts) -> Call<'a> {
         Call {
             transmitter: &self.inner.transmitter,
+            deadlines: &self.inner.deadlines,
             timeout: self.timeout,
             action,
             attempts,

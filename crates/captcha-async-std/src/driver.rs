@@ -10,13 +10,15 @@ use http::{Request, Response};
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::time;
+use crate::time::{self, Deadlines};
 use crate::transmit::Transmitter;
 
 /// One call as the loop sees it.
 pub(crate) struct Call<'a> {
     /// Sends one attempt.
     pub(crate) transmitter: &'a Transmitter,
+    /// The client's shared deadline timer: a timer per call would cost a reactor wake-up.
+    pub(crate) deadlines: &'a Deadlines,
     /// The whole-call deadline (every attempt and backoff included).
     pub(crate) timeout: Duration,
     /// Shown in the span.
@@ -61,18 +63,20 @@ impl Call<'_> {
                 attempt += 1;
                 tracing::Span::current().record("attempt", attempt);
                 let remaining = self.timeout.saturating_sub(started.elapsed());
-                let attempted = time::within(remaining, async {
-                    let request = encode()?;
-                    tracing::debug!(request = %Redacted(&request), "sending");
-                    // Boxed: keeps every call's future small (one allocation per attempt).
-                    let response = Box::pin(self.transmitter.send(request)).await?;
-                    tracing::Span::current().record("status", response.status().as_u16());
-                    decode(response)
-                })
-                .await
-                .unwrap_or(Err(Error::Timeout {
-                    after: self.timeout,
-                }));
+                let attempted = self
+                    .deadlines
+                    .within(remaining, async {
+                        let request = encode()?;
+                        tracing::debug!(request = %Redacted(&request), "sending");
+                        // Boxed: keeps every call's future small (one allocation per attempt).
+                        let response = Box::pin(self.transmitter.send(request)).await?;
+                        tracing::Span::current().record("status", response.status().as_u16());
+                        decode(response)
+                    })
+                    .await
+                    .unwrap_or(Err(Error::Timeout {
+                        after: self.timeout,
+                    }));
                 let error = match attempted {
                     Ok(value) => break Ok(value),
                     Err(error) => error,

@@ -6,7 +6,8 @@
 //!
 //! - **Runtime.** Sockets are `async-io`'s (smol's reactor, which async-std runs on too),
 //!   read without `recv` calls that can only fail; names resolve with async-std's resolver;
-//!   timers are `async_io::Timer`; connection tasks run on async-std's global executor.
+//!   timers are `async_io::Timer` (the calls of a client share one, in a task of its own);
+//!   connection tasks run on async-std's global executor.
 //!   The client therefore works under `#[async_std::main]`, `smol::block_on` and
 //!   `futures_lite::future::block_on` alike. async-std is sunset upstream in favour of smol
 //!   (RUSTSEC-2025-0052, "unmaintained"); nothing here needs more than what smol also runs.
