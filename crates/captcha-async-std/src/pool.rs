@@ -206,6 +206,19 @@ mod tests {
         let (origin, held) = listener().await;
         let pool = Pool::new(Duration::from_secs(60), 4);
         pool.checkin(&origin, sender(&origin).await);
+        // The client side is connected before the accept task has run: wait (bounded) until
+        // the server holds the connection, else the hang-up below would miss it.
+        let accepted = async {
+            while held.lock().unwrap().is_empty() {
+                async_std::task::sleep(Duration::from_millis(1)).await;
+            }
+        };
+        assert!(
+            time::within(Duration::from_secs(10), accepted)
+                .await
+                .is_some(),
+            "the server never accepted the connection"
+        );
         // The server hangs up on every held connection.
         held.lock().unwrap().clear();
         async_std::task::sleep(Duration::from_millis(100)).await;
