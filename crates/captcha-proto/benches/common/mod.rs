@@ -34,6 +34,9 @@ pub const USER_IP: &str = "203.0.113.7";
 pub const TIMESTAMP: u64 = 1_700_000_000;
 /// See [`TIMESTAMP`].
 pub const NONCE: u64 = 1_234_567_890;
+/// A nonce as long as most of `Stamp::now()`'s (19 digits: 63 random bits), for floors of
+/// benches that stamp with the clock.
+pub const CLOCK_LIKE_NONCE: u64 = 6_148_914_691_236_517_205;
 
 /// `CaptchaCheck` passed (what Tencent and the emulator answer).
 pub const CHECK_PASS_BODY: &[u8] = br#"{"code":0,"message":"No Error","codeDesc":"Success"}"#;
@@ -79,6 +82,11 @@ pub fn get_url() -> CaptchaGetUrl {
 /// The fixed stamp.
 pub fn stamp() -> Stamp {
     Stamp::new(TIMESTAMP, NONCE).expect("non-zero nonce")
+}
+
+/// A fixed stamp whose nonce is as long as a clock-drawn one's.
+pub fn clock_like_stamp() -> Stamp {
+    Stamp::new(TIMESTAMP, CLOCK_LIKE_NONCE).expect("non-zero nonce")
 }
 
 /// API 3.0 config on the China endpoint.
