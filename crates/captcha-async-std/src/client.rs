@@ -10,9 +10,10 @@ use captcha_proto::transport::{
 use captcha_proto::{Config, EncodeError, Stamp};
 use http::{Request, Response};
 
-use crate::driver::{Attempts, Call};
+use crate::driver::Call;
 use crate::time::Deadlines;
 use crate::transmit::Transmitter;
+use captcha_proto::transport::Attempts;
 
 /// A Tencent captcha API client for async-std and smol.
 ///

@@ -1,11 +1,12 @@
 //! The loop every call runs: encode afresh for each attempt (new Timestamp and Nonce) →
 //! send → read (bounded) → decode, under one deadline, retrying only what the shared
-//! [`RetryPolicy`] allows, inside one tracing span with secrets masked.
+//! [`RetryPolicy`](captcha_proto::transport::RetryPolicy) allows, inside one tracing span
+//! with secrets masked.
 
 use std::time::{Duration, Instant};
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::transport::{Error, RetryPolicy};
+use captcha_proto::transport::{Attempts, Error};
 use http::{Request, Response};
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -25,19 +26,6 @@ pub(crate) struct Call<'a> {
     pub(crate) action: &'a str,
     /// Whether a failed attempt may be followed by another.
     pub(crate) attempts: Attempts,
-}
-
-/// Retry rules of a call.
-pub(crate) enum Attempts {
-    /// One attempt only (the request cannot be re-signed).
-    Once,
-    /// As the policy says; never when the call is single use.
-    Retry {
-        /// The client's policy.
-        policy: RetryPolicy,
-        /// The call spends a ticket or captcha signature.
-        single_use: bool,
-    },
 }
 
 impl Call<'_> {
@@ -81,16 +69,9 @@ impl Call<'_> {
                     Ok(value) => break Ok(value),
                     Err(error) => error,
                 };
-                let next = match &self.attempts {
-                    Attempts::Retry { policy, single_use } => policy.next_delay(
-                        attempt,
-                        &error,
-                        *single_use,
-                        started.elapsed(),
-                        self.timeout,
-                    ),
-                    Attempts::Once => None,
-                };
+                let next =
+                    self.attempts
+                        .next_delay(attempt, &error, started.elapsed(), self.timeout);
                 let Some(wait) = next else { break Err(error) };
                 tracing::debug!(
                     error = %error,

@@ -12,7 +12,8 @@ use captcha_proto::transport::{
 use captcha_proto::{Config, EncodeError};
 
 use crate::connector::{self, Pool};
-use crate::drive::{Attempts, Call};
+use crate::drive::Call;
+use captcha_proto::transport::Attempts;
 
 /// A Tencent captcha client on tokio: hyper 1 over one pool of keep-alive connections,
 /// rustls (ring) for https.

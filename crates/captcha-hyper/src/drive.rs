@@ -1,5 +1,6 @@
 //! The one loop every call runs: encode → send → read (bounded) → decode, under one
-//! deadline, retrying only what the shared [`RetryPolicy`] allows, inside one tracing span.
+//! deadline, retrying only what the shared
+//! [`RetryPolicy`](captcha_proto::transport::RetryPolicy) allows, inside one tracing span.
 
 use bytes::Bytes;
 use http::header::USER_AGENT;
@@ -10,7 +11,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::transport::{Error, RetryPolicy};
+use captcha_proto::transport::{Attempts, Error};
 
 use crate::body;
 use crate::classify;
@@ -22,17 +23,6 @@ pub(crate) struct Call<'a> {
     pub(crate) action: &'a str,
     /// Whether a failed attempt may be followed by another.
     pub(crate) attempts: Attempts,
-}
-
-/// Retry rules of a call.
-pub(crate) enum Attempts {
-    /// One attempt only (the request cannot be re-signed).
-    Once,
-    /// As the policy says; never when the call is single use.
-    Retry {
-        policy: RetryPolicy,
-        single_use: bool,
-    },
 }
 
 impl Client {
@@ -71,12 +61,9 @@ impl Client {
                     Ok(value) => break Ok(value),
                     Err(error) => error,
                 };
-                let next = match &call.attempts {
-                    Attempts::Retry { policy, single_use } => {
-                        policy.next_delay(attempt, &error, *single_use, started.elapsed(), timeout)
-                    }
-                    Attempts::Once => None,
-                };
+                let next = call
+                    .attempts
+                    .next_delay(attempt, &error, started.elapsed(), timeout);
                 let Some(wait) = next else { break Err(error) };
                 tracing::debug!(
                     error = %error,

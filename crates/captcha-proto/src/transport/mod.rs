@@ -18,5 +18,5 @@ pub use builder::{BuildClient, ClientBuilder};
 pub use error::{BuildError, Error, Phase, SendError};
 pub use exchange::{Exchange, V1Exchange};
 pub use image::ImageExchange;
-pub use retry::RetryPolicy;
+pub use retry::{Attempts, RetryPolicy};
 pub use settings::{ClientSettings, DEFAULT_USER_AGENT};

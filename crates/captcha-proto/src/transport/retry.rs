@@ -100,6 +100,41 @@ impl RetryPolicy {
     }
 }
 
+/// The retry rules of one call, as a transport's call loop applies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Attempts {
+    /// One attempt only: the request cannot be encoded again (a caller-built request).
+    Once,
+    /// As `policy` says; never when the call is `single_use` (it spends a ticket or a
+    /// captcha signature).
+    Retry {
+        /// The client's policy.
+        policy: RetryPolicy,
+        /// The call spends something the server accepts once.
+        single_use: bool,
+    },
+}
+
+impl Attempts {
+    /// [`RetryPolicy::next_delay`] under these rules: `None` for [`Attempts::Once`].
+    #[cfg(feature = "clock")]
+    pub fn next_delay(
+        &self,
+        attempt: u32,
+        error: &Error,
+        elapsed: Duration,
+        timeout: Duration,
+    ) -> Option<Duration> {
+        match self {
+            Self::Once => None,
+            Self::Retry { policy, single_use } => {
+                policy.next_delay(attempt, error, *single_use, elapsed, timeout)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +163,24 @@ mod tests {
         assert_eq!(policy.backoff(30, 1.0), Duration::from_secs(2));
         assert_eq!(policy.backoff(3, 0.5), Duration::from_millis(100));
         assert_eq!(policy.backoff(3, 7.0), Duration::from_millis(200));
+    }
+
+    #[cfg(feature = "clock")]
+    #[test]
+    fn attempts_once_never_retries_and_retry_follows_the_policy() {
+        let never = Error::NeverSent(SendError::new("connect refused", None));
+        let (t, timeout) = (Duration::ZERO, Duration::from_secs(30));
+        assert_eq!(Attempts::Once.next_delay(1, &never, t, timeout), None);
+        let retry = |single_use| Attempts::Retry {
+            policy: RetryPolicy::with_retries(1),
+            single_use,
+        };
+        let wait = retry(false).next_delay(1, &never, t, timeout);
+        assert!(
+            wait.is_some_and(|w| w <= Duration::from_millis(50)),
+            "{wait:?}"
+        );
+        assert_eq!(retry(false).next_delay(2, &never, t, timeout), None);
+        assert_eq!(retry(true).next_delay(1, &never, t, timeout), None);
     }
 }
