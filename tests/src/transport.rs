@@ -6,8 +6,8 @@ use std::time::Duration;
 use captcha_proto::transport::{ClientBuilder, ClientSettings, Error, Exchange};
 use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaImage, CaptchaUrl, CaptchaVerify, CheckVerdict,
-    Credential, Endpoint, VerifyVerdict,
+    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
+    CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Credential, Endpoint, VerifyVerdict,
 };
 
 /// One of the SDK's transports.
@@ -49,6 +49,25 @@ impl Transport {
     pub fn block_on<F: Future>(self, future: F) -> F::Output {
         match self {
             Self::Hyper => crate::runtime::clients().block_on(future),
+            Self::AsyncStd => async_std::task::block_on(future),
+        }
+    }
+
+    /// Runs `future` to completion as the transport crate's own `#[tokio::test]` or
+    /// `#[async_std::test]` would: hyper on a fresh current-thread tokio runtime (dropped
+    /// afterwards, with any pooled connections), async-std on its global executor.
+    ///
+    /// On one thread, hyper's pool has a connection back before the next call checks one
+    /// out, so a scenario can count connections exactly; on the shared multi-threaded
+    /// runtime of [`Transport::block_on`] a call may race a fresh connect against the
+    /// return of the idle one. A client's calls must all happen inside one such run.
+    pub fn block_on_one_thread<F: Future>(self, future: F) -> F::Output {
+        match self {
+            Self::Hyper => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a current-thread tokio runtime can be built")
+                .block_on(future),
             Self::AsyncStd => async_std::task::block_on(future),
         }
     }
@@ -114,6 +133,16 @@ impl TestClient {
     /// `CaptchaGetUrl`.
     pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
         dispatch!(self, c => c.get_url(action).await)
+    }
+
+    /// `CaptchaIframeQuery`.
+    pub async fn iframe_query(&self, action: &CaptchaIframeQuery) -> Result<CaptchaUrl, Error> {
+        dispatch!(self, c => c.iframe_query(action).await)
+    }
+
+    /// `CaptchaQuery`.
+    pub async fn query(&self, action: &CaptchaQuery) -> Result<CaptchaScript, Error> {
+        dispatch!(self, c => c.query(action).await)
     }
 
     /// Fetches a captcha image.
