@@ -9,7 +9,7 @@ use captcha_emulator::{
 };
 use captcha_proto::Credential;
 use captcha_proto::transport::{Error, Phase, RetryPolicy};
-use captcha_proto::v3::{DescribeCaptchaResult, RejectReason, Verdict};
+use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult, RejectReason, Verdict};
 use captcha_tests::Transport;
 use captcha_tests::emulator::{builder_for, client, start, user_ip};
 
@@ -68,26 +68,32 @@ fn a_minted_ticket_passes_once() {
     }
 }
 
+/// Through `transport`, checks a freshly minted ticket first as `tamper` rewrites the
+/// check, then as minted; returns both results.
+fn tampered_then_genuine(
+    transport: Transport,
+    emulator: &BackgroundEmulator,
+    tamper: impl FnOnce(&V3Ticket) -> DescribeCaptchaResult,
+) -> (CaptchaResult, CaptchaResult) {
+    let client = client(transport, builder_for(emulator));
+    let minted = mint(emulator);
+    let tampered = tamper(&minted);
+    transport.block_on_one_thread(async {
+        let first = client.describe_result(&tampered).await.unwrap();
+        let genuine = client.describe_result(&check(&minted)).await.unwrap();
+        (first, genuine)
+    })
+}
+
 #[test]
 fn a_wrong_randstr_is_rejected_and_spends_the_ticket() {
     for transport in Transport::ALL {
         let name = transport.name();
         let emulator = start(Emulator::demo());
-        let client = client(transport, builder_for(&emulator));
-        let minted = mint(&emulator);
-        let wrong = DescribeCaptchaResult::new(
-            minted.ticket.clone(),
-            "@bad",
-            user_ip(),
-            DEMO_CAPTCHA_APP_ID,
-            DEMO_APP_SECRET_KEY,
-        );
-        let (result, after) = transport.block_on_one_thread(async {
-            let result = client.describe_result(&wrong).await.unwrap();
-            (
-                result,
-                client.describe_result(&check(&minted)).await.unwrap(),
-            )
+        let (result, after) = tampered_then_genuine(transport, &emulator, |minted| {
+            let key = DEMO_APP_SECRET_KEY;
+            let ticket = minted.ticket.clone();
+            DescribeCaptchaResult::new(ticket, "@bad", user_ip(), DEMO_CAPTCHA_APP_ID, key)
         });
         let mismatch = Verdict::Reject(RejectReason::RandstrMismatch);
         assert_eq!(result.verdict, mismatch, "{name}");
@@ -102,21 +108,10 @@ fn a_wrong_app_secret_key_is_rejected() {
     for transport in Transport::ALL {
         let name = transport.name();
         let emulator = start(Emulator::demo());
-        let client = client(transport, builder_for(&emulator));
-        let minted = mint(&emulator);
-        let wrong = DescribeCaptchaResult::new(
-            minted.ticket.clone(),
-            minted.randstr.clone(),
-            user_ip(),
-            DEMO_CAPTCHA_APP_ID,
-            "not-the-app-secret-key",
-        );
-        let (result, after) = transport.block_on_one_thread(async {
-            let result = client.describe_result(&wrong).await.unwrap();
-            (
-                result,
-                client.describe_result(&check(&minted)).await.unwrap(),
-            )
+        let (result, after) = tampered_then_genuine(transport, &emulator, |minted| {
+            let (ticket, randstr) = (minted.ticket.clone(), minted.randstr.clone());
+            let key = "not-the-app-secret-key";
+            DescribeCaptchaResult::new(ticket, randstr, user_ip(), DEMO_CAPTCHA_APP_ID, key)
         });
         let mismatch = Verdict::Reject(RejectReason::AppSecretMismatch);
         assert_eq!(result.verdict, mismatch, "{name}");
