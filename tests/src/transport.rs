@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use captcha_proto::transport::{ClientBuilder, ClientSettings, Error, Exchange};
+use captcha_proto::transport::{BuildError, ClientBuilder, ClientSettings, Error, Exchange};
 use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{
     Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
@@ -33,15 +33,19 @@ impl Transport {
 
     /// A client of this transport built from `settings`.
     pub fn client(self, settings: ClientSettings) -> TestClient {
-        match self {
-            Self::Hyper => TestClient::Hyper(
-                captcha_hyper::Client::from_settings(settings).expect("hyper client builds"),
-            ),
-            Self::AsyncStd => TestClient::AsyncStd(
-                captcha_async_std::Client::from_settings(settings)
-                    .expect("async-std client builds"),
-            ),
-        }
+        self.try_client(settings)
+            .unwrap_or_else(|e| panic!("{} client builds: {e}", self.name()))
+    }
+
+    /// A client of this transport built from `settings`, or the transport's reason not to
+    /// (with the builder's `settings()`, what the crate's `ClientBuilder::build` does).
+    pub fn try_client(self, settings: ClientSettings) -> Result<TestClient, BuildError> {
+        Ok(match self {
+            Self::Hyper => TestClient::Hyper(captcha_hyper::Client::from_settings(settings)?),
+            Self::AsyncStd => {
+                TestClient::AsyncStd(captcha_async_std::Client::from_settings(settings)?)
+            }
+        })
     }
 
     /// Runs `future` to completion on this transport's executor: the shared tokio runtime
