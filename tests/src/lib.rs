@@ -14,9 +14,14 @@
 //! - [`secrets`]: the needles tests look for (raw and percent-encoded forms) and the
 //!   extraction of secret values from recorded requests.
 //! - [`cli`]: builds and locates the `tencent-captcha` binary.
+//!
+//! The end-to-end suites (`tests/emulator.rs`, `tests/v3_emulator.rs`) run every API 2.0
+//! and API 3.0 call through both transports against the captcha emulator, started by
+//! [`emulator`].
 
 pub mod capture;
 pub mod cli;
+pub mod emulator;
 pub mod proxy;
 pub mod runtime;
 pub mod scripted;

@@ -3,11 +3,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use captcha_proto::transport::{ClientBuilder, ClientSettings, Error, Exchange};
+use captcha_proto::transport::{BuildError, ClientBuilder, ClientSettings, Error, Exchange};
 use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaImage, CaptchaUrl, CaptchaVerify, CheckVerdict,
-    Credential, Endpoint, VerifyVerdict,
+    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
+    CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Credential, Endpoint, VerifyVerdict,
 };
 
 /// One of the SDK's transports.
@@ -33,15 +33,19 @@ impl Transport {
 
     /// A client of this transport built from `settings`.
     pub fn client(self, settings: ClientSettings) -> TestClient {
-        match self {
-            Self::Hyper => TestClient::Hyper(
-                captcha_hyper::Client::from_settings(settings).expect("hyper client builds"),
-            ),
-            Self::AsyncStd => TestClient::AsyncStd(
-                captcha_async_std::Client::from_settings(settings)
-                    .expect("async-std client builds"),
-            ),
-        }
+        self.try_client(settings)
+            .unwrap_or_else(|e| panic!("{} client builds: {e}", self.name()))
+    }
+
+    /// A client of this transport built from `settings`, or the transport's reason not to
+    /// (with the builder's `settings()`, what the crate's `ClientBuilder::build` does).
+    pub fn try_client(self, settings: ClientSettings) -> Result<TestClient, BuildError> {
+        Ok(match self {
+            Self::Hyper => TestClient::Hyper(captcha_hyper::Client::from_settings(settings)?),
+            Self::AsyncStd => {
+                TestClient::AsyncStd(captcha_async_std::Client::from_settings(settings)?)
+            }
+        })
     }
 
     /// Runs `future` to completion on this transport's executor: the shared tokio runtime
@@ -49,6 +53,25 @@ impl Transport {
     pub fn block_on<F: Future>(self, future: F) -> F::Output {
         match self {
             Self::Hyper => crate::runtime::clients().block_on(future),
+            Self::AsyncStd => async_std::task::block_on(future),
+        }
+    }
+
+    /// Runs `future` to completion as the transport crate's own `#[tokio::test]` or
+    /// `#[async_std::test]` would: hyper on a fresh current-thread tokio runtime (dropped
+    /// afterwards, with any pooled connections), async-std on its global executor.
+    ///
+    /// On one thread, hyper's pool has a connection back before the next call checks one
+    /// out, so a scenario can count connections exactly; on the shared multi-threaded
+    /// runtime of [`Transport::block_on`] a call may race a fresh connect against the
+    /// return of the idle one. A client's calls must all happen inside one such run.
+    pub fn block_on_one_thread<F: Future>(self, future: F) -> F::Output {
+        match self {
+            Self::Hyper => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a current-thread tokio runtime can be built")
+                .block_on(future),
             Self::AsyncStd => async_std::task::block_on(future),
         }
     }
@@ -114,6 +137,16 @@ impl TestClient {
     /// `CaptchaGetUrl`.
     pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
         dispatch!(self, c => c.get_url(action).await)
+    }
+
+    /// `CaptchaIframeQuery`.
+    pub async fn iframe_query(&self, action: &CaptchaIframeQuery) -> Result<CaptchaUrl, Error> {
+        dispatch!(self, c => c.iframe_query(action).await)
+    }
+
+    /// `CaptchaQuery`.
+    pub async fn query(&self, action: &CaptchaQuery) -> Result<CaptchaScript, Error> {
+        dispatch!(self, c => c.query(action).await)
     }
 
     /// Fetches a captcha image.

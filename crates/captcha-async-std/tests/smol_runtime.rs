@@ -1,11 +1,17 @@
 //! The same client on smol's executor (and on a bare `block_on`), with no async-std
-//! runtime entry point in sight.
+//! runtime entry point in sight: scripted servers, and the image flow plus a ticket check
+//! against the captcha emulator (the cross-transport suite `tests/tests/emulator.rs` runs
+//! the same flow on async-std's executor).
 
 mod support;
 
 use std::time::Duration;
 
-use captcha_async_std::{CaptchaCheck, CaptchaType, Error, Phase};
+use captcha_async_std::{
+    CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Client, Error, Phase,
+    VerifyVerdict,
+};
+use captcha_emulator::{BackgroundEmulator, Emulator};
 use support::{Act, Identity, TestServer, ok, timed, user_ip};
 
 fn check(n: usize) -> CaptchaCheck {
@@ -76,4 +82,43 @@ fn works_under_a_bare_block_on() {
         assert!(client.check(&check(2)).await.unwrap().is_pass());
         assert_eq!(server.connections(), 1);
     });
+}
+
+/// Under smol, against the emulator: get_url → fetch_image (a real PNG) → verify is Right
+/// once, then Wrong; a wrong answer is Wrong; a minted ticket passes check once, then
+/// fails; all over one pooled connection.
+#[test]
+fn full_flow_under_smol() {
+    let emulator = BackgroundEmulator::start(Emulator::builder(), "127.0.0.1:0".parse().unwrap())
+        .expect("the emulator starts");
+    let client = Client::builder()
+        .credential(emulator.credential())
+        .endpoint(emulator.endpoint())
+        .build()
+        .unwrap();
+    smol::block_on(async {
+        let with_ip = CaptchaGetUrl::new().user_ip(user_ip());
+        let image = client
+            .fetch_image(&client.get_url(&with_ip).await.unwrap())
+            .await
+            .unwrap();
+        assert!(image.bytes.starts_with(b"\x89PNG"), "a real PNG");
+        let sig = image.captcha_sig;
+        let answer = emulator.answer_for(sig.expose_secret()).expect("its image");
+        let right = CaptchaVerify::new(sig, answer).user_ip(user_ip());
+        assert_eq!(client.verify(&right).await.unwrap(), VerifyVerdict::Right);
+        assert_eq!(client.verify(&right).await.unwrap(), VerifyVerdict::Wrong);
+
+        let url = client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+        let sig = client.fetch_image(&url).await.unwrap().captcha_sig;
+        let wrong = CaptchaVerify::new(sig, "not-the-answer");
+        assert_eq!(client.verify(&wrong).await.unwrap(), VerifyVerdict::Wrong);
+
+        let ticket = emulator.mint_ticket(user_ip(), 9);
+        let check = CaptchaCheck::new(ticket, user_ip(), CaptchaType::Slider);
+        assert_eq!(client.check(&check).await.unwrap(), CheckVerdict::Pass);
+        let spent = client.check(&check).await.unwrap();
+        assert!(matches!(spent, CheckVerdict::Fail { .. }), "{spent:?}");
+    });
+    assert_eq!(emulator.stats().connections_accepted, 1);
 }

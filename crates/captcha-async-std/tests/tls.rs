@@ -1,9 +1,10 @@
-//! https: rustls (ring) with a custom root, untrusted and mismatched certificates, pooling
-//! over TLS, and root-store settings.
+//! https against an async-std test server: rustls (ring) with a custom root, untrusted and
+//! mismatched certificates, pooling over TLS. Root settings refused at build time are in
+//! `tests/tests/tls_settings.rs` (captcha-tests, both transports).
 
 mod support;
 
-use captcha_async_std::{BuildError, CaptchaCheck, CaptchaType, Error, Phase};
+use captcha_async_std::{CaptchaCheck, CaptchaType, Error, Phase};
 use support::{Identity, TestServer, ok, user_ip};
 
 fn check(n: usize) -> CaptchaCheck {
@@ -63,42 +64,4 @@ async fn certificate_for_another_name_is_never_sent() {
     let error = client.check(&check(1)).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error}");
     assert!(server.requests().is_empty());
-}
-
-#[async_std::test]
-async fn no_roots_for_an_https_endpoint_is_a_build_error() {
-    let identity = Identity::for_names(&["127.0.0.1"]);
-    let server = TestServer::start_tls(&identity, |_, _| support::Act::Reply(ok())).await;
-    let error = server.builder().webpki_roots(false).build().unwrap_err();
-    assert!(
-        matches!(
-            error,
-            BuildError::InvalidSetting {
-                setting: "webpki_roots",
-                ..
-            }
-        ),
-        "{error}"
-    );
-}
-
-#[async_std::test]
-async fn a_root_that_is_not_der_names_the_setting() {
-    let server = TestServer::always(ok()).await;
-    let error = server
-        .builder()
-        .add_root_certificate_der(b"not a certificate".to_vec())
-        .build()
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            BuildError::InvalidSetting {
-                setting: "extra_root_certificates",
-                ..
-            }
-        ),
-        "{error}"
-    );
-    assert!(error.to_string().contains("#1"), "{error}");
 }

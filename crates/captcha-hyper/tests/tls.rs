@@ -1,9 +1,11 @@
-//! https through rustls (ring): a private root trusted explicitly, refused otherwise;
-//! plain http when the endpoint says so.
+//! https through rustls (ring) against a tokio test server: a private root trusted
+//! explicitly, refused otherwise; plain http when the endpoint says so; building needs no
+//! runtime. Root settings refused at build time are in `tests/tests/tls_settings.rs`
+//! (captcha-tests, both transports).
 
 mod common;
 
-use captcha_hyper::{BuildError, CaptchaGetUrl, Error};
+use captcha_hyper::{CaptchaGetUrl, Error};
 use common::{Reply, TestServer, builder, self_signed, url_reply};
 
 fn https_endpoint(server: &TestServer, host: &str) -> captcha_hyper::Endpoint {
@@ -74,41 +76,6 @@ async fn plain_http_endpoint_needs_no_tls() {
         .unwrap();
     client.get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.seen().len(), 1);
-}
-
-#[test]
-fn https_without_any_root_is_a_build_error() {
-    let endpoint = "https://127.0.0.1:1/v2/index.php".parse().unwrap();
-    let error = builder(endpoint).webpki_roots(false).build().unwrap_err();
-    assert!(
-        matches!(
-            error,
-            BuildError::InvalidSetting {
-                setting: "webpki_roots",
-                ..
-            }
-        ),
-        "{error:?}"
-    );
-}
-
-#[test]
-fn garbage_root_certificate_is_a_build_error() {
-    let endpoint = "https://127.0.0.1:1/v2/index.php".parse().unwrap();
-    let error = builder(endpoint)
-        .add_root_certificate_der(b"not a certificate".to_vec())
-        .build()
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            BuildError::InvalidSetting {
-                setting: "extra_root_certificates",
-                ..
-            }
-        ),
-        "{error:?}"
-    );
 }
 
 #[test]
