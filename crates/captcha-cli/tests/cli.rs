@@ -2,7 +2,7 @@
 //! redacted dry runs, the demo, and both transports against `serve`.
 
 use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::IpAddr;
 use std::process::{Child, Command, Output, Stdio};
 
 use captcha_emulator::{BackgroundEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
@@ -322,10 +322,9 @@ fn api_refusal_exits_3() {
 
 #[test]
 fn transport_failure_exits_4() {
-    let port = free_port();
     let output = run(&[
         "--endpoint",
-        &format!("http://127.0.0.1:{port}/v2/index.php"),
+        &format!("http://127.0.0.1:{CLOSED_PORT}/v2/index.php"),
         "--secret-id",
         "AKIDx",
         "--secret-key",
@@ -486,9 +485,9 @@ impl Drop for Served {
 }
 
 fn serve() -> Served {
-    let addr = format!("127.0.0.1:{}", free_port());
+    // Port 0: the server picks a free port and prints it, so no other test can take it first.
     let mut child = cli()
-        .args(["serve", "--addr", &addr])
+        .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -609,7 +608,6 @@ fn both_transports_agree_against_serve() {
     );
 }
 
-fn free_port() -> u16 {
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
-    listener.local_addr().unwrap().port()
-}
+/// A port nothing listens on: privileged, so never handed out to a test's `bind(…:0)`
+/// (unlike a port found free and released, which a parallel test may take meanwhile).
+const CLOSED_PORT: u16 = 1;

@@ -98,6 +98,11 @@ fn value_after_name(bytes: &[u8], mut i: usize) -> Option<std::ops::Range<usize>
         return None;
     }
     i = skip_spaces(i + 1);
+    // A JSON object or array under a sensitive name is masked whole, to its closing bracket
+    // (stopping at the next `,` or `&` could end inside it and bare what follows).
+    if i < bytes.len() && matches!(bytes[i], b'{' | b'[') {
+        return Some(i..json_container_end(bytes, i));
+    }
     if i < bytes.len() && bytes[i] == b'"' {
         let start = i + 1;
         let mut j = start;
@@ -112,6 +117,31 @@ fn value_after_name(bytes: &[u8], mut i: usize) -> Option<std::ops::Range<usize>
         j += 1;
     }
     (j > start).then_some(start..j)
+}
+
+/// The end (past the closing bracket, or the end of `bytes` when cut) of the JSON object or
+/// array opening at `start`, skipping brackets inside strings.
+fn json_container_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut i = start;
+    while i < bytes.len() {
+        match (in_string, bytes[i]) {
+            (true, b'\\') => i += 1,
+            (true, b'"') => in_string = false,
+            (false, b'"') => in_string = true,
+            (false, b'{' | b'[') => depth += 1,
+            (false, b'}' | b']') => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 /// Shows a signed request with every secret value masked in its query and body,
@@ -183,6 +213,25 @@ mod tests {
             mask_values(r#"{"ticket":"unterminated"#),
             r#"{"ticket":"[redacted]"#
         );
+    }
+
+    #[test]
+    fn a_sensitive_object_or_array_is_masked_whole() {
+        // Found by the decode_v3 fuzzer: the object was masked only up to the `&` inside a
+        // password it held, which then showed.
+        assert_eq!(
+            mask_values(r#"{"Keys":{"password":"&pw","note":"}]"},"code":0}"#),
+            r#"{"Keys":[redacted],"code":0}"#
+        );
+        assert_eq!(
+            mask_values(r#"{"Tickets": ["a", "b"], "code": 0}"#),
+            r#"{"Tickets": [redacted], "code": 0}"#
+        );
+        assert_eq!(
+            mask_values(r#"{"Response":{"Ticket":"t&u","code":0}}"#),
+            r#"{"Response":{"Ticket":"[redacted]","code":0}}"#
+        );
+        assert_eq!(mask_values(r#"{"token":{"cut"#), r#"{"token":[redacted]"#);
     }
 
     #[test]

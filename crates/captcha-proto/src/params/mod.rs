@@ -9,9 +9,11 @@ use smallvec::SmallVec;
 mod key;
 
 pub use key::ParamKey;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use key::signing_key_bytes;
 #[cfg(test)]
 use key::signing_prefix;
-pub(crate) use key::{compare_signing_keys, is_unreserved, signing_key_bytes};
+pub(crate) use key::{compare_signing_keys, is_unreserved};
 
 use crate::error::EncodeError;
 
