@@ -139,6 +139,12 @@ pub(crate) fn origin_form(uri: &Uri) -> Uri {
             return uri;
         }
     }
+    parsed_origin_form(uri)
+}
+
+/// The request target parsed again from the path and query text (`/` when there is none):
+/// what [`origin_form`] gives in every case, the slow way.
+fn parsed_origin_form(uri: &Uri) -> Uri {
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let path_and_query = if path_and_query.is_empty() {
         "/"
@@ -190,19 +196,6 @@ mod tests {
             );
             assert!(formed.scheme().is_none() && formed.authority().is_none());
         }
-    }
-
-    /// `origin_form` as it was before the shortcut: the target parsed again.
-    fn parsed_origin_form(uri: &Uri) -> Uri {
-        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let path_and_query = if path_and_query.is_empty() {
-            "/"
-        } else {
-            path_and_query
-        };
-        path_and_query
-            .parse()
-            .unwrap_or_else(|_| Uri::from_static("/"))
     }
 
     #[test]
