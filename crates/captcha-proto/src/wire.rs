@@ -67,13 +67,19 @@ pub(crate) fn write_pairs(
 
 /// Appends `pair` as it is signed: the key with `_` read as `.`, `=`, the raw value.
 fn push_signed(out: &mut impl SignedText, pair: Pair<'_>) {
-    for (i, piece) in pair.key().split('_').enumerate() {
+    put_signing_key(out, pair.key());
+    out.put(&pair.text.as_bytes()[pair.key_len..]);
+}
+
+/// Appends `key` as it is signed: every `_` read as `.` (PHP turns `.` into `_` in
+/// incoming keys), everything else, non-ASCII text included, as it is.
+pub(crate) fn put_signing_key(out: &mut impl SignedText, key: &str) {
+    for (i, piece) in key.split('_').enumerate() {
         if i > 0 {
             out.put(b".");
         }
         out.put(piece.as_bytes());
     }
-    out.put(&pair.text.as_bytes()[pair.key_len..]);
 }
 
 /// Appends `pair` as it travels: key and value percent-encoded, joined by `=`.

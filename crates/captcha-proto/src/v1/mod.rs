@@ -26,7 +26,6 @@ use std::str::FromStr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use hmac::{Hmac, Mac};
 
 mod signer;
 
@@ -34,6 +33,7 @@ pub use signer::{Signer, Signing};
 
 use crate::params::compare_signing_keys;
 use crate::secret::SecretKey;
+use crate::wire;
 
 /// The name of the signature parameter, never itself signed.
 pub const SIGNATURE: &str = "Signature";
@@ -152,38 +152,25 @@ pub(crate) fn string_to_sign_sorted<'a>(
         + host.len()
         + path.len()
         + 1;
-    let mut out = String::with_capacity(len);
-    out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
-    out.push_str(host);
-    out.push_str(path);
-    out.push('?');
+    let mut out = Vec::with_capacity(len);
+    out.extend(method.bytes().map(|b| b.to_ascii_uppercase()));
+    out.extend_from_slice(host.as_bytes());
+    out.extend_from_slice(path.as_bytes());
+    out.push(b'?');
     for (i, (key, value)) in sorted.enumerate() {
         if i > 0 {
-            out.push('&');
+            out.push(b'&');
         }
-        if key.contains('_') {
-            // Char by char: a key may hold non-ASCII text, whose bytes are not chars.
-            out.extend(key.chars().map(|c| if c == '_' { '.' } else { c }));
-        } else {
-            out.push_str(key);
-        }
-        out.push('=');
-        out.push_str(value);
+        wire::put_signing_key(&mut out, key);
+        out.push(b'=');
+        out.extend_from_slice(value.as_bytes());
     }
-    out
+    String::from_utf8(out).expect("joined from str pieces at char boundaries")
 }
 
 /// Signs a string to sign with `key`.
 pub fn sign(key: &SecretKey, method: SignatureMethod, string_to_sign: &str) -> Signature {
     Signer::new(key, method).sign(string_to_sign.as_bytes())
-}
-
-/// An HMAC keyed with `key` that has absorbed `message` (for [`verify`]'s constant-time check).
-fn mac<M: Mac + hmac::digest::KeyInit>(key: &SecretKey, message: &str) -> M {
-    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key.expose_secret().as_bytes())
-        .expect("HMAC accepts keys of any length");
-    mac.update(message.as_bytes());
-    mac
 }
 
 /// Why [`verify`] refused a request.
@@ -261,11 +248,13 @@ pub fn verify<'a>(
         .find(|(k, _)| *k == SIGNATURE_METHOD)
         .map(|(_, v)| *v);
     let text = string_to_sign_sorted(method, host, path, pairs.iter().copied());
-    let checked = match SignatureMethod::from_parameter(method_param) {
-        SignatureMethod::HmacSha1 => mac::<Hmac<sha1::Sha1>>(key, &text).verify_slice(claimed),
-        SignatureMethod::HmacSha256 => mac::<Hmac<sha2::Sha256>>(key, &text).verify_slice(claimed),
-    };
-    checked.map_err(|_| VerifyError::Mismatch)
+    let mut signing = Signer::new(key, SignatureMethod::from_parameter(method_param)).start();
+    signing.update(text.as_bytes());
+    if signing.matches(claimed) {
+        Ok(())
+    } else {
+        Err(VerifyError::Mismatch)
+    }
 }
 
 #[cfg(test)]

@@ -117,6 +117,17 @@ impl Signing {
     }
 }
 
+impl Signing {
+    /// Whether the tag of everything fed is `claimed` (raw bytes, not base64), compared in
+    /// constant time: what a server checks.
+    pub(crate) fn matches(self, claimed: &[u8]) -> bool {
+        match self.mac {
+            KeyedMac::Sha1(mac) => mac.verify_slice(claimed).is_ok(),
+            KeyedMac::Sha256(mac) => mac.verify_slice(claimed).is_ok(),
+        }
+    }
+}
+
 impl fmt::Debug for Signing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Signing([redacted])")
