@@ -194,12 +194,7 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<Params, EncodeError> {
-        let (mut params, template) = self.call_params(action, stamp)?;
-        for (key, value) in template.common.iter() {
-            params.push_str(key.to_owned(), value)?;
-        }
-        params.sort_for_signing();
-        Ok(params)
+        self.call_params(action, stamp, "")
     }
 
     /// The string to sign for `action` at `stamp` (debugging, golden tests, `sign --string-to-sign`).
@@ -208,9 +203,9 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<String, EncodeError> {
-        let (params, template) = self.call_params(action, stamp)?;
-        let mut signed = template.signed_prefix.clone().into_bytes();
-        wire::write_pairs(&params, &template.common, &mut signed, &mut Vec::new())?;
+        let params = self.call_params(action, stamp, "")?;
+        let mut signed = self.template()?.signed_prefix.clone().into_bytes();
+        wire::write_pairs(&params, &mut signed, &mut Vec::new());
         Ok(String::from_utf8(signed).expect("written from str pieces"))
     }
 
@@ -223,32 +218,32 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<Request<Vec<u8>>, EncodeError> {
-        let (params, template) = self.call_params(action, stamp)?;
-        // GET: the path, then the query; POST: the body. Room for the worst case (every
-        // byte escaped), so the buffer never grows.
-        let path = match self.http_method {
-            HttpMethod::Get => self.endpoint.path(),
-            HttpMethod::Post => "",
-        };
-        let mut form = Vec::with_capacity(
-            path.len()
-                + 1
-                + 3 * (params.text_len() + template.common.text_len() + SIGNATURE_ROOM)
-                + params.len()
-                + template.common.len(),
-        );
-        if self.http_method == HttpMethod::Get {
-            form.extend_from_slice(path.as_bytes());
-            form.push(b'?');
-        }
+        let template = self.template()?;
+        let params = self.call_params(action, stamp, &template.lead)?;
         let mut signing = template.signer.start();
         signing.update(template.signed_prefix.as_bytes());
-        wire::write_pairs(&params, &template.common, &mut signing, &mut form)?;
+        // The form (GET: path, `?`, query; POST: body) is the text `params` holds when
+        // nothing needs escaping, and is written pair by pair otherwise.
+        let mut form = match params.plain_text() {
+            Some(text) => {
+                signing.update(text.as_bytes());
+                params.into_text().into_bytes()
+            }
+            None => {
+                let mut form = Vec::with_capacity(
+                    template.lead.len() + 3 * params.text_len() + 3 * SIGNATURE_ROOM,
+                );
+                form.extend_from_slice(template.lead.as_bytes());
+                wire::write_pairs(&params, &mut signing, &mut form);
+                form
+            }
+        };
         let signature = signing.finish();
+        form.reserve(3 * SIGNATURE_ROOM);
         form.push(b'&');
         form.extend_from_slice(v1::SIGNATURE.as_bytes());
         form.push(b'=');
-        wire::push_encoded(&mut form, signature.expose_secret());
+        wire::push_encoded_base64(&mut form, signature.base64());
         Ok(match self.http_method {
             HttpMethod::Get => {
                 let mut request = Request::new(Vec::new());
@@ -267,27 +262,34 @@ impl Config {
         })
     }
 
-    /// The action's parameters with the per-call common ones (`Action`, `Timestamp`,
-    /// `Nonce`), in signing order, and the template holding the rest.
+    /// The checked settings, or the error of the first bad one.
+    fn template(&self) -> Result<&CallTemplate, EncodeError> {
+        self.template.as_ref().map_err(Clone::clone)
+    }
+
+    /// Every parameter of the call in signing order, in a buffer that starts with `lead`.
     fn call_params<A: Action + ?Sized>(
         &self,
         action: &A,
         stamp: Stamp,
-    ) -> Result<(Params, &CallTemplate), EncodeError> {
+        lead: &str,
+    ) -> Result<Params, EncodeError> {
+        let template = self.template()?;
         let name = action.name();
         if name.is_empty() {
             return Err(EncodeError::EmptyField { field: "Action" });
         }
-        let mut params = Params::with_capacity(0, 256);
-        // In signing order and ahead of the action's (lower-case) keys, so the sort below
-        // usually has little to move.
+        let mut params = Params::with_lead(lead, CALL_BYTES);
+        // Common parameters first, in signing order and ahead of the action's (lower-case)
+        // keys, so the sort below usually has nothing to move.
         params.push_str(ACTION, name)?;
         params.push_u64(NONCE, stamp.nonce())?;
+        params.extend_from(&template.common_before_timestamp)?;
         params.push_u64(TIMESTAMP, stamp.timestamp())?;
+        params.extend_from(&template.common_after_timestamp)?;
         action.write_params(&mut params)?;
-        let template = self.template.as_ref().map_err(Clone::clone)?;
         params.sort_for_signing();
-        Ok((params, template))
+        Ok(params)
     }
 }
 
@@ -311,3 +313,6 @@ const TIMESTAMP: ParamKey = ParamKey::new("Timestamp");
 
 /// Bytes of the longest signature (base64 of a SHA-256 tag) and its `Signature=`.
 const SIGNATURE_ROOM: usize = 44 + v1::SIGNATURE.len() + 1;
+/// Room for a typical call's parameters (a `CaptchaCheck` takes about 320 bytes) and its
+/// signature, so the buffer is allocated once.
+const CALL_BYTES: usize = 512;

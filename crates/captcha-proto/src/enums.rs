@@ -34,6 +34,12 @@ macro_rules! wire_enum {
             }
         }
 
+        impl From<$name> for crate::params::Value<'static> {
+            fn from(value: $name) -> Self {
+                Self::Number(value.value().into())
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}", self.value())

@@ -8,13 +8,20 @@ use crate::params::Params;
 use crate::v1::{SignatureMethod, Signer};
 
 /// The keyed signer, the common parameters that do not change between calls (`Region`,
-/// `SecretId`, `SignatureMethod`, `Token`, `RequestClient`, already in signing order) and
-/// the start of the string to sign (`METHOD host path ?`).
+/// `SecretId`, `SignatureMethod`, `Token`, `RequestClient`), the start of the string to sign
+/// (`METHOD host path ?`) and what the request puts before its parameters.
 #[derive(Clone)]
 pub(crate) struct CallTemplate {
     pub(crate) signer: Signer,
-    pub(crate) common: Params,
+    /// The fixed common parameters that sign before `Timestamp`, in signing order: a call
+    /// writes `Action`, `Nonce`, these, `Timestamp`, then `common_after_timestamp`, and so
+    /// needs no sorting to put them in order.
+    pub(crate) common_before_timestamp: Params,
+    /// `Token`, when there is one.
+    pub(crate) common_after_timestamp: Params,
     pub(crate) signed_prefix: String,
+    /// `path?` for GET (the parameters form the query), nothing for POST (they form the body).
+    pub(crate) lead: String,
 }
 
 /// The inputs of a template: the settings of a config.
@@ -31,30 +38,35 @@ impl CallTemplate {
     /// Checks the settings (the error names the field) and renders what they fix.
     pub(crate) fn new(settings: &Settings<'_>) -> Result<Self, EncodeError> {
         check_word("Region", settings.region)?;
-        let mut common = Params::with_capacity(5, 128);
-        common.push_str("Region", settings.region)?;
-        common.push_str("SecretId", settings.credential.secret_id().as_str())?;
-        if settings.signature_method == SignatureMethod::HmacSha256 {
-            common.push_str("SignatureMethod", settings.signature_method.as_str())?;
-        }
-        if let Some(token) = settings.credential.token() {
-            common.push_str("Token", token.expose_secret())?;
-        }
+        let mut before = Params::with_capacity(4, 128);
+        before.push_str("Region", settings.region)?;
         if let Some(client) = settings.request_client {
             check_request_client(client)?;
-            common.push_str("RequestClient", client)?;
+            before.push_str("RequestClient", client)?;
         }
-        common.sort_for_signing();
+        before.push_str("SecretId", settings.credential.secret_id().as_str())?;
+        if settings.signature_method == SignatureMethod::HmacSha256 {
+            before.push_str("SignatureMethod", settings.signature_method.as_str())?;
+        }
+        let mut after = Params::new();
+        if let Some(token) = settings.credential.token() {
+            after.push_str("Token", token.expose_secret())?;
+        }
         let endpoint = settings.endpoint;
         Ok(Self {
             signer: Signer::new(settings.credential.secret_key(), settings.signature_method),
-            common,
+            common_before_timestamp: before,
+            common_after_timestamp: after,
             signed_prefix: format!(
                 "{}{}{}?",
                 settings.http_method,
                 endpoint.host(),
                 endpoint.path()
             ),
+            lead: match settings.http_method {
+                "GET" => format!("{}?", endpoint.path()),
+                _ => String::new(),
+            },
         })
     }
 }

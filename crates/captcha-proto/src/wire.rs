@@ -4,7 +4,6 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::error::EncodeError;
 use crate::params::{Pair, Params};
 use crate::v1::Signing;
 
@@ -34,24 +33,18 @@ impl SignedText for Signing {
     }
 }
 
-/// Writes the pairs of `params` and `common` in signing order, joined by `&`: their wire
-/// form to `form` and their signed form to `signed`.
+/// Writes the pairs of `params` in their order, joined by `&`: their wire form to `form`
+/// and their signed form to `signed`. (When every pair is plain, the text `Params` holds
+/// already is both: see [`Params::plain_text`].)
 ///
 /// Most pairs read the same in both (see [`Pair::plain`]), so runs of them are signed
 /// from `form` itself; only the others are signed piece by piece.
-pub(crate) fn write_pairs(
-    params: &Params,
-    common: &Params,
-    signed: &mut impl SignedText,
-    form: &mut Vec<u8>,
-) -> Result<(), EncodeError> {
+pub(crate) fn write_pairs(params: &Params, signed: &mut impl SignedText, form: &mut Vec<u8>) {
     let mut unsigned_from = form.len();
-    let mut first = true;
-    params.merge_for_signing(common, |pair| {
-        if !first {
+    for (i, pair) in params.pairs().enumerate() {
+        if i > 0 {
             form.push(b'&');
         }
-        first = false;
         if pair.plain {
             form.extend_from_slice(pair.text.as_bytes());
         } else {
@@ -60,9 +53,8 @@ pub(crate) fn write_pairs(
             push_wire(form, pair);
             unsigned_from = form.len();
         }
-    })?;
+    }
     signed.put(&form[unsigned_from..]);
-    Ok(())
 }
 
 /// Appends `pair` as it is signed: the key with `_` read as `.`, `=`, the raw value.
@@ -96,9 +88,24 @@ pub(crate) fn push_encoded(out: &mut Vec<u8>, text: &str) {
     }
 }
 
+/// Appends base64 text percent-encoded per [`RFC3986`]: of its alphabet only `+`, `/` and
+/// `=` are escaped. (The general encoder costs a third of a keyed signing on these 28 to
+/// 44 bytes.)
+pub(crate) fn push_encoded_base64(out: &mut Vec<u8>, base64: &[u8]) {
+    for &b in base64 {
+        match b {
+            b'+' => out.extend_from_slice(b"%2B"),
+            b'/' => out.extend_from_slice(b"%2F"),
+            b'=' => out.extend_from_slice(b"%3D"),
+            _ => out.push(b),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::EncodeError;
 
     #[test]
     fn encodes_everything_but_unreserved() {
@@ -108,19 +115,30 @@ mod tests {
     }
 
     #[test]
-    fn merges_two_sets_into_both_texts() {
+    fn base64_is_encoded_like_any_text() {
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+        let (mut general, mut base64) = (Vec::new(), Vec::new());
+        push_encoded(&mut general, alphabet);
+        push_encoded_base64(&mut base64, alphabet.as_bytes());
+        assert_eq!(base64, general);
+        assert!(base64.ends_with(b"89%2B%2F%3D"));
+    }
+
+    #[test]
+    fn writes_both_texts_in_signing_order() {
         let mut params = Params::new();
         params.push_str("b_c", "x y").unwrap();
         params.push_str("a", "1").unwrap();
-        params.sort_for_signing();
         let mut common = Params::new();
         common.push_str("Z", "2").unwrap();
         common.push_str("b.a", "3").unwrap();
-        common.sort_for_signing();
+        params.extend_from(&common).unwrap();
+        params.sort_for_signing();
         let (mut signed, mut form) = (Vec::new(), Vec::new());
-        write_pairs(&params, &common, &mut signed, &mut form).unwrap();
+        write_pairs(&params, &mut signed, &mut form);
         assert_eq!(String::from_utf8(signed).unwrap(), "Z=2&a=1&b.a=3&b.c=x y");
         assert_eq!(String::from_utf8(form).unwrap(), "Z=2&a=1&b.a=3&b_c=x%20y");
+        assert_eq!(params.plain_text(), None);
 
         // Unplain pairs first, last and in a row; a key of several `_`.
         let mut params = Params::new();
@@ -134,7 +152,7 @@ mod tests {
             params.push_str(key, value).unwrap();
         }
         let (mut signed, mut form) = (Vec::new(), Vec::new());
-        write_pairs(&params, &Params::new(), &mut signed, &mut form).unwrap();
+        write_pairs(&params, &mut signed, &mut form);
         assert_eq!(
             String::from_utf8(signed).unwrap(),
             "A.1=é&B=1&C..d.=*&D=~&E=+"
@@ -146,10 +164,25 @@ mod tests {
 
         let mut clash = Params::new();
         clash.push_str("b_a", "4").unwrap();
-        let error = write_pairs(&clash, &common, &mut Vec::new(), &mut Vec::new()).unwrap_err();
+        let error = clash.extend_from(&common).unwrap_err();
         assert_eq!(
             error,
             EncodeError::DuplicateParameter { name: "b.a".into() }
         );
+    }
+
+    #[test]
+    fn plain_pairs_are_written_as_params_hold_them() {
+        let mut params = Params::with_lead("/p?", 0);
+        params.push_str("b", "2").unwrap();
+        params.push_str("a", "1.5~").unwrap();
+        params.push_u64("c", 3).unwrap();
+        params.sort_for_signing();
+        let (mut signed, mut form) = (Vec::new(), Vec::new());
+        write_pairs(&params, &mut signed, &mut form);
+        assert_eq!(params.plain_text(), Some("a=1.5~&b=2&c=3"));
+        assert_eq!(form, b"a=1.5~&b=2&c=3");
+        assert_eq!(signed, form);
+        assert_eq!(params.into_text(), "/p?a=1.5~&b=2&c=3");
     }
 }

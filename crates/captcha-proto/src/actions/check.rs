@@ -9,7 +9,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::{AccountType, CaptchaType, DisturbLevel};
 use crate::error::{EncodeError, ResponseError};
-use crate::params::Params;
+use crate::params::{Params, Value};
 use crate::reply;
 use crate::secret::Ticket;
 
@@ -95,12 +95,14 @@ impl Action for CaptchaCheck {
         if ticket.is_empty() {
             return Err(EncodeError::EmptyField { field: "ticket" });
         }
-        params.push_u64(keys::CAPTCHA_TYPE, self.captcha_type.value().into())?;
-        if let Some(v) = self.disturb_level {
-            params.push_u64(keys::DISTURB_LEVEL, v.value().into())?;
-        }
-        params.push_str(keys::TICKET, ticket)?;
-        self.user.write(params)
+        self.user.write(
+            params,
+            [
+                (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
+                (&keys::DISTURB_LEVEL, self.disturb_level.map(Value::from)),
+                (&keys::TICKET, Some(Value::Text(ticket))),
+            ],
+        )
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CheckVerdict, ResponseError> {

@@ -8,7 +8,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::{CaptchaType, DisturbLevel, IsHttps};
 use crate::error::{EncodeError, ResponseError};
-use crate::params::Params;
+use crate::params::{Params, Value};
 
 /// Asks for the URL of a captcha image. Fetching that URL returns the image and sets the
 /// `vsig` cookie, which goes to [`CaptchaVerify`](crate::CaptchaVerify) as `captchaSig`.
@@ -67,16 +67,14 @@ impl Action for CaptchaGetUrl {
     }
 
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
-        if let Some(v) = self.captcha_type {
-            params.push_u64(keys::CAPTCHA_TYPE, v.value().into())?;
-        }
-        if let Some(v) = self.disturb_level {
-            params.push_u64(keys::DISTURB_LEVEL, v.value().into())?;
-        }
-        if let Some(v) = self.is_https {
-            params.push_u64(keys::IS_HTTPS, v.value().into())?;
-        }
-        self.user.write(params)
+        self.user.write(
+            params,
+            [
+                (&keys::CAPTCHA_TYPE, self.captcha_type.map(Value::from)),
+                (&keys::DISTURB_LEVEL, self.disturb_level.map(Value::from)),
+                (&keys::IS_HTTPS, self.is_https.map(Value::from)),
+            ],
+        )
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaUrl, ResponseError> {

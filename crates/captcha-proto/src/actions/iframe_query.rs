@@ -65,11 +65,15 @@ impl Action for CaptchaIframeQuery {
     }
 
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
-        params.push_u64(keys::CAPTCHA_TYPE, self.captcha_type.value().into())?;
-        params.push_u64(keys::DISTURB_LEVEL, self.disturb_level.value().into())?;
-        params.push_u64(keys::IS_HTTPS, self.is_https.value().into())?;
-        params.push_u64(keys::CLIENT_TYPE, self.client_type.value().into())?;
-        self.user.write(params)
+        self.user.write(
+            params,
+            [
+                (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
+                (&keys::CLIENT_TYPE, Some(self.client_type.into())),
+                (&keys::DISTURB_LEVEL, Some(self.disturb_level.into())),
+                (&keys::IS_HTTPS, Some(self.is_https.into())),
+            ],
+        )
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaUrl, ResponseError> {

@@ -6,11 +6,11 @@ use std::net::IpAddr;
 use http::StatusCode;
 
 use super::keys;
-use super::user::{UserInfo, push_text, user_info_setters};
+use super::user::{UserInfo, check_not_empty, user_info_setters};
 use crate::action::Action;
 use crate::enums::CaptchaType;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
-use crate::params::Params;
+use crate::params::{Params, Value};
 use crate::reply;
 
 /// How [`CaptchaQuery`] returns the script (`script` parameter).
@@ -100,14 +100,19 @@ impl Action for CaptchaQuery {
     }
 
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
-        params.push_u64(keys::CAPTCHA_TYPE, self.captcha_type.value().into())?;
         let script = match self.script {
             ScriptFormat::Json => 0,
             ScriptFormat::JavaScript => 1,
         };
-        params.push_u64(keys::SCRIPT, script)?;
-        push_text(params, "callBack", self.call_back.as_deref())?;
-        self.user.write(params)
+        check_not_empty("callBack", self.call_back.as_deref())?;
+        self.user.write(
+            params,
+            [
+                (&keys::CALL_BACK, self.call_back.as_deref().map(Value::Text)),
+                (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
+                (&keys::SCRIPT, Some(Value::Number(script))),
+            ],
+        )
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaScript, ResponseError> {

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use super::keys;
 use crate::enums::AccountType;
 use crate::error::EncodeError;
-use crate::params::Params;
+use crate::params::{ParamKey, Params, Value};
 
 /// Optional facts about the user, shared by every captcha action. Tencent uses them for risk
 /// scoring and statistics; which ones an action requires is enforced by its constructor.
@@ -53,48 +53,70 @@ impl UserInfo {
         }
     }
 
-    /// Appends the fields that are set; a set string must be non-empty.
-    pub(crate) fn write(&self, params: &mut Params) -> Result<(), EncodeError> {
-        if let Some(v) = self.account_type {
-            params.push_u64(keys::ACCOUNT_TYPE, v.value().into())?;
+    /// Appends the fields that are set together with `own`, the calling action's fields
+    /// (in signing order), merged so that every parameter arrives in signing order and
+    /// encoding has nothing to sort. A set string must be non-empty.
+    pub(crate) fn write<const N: usize>(
+        &self,
+        params: &mut Params,
+        own: [(&ParamKey, Option<Value<'_>>); N],
+    ) -> Result<(), EncodeError> {
+        for (field, value) in [
+            ("appId", &self.app_id),
+            ("uid", &self.uid),
+            ("associateAccount", &self.associate_account),
+            ("xForwardedFor", &self.x_forwarded_for),
+            ("macAddress", &self.mac_address),
+            ("imei", &self.imei),
+        ] {
+            check_not_empty(field, value.as_deref())?;
         }
-        push_text(params, "appId", self.app_id.as_deref())?;
-        push_text(params, "uid", self.uid.as_deref())?;
-        push_text(
-            params,
-            "associateAccount",
-            self.associate_account.as_deref(),
-        )?;
-        if let Some(v) = self.register_time {
-            params.push_u64(keys::REGISTER_TIME, v)?;
-        }
-        if let Some(ip) = self.user_ip {
-            params.push_ip(keys::USER_IP, ip)?;
-        }
-        push_text(params, "xForwardedFor", self.x_forwarded_for.as_deref())?;
-        push_text(params, "macAddress", self.mac_address.as_deref())?;
-        push_text(params, "imei", self.imei.as_deref())?;
-        if let Some(v) = self.business_id {
-            params.push_u64(keys::BUSINESS_ID, v)?;
-        }
-        if let Some(v) = self.scene_id {
-            params.push_u64(keys::SCENE_ID, v)?;
-        }
-        Ok(())
+        // The user's fields in signing order, each preceded by the action's that sign
+        // before it.
+        let mut own = own.into_iter().peekable();
+        let mut field = |key: &ParamKey, value: Option<Value<'_>>| {
+            while let Some((own_key, own_value)) =
+                own.next_if(|(own_key, _)| own_key.signs_before(key))
+            {
+                push_set(params, own_key, own_value)?;
+            }
+            push_set(params, key, value)
+        };
+        field(&keys::ACCOUNT_TYPE, self.account_type.map(Value::from))?;
+        field(&keys::APP_ID, text(&self.app_id))?;
+        field(&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account))?;
+        field(&keys::BUSINESS_ID, self.business_id.map(Value::Number))?;
+        field(&keys::IMEI, text(&self.imei))?;
+        field(&keys::MAC_ADDRESS, text(&self.mac_address))?;
+        field(&keys::REGISTER_TIME, self.register_time.map(Value::Number))?;
+        field(&keys::SCENE_ID, self.scene_id.map(Value::Number))?;
+        field(&keys::UID, text(&self.uid))?;
+        field(&keys::USER_IP, self.user_ip.map(Value::Ip))?;
+        field(&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for))?;
+        own.try_for_each(|(key, value)| push_set(params, key, value))
     }
 }
 
-/// Pushes an optional text field, refusing an empty string (it would be signed and sent
-/// as an empty value, which the server reads as a missing one).
-pub(crate) fn push_text(
+/// Pushes `value` if it is set.
+fn push_set(
     params: &mut Params,
-    field: &'static str,
-    value: Option<&str>,
+    key: &ParamKey,
+    value: Option<Value<'_>>,
 ) -> Result<(), EncodeError> {
+    value.map_or(Ok(()), |value| params.push_value(key, value))
+}
+
+/// An optional string field as a value.
+fn text(value: &Option<String>) -> Option<Value<'_>> {
+    value.as_deref().map(Value::Text)
+}
+
+/// Refuses an empty optional string: it would be signed and sent as an empty value, which
+/// the server reads as a missing one.
+pub(crate) fn check_not_empty(field: &'static str, value: Option<&str>) -> Result<(), EncodeError> {
     match value {
-        None => Ok(()),
         Some("") => Err(EncodeError::EmptyField { field }),
-        Some(v) => params.push_str(field, v),
+        _ => Ok(()),
     }
 }
 

@@ -7,7 +7,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::CaptchaType;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
-use crate::params::Params;
+use crate::params::{Params, Value};
 use crate::reply;
 use crate::secret::CaptchaSig;
 
@@ -88,12 +88,14 @@ impl Action for CaptchaVerify {
                 field: "verifyCode",
             });
         }
-        params.push_str(keys::CAPTCHA_SIG, sig)?;
-        params.push_str(keys::VERIFY_CODE, &self.verify_code)?;
-        if let Some(v) = self.captcha_type {
-            params.push_u64(keys::CAPTCHA_TYPE, v.value().into())?;
-        }
-        self.user.write(params)
+        self.user.write(
+            params,
+            [
+                (&keys::CAPTCHA_SIG, Some(Value::Text(sig))),
+                (&keys::CAPTCHA_TYPE, self.captcha_type.map(Value::from)),
+                (&keys::VERIFY_CODE, Some(Value::Text(&self.verify_code))),
+            ],
+        )
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<VerifyVerdict, ResponseError> {

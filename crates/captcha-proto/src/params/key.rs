@@ -45,9 +45,12 @@ impl ParamKey {
         &self.name
     }
 
-    /// The name, owned (for error messages).
-    pub(crate) fn into_name(self) -> String {
-        self.name.into_owned()
+    /// Whether `self` comes before `other` in signing order.
+    pub(crate) fn signs_before(&self, other: &ParamKey) -> bool {
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| compare_signing_keys(&self.name, &other.name))
+            .is_lt()
     }
 
     fn owned(name: String) -> Self {
@@ -142,16 +145,22 @@ const fn is_plain_key(key: &str) -> bool {
 /// True when `text` needs no percent-encoding: only RFC 3986 unreserved bytes
 /// (`A–Z a–z 0–9 - _ . ~`).
 pub(crate) fn is_unreserved(text: &str) -> bool {
-    // Whole chunks without an early exit, which the compiler turns into vector code:
-    // values are mostly tickets and ids of tens of bytes that all pass.
-    let chunks = text.as_bytes().chunks_exact(16);
-    let tail = chunks.remainder();
-    chunks.into_iter().all(|chunk| {
-        chunk
-            .iter()
-            .fold(true, |all, &b| all & is_unreserved_byte(b))
-    }) && tail.iter().all(|&b| is_unreserved_byte(b))
+    // A table lookup per byte and no early exit: values are mostly tickets and ids of
+    // tens of bytes that all pass.
+    text.bytes()
+        .fold(true, |all, b| all & UNRESERVED[usize::from(b)])
 }
+
+/// [`is_unreserved_byte`] of every byte.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_unreserved_byte(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// One byte of [`is_unreserved`].
 #[inline]

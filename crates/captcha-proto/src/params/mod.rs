@@ -24,8 +24,9 @@ const INLINE_ENTRIES: usize = 12;
 ///
 /// Keys are wire keys (`captchaType`, `instanceIds.0`, …). Values are raw UTF-8: they are
 /// signed as they are and percent-encoded (RFC 3986) exactly once when the request is built.
-/// Every parameter is kept as `key=value` in one buffer, so building a request costs few
-/// allocations and copies each parameter into the string to sign in one piece.
+/// The parameters are kept as `key=value&key=value…` in one buffer, in their current
+/// order: once sorted for signing, that text is most often already both the string to sign
+/// and the query, so a request is hashed and sent from it without another copy.
 ///
 /// ```
 /// use captcha_proto::Params;
@@ -37,11 +38,18 @@ const INLINE_ENTRIES: usize = 12;
 /// ```
 #[derive(Clone, Default)]
 pub struct Params {
-    /// `key=value` of every parameter, back to back, in the order they were pushed.
+    /// `lead` (text the request puts before the parameters, such as `/v2/index.php?`),
+    /// then `key=value` of every parameter joined by `&`, in the order of `entries`.
     buf: String,
+    /// Bytes of `buf` before the first parameter.
+    lead: usize,
     /// Where each parameter sits in `buf`, in the current order. Inline up to a typical
     /// call's count: one allocation fewer per request.
     entries: SmallVec<[Entry; INLINE_ENTRIES]>,
+    /// Some entry does not sign after the one before it. Until then (typed actions push in
+    /// signing order) a new key that signs after the last cannot repeat an earlier one,
+    /// and sorting has nothing to do.
+    unordered: bool,
 }
 
 /// One parameter's `key=value` in the buffer: `buf[start..end]`, with `=` at `eq`.
@@ -82,6 +90,17 @@ impl Entry {
     }
 }
 
+/// A typed action's parameter value, before it is rendered.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value<'a> {
+    /// Sent as it is.
+    Text(&'a str),
+    /// Sent in decimal.
+    Number(u64),
+    /// Sent in its usual text form.
+    Ip(IpAddr),
+}
+
 /// One parameter as stored: `key=value` in one piece.
 #[derive(Clone, Copy)]
 pub(crate) struct Pair<'a> {
@@ -117,6 +136,19 @@ impl Params {
         Self {
             buf: String::with_capacity(bytes + count),
             entries: SmallVec::with_capacity(count),
+            ..Self::default()
+        }
+    }
+
+    /// An empty set whose buffer starts with `lead` (the path and `?` of a GET request),
+    /// so [`into_text`](Self::into_text) is the request's whole path and query.
+    pub(crate) fn with_lead(lead: &str, bytes: usize) -> Self {
+        let mut buf = String::with_capacity(lead.len() + bytes);
+        buf.push_str(lead);
+        Self {
+            buf,
+            lead: lead.len(),
+            ..Self::default()
         }
     }
 
@@ -125,39 +157,42 @@ impl Params {
     /// the key.
     #[inline]
     pub fn push_str(&mut self, key: impl Into<ParamKey>, value: &str) -> Result<(), EncodeError> {
-        let mut entry = self.start_entry(key.into())?;
-        self.buf.push_str(value);
-        entry.plain &= is_unreserved(value);
-        self.finish_entry(entry);
-        Ok(())
+        self.push_value(&key.into(), Value::Text(value))
     }
 
     /// Adds an integer parameter, rendered in decimal.
     #[inline]
     pub fn push_u64(&mut self, key: impl Into<ParamKey>, value: u64) -> Result<(), EncodeError> {
-        let entry = self.start_entry(key.into())?;
-        push_decimal(&mut self.buf, value);
-        self.finish_entry(entry);
-        Ok(())
+        self.push_value(&key.into(), Value::Number(value))
     }
 
-    /// Adds an IP address in its usual text form (`203.0.113.7`, `2001:db8::1`).
-    #[inline]
-    pub(crate) fn push_ip(
+    /// Adds a typed value: what every `push_*` but `push_display` comes down to.
+    pub(crate) fn push_value(
         &mut self,
-        key: impl Into<ParamKey>,
-        ip: IpAddr,
+        key: &ParamKey,
+        value: Value<'_>,
     ) -> Result<(), EncodeError> {
-        let IpAddr::V4(v4) = ip else {
-            return self.push_display(key, ip);
-        };
-        // Dotted quad by hand: `Display` goes through the formatter for each octet.
-        let entry = self.start_entry(key.into())?;
-        for (i, octet) in v4.octets().into_iter().enumerate() {
-            if i > 0 {
-                self.buf.push('.');
+        let mut entry = self.start_entry(key)?;
+        match value {
+            Value::Text(text) => {
+                self.buf.push_str(text);
+                entry.plain &= is_unreserved(text);
             }
-            push_decimal(&mut self.buf, octet.into());
+            Value::Number(number) => push_decimal(&mut self.buf, number),
+            Value::Ip(IpAddr::V4(v4)) => {
+                // Dotted quad by hand: `Display` goes through the formatter for each octet.
+                for (i, octet) in v4.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push('.');
+                    }
+                    push_decimal(&mut self.buf, octet.into());
+                }
+            }
+            Value::Ip(IpAddr::V6(v6)) => {
+                write!(self.buf, "{v6}").expect("writing to a String cannot fail");
+                // `:` is escaped on the wire.
+                entry.plain = false;
+            }
         }
         self.finish_entry(entry);
         Ok(())
@@ -170,7 +205,7 @@ impl Params {
         key: impl Into<ParamKey>,
         value: impl std::fmt::Display,
     ) -> Result<(), EncodeError> {
-        let mut entry = self.start_entry(key.into())?;
+        let mut entry = self.start_entry(&key.into())?;
         write!(self.buf, "{value}").expect("writing to a String cannot fail");
         entry.plain &= is_unreserved(&self.buf[entry.eq + 1..]);
         self.finish_entry(entry);
@@ -202,81 +237,143 @@ impl Params {
             .map(|e| (e.key(&self.buf), e.value(&self.buf)))
     }
 
-    /// Bytes of every `key=value` together.
+    /// Bytes of every `key=value` together, `&`s included.
     pub(crate) fn text_len(&self) -> usize {
-        self.buf.len()
+        self.buf.len() - self.lead
+    }
+
+    /// The parameters as `key=value&…` in their current order, when that text is both
+    /// the string to sign and the wire form: no key holds `_`, no byte needs escaping.
+    pub(crate) fn plain_text(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .all(|e| e.plain)
+            .then(|| &self.buf[self.lead..])
+    }
+
+    /// The buffer: the lead, then every `key=value` joined by `&` in the current order.
+    pub(crate) fn into_text(self) -> String {
+        self.buf
+    }
+
+    /// The pairs in their current order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = Pair<'_>> + '_ {
+        self.entries.iter().map(|e| e.pair(&self.buf))
+    }
+
+    /// Appends every parameter of `other` after those of `self`; `Err` names the first
+    /// key both hold.
+    pub(crate) fn extend_from(&mut self, other: &Params) -> Result<(), EncodeError> {
+        let Some(first) = other.entries.first() else {
+            return Ok(());
+        };
+        // `other` in signing order and starting after our last key (the template's common
+        // parameters after `Nonce`): none can repeat ours.
+        let in_order = !other.unordered && self.follows_last(first.prefix, first.key(&other.buf));
+        if !in_order {
+            let clash = other
+                .entries
+                .iter()
+                .find(|e| self.repeats(e.prefix, e.key(&other.buf)));
+            if let Some(clash) = clash {
+                return Err(EncodeError::DuplicateParameter {
+                    name: clash.key(&other.buf).to_owned(),
+                });
+            }
+            self.unordered = true;
+        }
+        if !self.entries.is_empty() {
+            self.buf.push('&');
+        }
+        let shift = self.buf.len() - other.lead;
+        self.buf.push_str(&other.buf[other.lead..]);
+        self.entries.extend(other.entries.iter().map(|e| Entry {
+            start: e.start + shift,
+            eq: e.eq + shift,
+            end: e.end + shift,
+            ..*e
+        }));
+        Ok(())
     }
 
     /// Sorts into signing order: byte order of the signing key (`_` read as `.`).
     pub fn sort_for_signing(&mut self) {
-        let buf = &self.buf;
-        // Typed actions mostly push in order already.
-        if self
-            .entries
-            .is_sorted_by(|a, b| a.signing_order(*b, buf, buf).is_lt())
-        {
+        if !self.unordered {
             return;
         }
+        let buf = &self.buf;
         self.entries
             .sort_unstable_by(|a, b| a.signing_order(*b, buf, buf));
+        // The buffer follows the new order.
+        let mut sorted = String::with_capacity(self.buf.capacity());
+        sorted.push_str(&self.buf[..self.lead]);
+        for (i, entry) in self.entries.iter_mut().enumerate() {
+            if i > 0 {
+                sorted.push('&');
+            }
+            let start = sorted.len();
+            sorted.push_str(&self.buf[entry.start..entry.end]);
+            let shift = |offset: usize| offset - entry.start + start;
+            (entry.eq, entry.end) = (shift(entry.eq), shift(entry.end));
+            entry.start = start;
+        }
+        self.buf = sorted;
+        self.unordered = false;
     }
 
-    /// Calls `visit` with the pairs of `self` and `other` (each already in signing order)
-    /// merged into one signing order, `Err` naming the key when both hold the same one.
-    pub(crate) fn merge_for_signing<'a>(
-        &'a self,
-        other: &'a Params,
-        mut visit: impl FnMut(Pair<'a>),
-    ) -> Result<(), EncodeError> {
-        let (mut mine, mut theirs) = (
-            self.entries.iter().peekable(),
-            other.entries.iter().peekable(),
-        );
-        loop {
-            let take_mine = match (mine.peek(), theirs.peek()) {
-                (Some(a), Some(b)) => match a.signing_order(**b, &self.buf, &other.buf) {
-                    Ordering::Less => true,
-                    Ordering::Greater => false,
-                    Ordering::Equal => {
-                        return Err(EncodeError::DuplicateParameter {
-                            name: b.key(&other.buf).to_owned(),
-                        });
-                    }
-                },
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => return Ok(()),
-            };
-            if take_mine {
-                visit(mine.next().expect("peeked").pair(&self.buf));
-            } else {
-                visit(theirs.next().expect("peeked").pair(&other.buf));
-            }
+    /// Refuses a key that signs like one already here (`a_b` and `a.b` sign alike and
+    /// reach a PHP server as one key); notes whether it keeps the entries in signing order.
+    fn admit(&mut self, prefix: u64, name: &str) -> Result<(), EncodeError> {
+        if self.follows_last(prefix, name) {
+            return Ok(());
         }
+        if self.repeats(prefix, name) {
+            return Err(EncodeError::DuplicateParameter {
+                name: name.to_owned(),
+            });
+        }
+        self.unordered = true;
+        Ok(())
+    }
+
+    /// Whether the entries are in signing order and `name` signs after the last of them.
+    fn follows_last(&self, prefix: u64, name: &str) -> bool {
+        let Some(last) = self.entries.last() else {
+            return true;
+        };
+        !self.unordered
+            && match last.prefix.cmp(&prefix) {
+                Ordering::Less => true,
+                Ordering::Greater => false,
+                Ordering::Equal => compare_signing_keys(last.key(&self.buf), name).is_lt(),
+            }
+    }
+
+    /// Whether a key that signs like `name` is already here.
+    fn repeats(&self, prefix: u64, name: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.prefix == prefix
+                && e.eq - e.start == name.len()
+                && compare_signing_keys(e.key(&self.buf), name).is_eq()
+        })
     }
 
     /// Checks `key` and writes `key=`; the value follows, then `finish_entry`.
     #[inline(always)]
-    fn start_entry(&mut self, key: ParamKey) -> Result<Entry, EncodeError> {
+    fn start_entry(&mut self, key: &ParamKey) -> Result<Entry, EncodeError> {
         let name = key.as_str();
         if name.is_empty() {
             return Err(EncodeError::EmptyParameterName);
         }
         if name == "Signature" {
             return Err(EncodeError::ReservedParameter {
-                name: key.into_name(),
+                name: name.to_owned(),
             });
         }
-        // `a_b` and `a.b` sign alike and reach a PHP server as one key: refuse the second.
         let prefix = key.prefix;
-        if self.entries.iter().any(|e| {
-            e.prefix == prefix && e.eq - e.start == name.len() && {
-                compare_signing_keys(e.key(&self.buf), name).is_eq()
-            }
-        }) {
-            return Err(EncodeError::DuplicateParameter {
-                name: key.into_name(),
-            });
+        self.admit(prefix, name)?;
+        if !self.entries.is_empty() {
+            self.buf.push('&');
         }
         let start = self.buf.len();
         self.buf.push_str(name);
@@ -368,7 +465,8 @@ mod tests {
             .enumerate()
         {
             let key = format!("ip{i}");
-            p.push_ip(key.clone(), ip.parse().unwrap()).unwrap();
+            p.push_value(&key.clone().into(), Value::Ip(ip.parse().unwrap()))
+                .unwrap();
             assert_eq!(p.get(&key), Some(ip));
         }
     }
@@ -422,11 +520,10 @@ mod tests {
         p.push_str("e", "").unwrap();
         assert_eq!(p.iter().collect::<Vec<_>>(), [("a=b", "c=d"), ("e", "")]);
         assert_eq!(p.get("a=b"), Some("c=d"));
-        let (mut pairs, none) = (Vec::new(), Params::new());
-        p.merge_for_signing(&none, |pair| {
-            pairs.push((pair.key(), pair.value(), pair.text, pair.plain));
-        })
-        .unwrap();
+        let pairs: Vec<_> = p
+            .pairs()
+            .map(|pair| (pair.key(), pair.value(), pair.text, pair.plain))
+            .collect();
         assert_eq!(pairs[0], ("a=b", "c=d", "a=b=c=d", false));
         assert_eq!(pairs[1], ("e", "", "e=", true));
     }

@@ -110,7 +110,12 @@ pub struct Signature {
 impl Signature {
     /// The base64 text as it goes on the wire (before percent-encoding).
     pub fn expose_secret(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("base64 output is ASCII")
+        std::str::from_utf8(self.base64()).expect("base64 output is ASCII")
+    }
+
+    /// The base64 text as bytes.
+    pub(crate) fn base64(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
     }
 }
 
