@@ -7,9 +7,9 @@
 //! Prints one JSON object per line:
 //! `{"bench": NAME, "ns_per_op": X, "allocs_per_op": N, "floor_ns_per_op": F, "ratio_to_floor": R}`
 //! (the last two only where a floor exists; see `benches/common/mod.rs` for what each floor
-//! does). Each measurement is warmed up, then timed in batches of about 30 ms; the figure is
-//! the median batch. Allocations are counted by a counting global allocator over one batch
-//! (`allocs_per_op` counts `alloc` and `realloc` calls). The counter adds a few nanoseconds
+//! does). Each measurement is warmed up, then timed in batches of about 30 ms that alternate
+//! with its floor's; the figure is the median batch. Allocations are counted by a counting
+//! global allocator over one batch (`allocs_per_op` counts `alloc` and `realloc` calls). The counter adds a few nanoseconds
 //! to every allocation, so these timings are slightly above the criterion benches'
 //! (`cargo bench -p captcha-proto`), which run without it.
 //!
@@ -58,8 +58,61 @@ struct Measured {
     allocs_per_op: f64,
 }
 
-/// Runs `op` until warm, sizes a batch to the budget, times the batches, counts allocations.
-fn measure<T>(budget: Budget, mut op: impl FnMut() -> T) -> Measured {
+/// Measures `op` and its floor, if any: each is warmed up and its batch sized to the
+/// budget, then their batches alternate, so that a change in the machine's speed during
+/// the run (a busy neighbour on a shared host) weighs on both alike and the ratio between
+/// them holds. Allocations are counted over one batch.
+fn measure(
+    budget: Budget,
+    op: &mut dyn FnMut() -> usize,
+    mut floor: Option<&mut dyn FnMut() -> usize>,
+) -> (Measured, Option<Measured>) {
+    let size = batch_size(budget, op);
+    let floor_size = floor.as_mut().map(|floor| batch_size(budget, *floor));
+    let (mut times, mut floor_times) = (Vec::new(), Vec::new());
+    for _ in 0..budget.batches {
+        times.push(time_batch(op, size));
+        if let (Some(floor), Some(floor_size)) = (floor.as_mut(), floor_size) {
+            floor_times.push(time_batch(*floor, floor_size));
+        }
+    }
+    let measured = Measured {
+        ns_per_op: median(&mut times),
+        allocs_per_op: allocations(op, size),
+    };
+    let floor = floor.zip(floor_size).map(|(floor, floor_size)| Measured {
+        ns_per_op: median(&mut floor_times),
+        allocs_per_op: allocations(floor, floor_size),
+    });
+    (measured, floor)
+}
+
+/// Nanoseconds per run over one batch of `size` runs.
+fn time_batch(op: &mut dyn FnMut() -> usize, size: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..size {
+        black_box(op());
+    }
+    start.elapsed().as_nanos() as f64 / size as f64
+}
+
+/// Allocations (and reallocations) per run over one batch of `size` runs.
+fn allocations(op: &mut dyn FnMut() -> usize, size: u64) -> f64 {
+    let region = Region::new(GLOBAL);
+    for _ in 0..size {
+        black_box(op());
+    }
+    let change = region.change();
+    (change.allocations + change.reallocations) as f64 / size as f64
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Runs `op` until warm; returns how many runs fill one batch of the budget.
+fn batch_size(budget: Budget, op: &mut dyn FnMut() -> usize) -> u64 {
     let started = Instant::now();
     let mut warm_up_runs: u64 = 0;
     while started.elapsed() < budget.warm_up || warm_up_runs < 10 {
@@ -67,29 +120,7 @@ fn measure<T>(budget: Budget, mut op: impl FnMut() -> T) -> Measured {
         warm_up_runs += 1;
     }
     let per_op = started.elapsed().as_secs_f64() / warm_up_runs as f64;
-    let iterations = ((budget.batch.as_secs_f64() / per_op) as u64).max(1);
-
-    let mut batch_ns: Vec<f64> = (0..budget.batches)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..iterations {
-                black_box(op());
-            }
-            start.elapsed().as_nanos() as f64 / iterations as f64
-        })
-        .collect();
-    batch_ns.sort_by(f64::total_cmp);
-
-    let region = Region::new(GLOBAL);
-    for _ in 0..iterations {
-        black_box(op());
-    }
-    let change = region.change();
-    let allocations = (change.allocations + change.reallocations) as f64;
-    Measured {
-        ns_per_op: batch_ns[batch_ns.len() / 2],
-        allocs_per_op: allocations / iterations as f64,
-    }
+    ((budget.batch.as_secs_f64() / per_op) as u64).max(1)
 }
 
 /// One line of output.
@@ -167,8 +198,7 @@ fn run_one(
         }
         return;
     }
-    let measured = measure(options.budget, op);
-    let floor = floor.map(|f| measure(options.budget, f));
+    let (measured, floor) = measure(options.budget, op, floor);
     report(name, &measured, floor.as_ref());
 }
 

@@ -59,7 +59,7 @@ impl UserInfo {
     pub(crate) fn write<const N: usize>(
         &self,
         params: &mut Params,
-        own: [(&ParamKey, Option<Value<'_>>); N],
+        own: [(&'static ParamKey, Option<Value<'_>>); N],
     ) -> Result<(), EncodeError> {
         for (field, value) in [
             ("appId", &self.app_id),
@@ -73,37 +73,57 @@ impl UserInfo {
         }
         // The user's fields in signing order, each preceded by the action's that sign
         // before it.
-        let mut own = own.into_iter().peekable();
-        let mut field = |key: &ParamKey, value: Option<Value<'_>>| {
-            while let Some((own_key, own_value)) =
-                own.next_if(|(own_key, _)| own_key.signs_before(key))
-            {
-                push_set(params, own_key, own_value)?;
-            }
-            push_set(params, key, value)
+        let mut merged = Merge {
+            params,
+            own: own.into_iter().peekable(),
         };
-        field(&keys::ACCOUNT_TYPE, self.account_type.map(Value::from))?;
-        field(&keys::APP_ID, text(&self.app_id))?;
-        field(&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account))?;
-        field(&keys::BUSINESS_ID, self.business_id.map(Value::Number))?;
-        field(&keys::IMEI, text(&self.imei))?;
-        field(&keys::MAC_ADDRESS, text(&self.mac_address))?;
-        field(&keys::REGISTER_TIME, self.register_time.map(Value::Number))?;
-        field(&keys::SCENE_ID, self.scene_id.map(Value::Number))?;
-        field(&keys::UID, text(&self.uid))?;
-        field(&keys::USER_IP, self.user_ip.map(Value::Ip))?;
-        field(&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for))?;
-        own.try_for_each(|(key, value)| push_set(params, key, value))
+        merged.push(&keys::ACCOUNT_TYPE, self.account_type.map(Value::from))?;
+        merged.push(&keys::APP_ID, text(&self.app_id))?;
+        merged.push(&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account))?;
+        merged.push(&keys::BUSINESS_ID, self.business_id.map(Value::Number))?;
+        merged.push(&keys::IMEI, text(&self.imei))?;
+        merged.push(&keys::MAC_ADDRESS, text(&self.mac_address))?;
+        merged.push(&keys::REGISTER_TIME, self.register_time.map(Value::Number))?;
+        merged.push(&keys::SCENE_ID, self.scene_id.map(Value::Number))?;
+        merged.push(&keys::UID, text(&self.uid))?;
+        merged.push(&keys::USER_IP, self.user_ip.as_ref().map(Value::Ip))?;
+        merged.push(&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for))?;
+        merged.finish()
     }
 }
 
-/// Pushes `value` if it is set.
-fn push_set(
-    params: &mut Params,
-    key: &ParamKey,
-    value: Option<Value<'_>>,
-) -> Result<(), EncodeError> {
-    value.map_or(Ok(()), |value| params.push_value(key, value))
+/// Pushes two lists of fields, each in signing order, as one list in signing order.
+struct Merge<'p, 'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> {
+    params: &'p mut Params,
+    /// The action's own fields, not yet pushed.
+    own: std::iter::Peekable<I>,
+}
+
+impl<'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> Merge<'_, 'v, I> {
+    /// Pushes `value` (if set) after the own fields that sign before `key`.
+    #[inline(always)]
+    fn push(&mut self, key: &ParamKey, value: Option<Value<'_>>) -> Result<(), EncodeError> {
+        // An unset field moves nothing: the own fields before it go before the next set one.
+        let Some(value) = value else {
+            return Ok(());
+        };
+        while let Some((own_key, own_value)) =
+            self.own.next_if(|(own_key, _)| own_key.signs_before(key))
+        {
+            if let Some(own_value) = own_value {
+                self.params.push_value(own_key, own_value)?;
+            }
+        }
+        self.params.push_value(key, value)
+    }
+
+    /// Pushes the own fields left.
+    fn finish(mut self) -> Result<(), EncodeError> {
+        self.own.try_for_each(|(key, value)| match value {
+            Some(value) => self.params.push_value(key, value),
+            None => Ok(()),
+        })
+    }
 }
 
 /// An optional string field as a value.
