@@ -152,7 +152,7 @@ impl Config {
             endpoint: &self.endpoint,
             region: &self.region,
             signature_method: self.signature_method,
-            http_method: self.http_method.as_str(),
+            http_method: self.http_method,
             request_client: self.request_client.as_deref(),
         });
         self

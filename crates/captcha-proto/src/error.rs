@@ -37,6 +37,11 @@ pub enum EncodeError {
         /// The name.
         name: String,
     },
+    /// A parameter's value could not be written: its `Display` implementation failed.
+    UnrenderableValue {
+        /// The parameter's name.
+        name: String,
+    },
     /// The endpoint URL cannot be used.
     InvalidEndpoint {
         /// The URL as given (endpoints hold no secrets; cut to 200 characters).
@@ -55,6 +60,9 @@ impl fmt::Display for EncodeError {
             Self::DuplicateParameter { name } => write!(f, "parameter {name} is given twice"),
             Self::ReservedParameter { name } => {
                 write!(f, "parameter {name} is set by the SDK and cannot be given")
+            }
+            Self::UnrenderableValue { name } => {
+                write!(f, "parameter {name}: its value failed to render as text")
             }
             Self::InvalidEndpoint { url, reason } => write!(f, "endpoint {url:?}: {reason}"),
         }

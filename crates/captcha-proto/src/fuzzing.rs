@@ -803,6 +803,9 @@ fn check_encode_error(input: &RoundtripInput, e: &EncodeError) {
         EncodeError::ReservedParameter { name } => {
             assert!(RESERVED_PARAMETERS.contains(&name.as_str()) && keys().any(|k| k == name));
         }
+        EncodeError::UnrenderableValue { name } => {
+            panic!("{name}: raw string values always render")
+        }
         EncodeError::InvalidEndpoint { url, .. } => {
             let given = input
                 .endpoint

@@ -1,6 +1,7 @@
 //! [`CallTemplate`]: the part of every request a [`Config`](crate::Config) fixes, checked
 //! and rendered once when the config is built rather than on every call.
 
+use crate::config::HttpMethod;
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
@@ -30,7 +31,7 @@ pub(crate) struct Settings<'a> {
     pub(crate) endpoint: &'a Endpoint,
     pub(crate) region: &'a str,
     pub(crate) signature_method: SignatureMethod,
-    pub(crate) http_method: &'static str,
+    pub(crate) http_method: HttpMethod,
     pub(crate) request_client: Option<&'a str>,
 }
 
@@ -59,13 +60,13 @@ impl CallTemplate {
             common_after_timestamp: after,
             signed_prefix: format!(
                 "{}{}{}?",
-                settings.http_method,
+                settings.http_method.as_str(),
                 endpoint.host(),
                 endpoint.path()
             ),
             lead: match settings.http_method {
-                "GET" => format!("{}?", endpoint.path()),
-                _ => String::new(),
+                HttpMethod::Get => format!("{}?", endpoint.path()),
+                HttpMethod::Post => String::new(),
             },
         })
     }

@@ -70,11 +70,11 @@ impl Entry {
         &buf[self.start..self.eq]
     }
 
-    /// Signing order of two entries' keys (`self` in `buf`, `other` in `other_buf`).
-    fn signing_order(self, other: Self, buf: &str, other_buf: &str) -> Ordering {
+    /// Signing order of two entries' keys, both in `buf`.
+    fn signing_order(self, other: Self, buf: &str) -> Ordering {
         self.prefix
             .cmp(&other.prefix)
-            .then_with(|| compare_signing_keys(self.key(buf), other.key(other_buf)))
+            .then_with(|| compare_signing_keys(self.key(buf), other.key(buf)))
     }
 
     fn value(self, buf: &str) -> &str {
@@ -135,7 +135,8 @@ impl Params {
     /// values.
     pub fn with_capacity(count: usize, bytes: usize) -> Self {
         Self {
-            buf: String::with_capacity(bytes + count),
+            // `=` and `&` around each.
+            buf: String::with_capacity(bytes + 2 * count),
             entries: SmallVec::with_capacity(count),
             ..Self::default()
         }
@@ -206,8 +207,17 @@ impl Params {
         key: impl Into<ParamKey>,
         value: impl std::fmt::Display,
     ) -> Result<(), EncodeError> {
-        let mut entry = self.start_entry(&key.into())?;
-        write!(self.buf, "{value}").expect("writing to a String cannot fail");
+        let key = key.into();
+        let (before, was_unordered) = (self.buf.len(), self.unordered);
+        let mut entry = self.start_entry(&key)?;
+        if write!(self.buf, "{value}").is_err() {
+            // Take back `&key=` and whatever was written: the buffer holds only entries.
+            self.buf.truncate(before);
+            self.unordered = was_unordered;
+            return Err(EncodeError::UnrenderableValue {
+                name: key.as_str().to_owned(),
+            });
+        }
         entry.plain &= is_unreserved(&self.buf[entry.eq + 1..]);
         self.finish_entry(entry);
         Ok(())
@@ -286,12 +296,14 @@ impl Params {
         if !self.entries.is_empty() {
             self.buf.push('&');
         }
-        let shift = self.buf.len() - other.lead;
-        self.buf.push_str(&other.buf[other.lead..]);
+        // `other`'s offsets count from its buffer, lead included; ours from here.
+        let (base, lead) = (self.buf.len(), other.lead);
+        let moved = |offset: usize| offset - lead + base;
+        self.buf.push_str(&other.buf[lead..]);
         self.entries.extend(other.entries.iter().map(|e| Entry {
-            start: e.start + shift,
-            eq: e.eq + shift,
-            end: e.end + shift,
+            start: moved(e.start),
+            eq: moved(e.eq),
+            end: moved(e.end),
             ..*e
         }));
         Ok(())
@@ -304,7 +316,7 @@ impl Params {
         }
         let buf = &self.buf;
         self.entries
-            .sort_unstable_by(|a, b| a.signing_order(*b, buf, buf));
+            .sort_unstable_by(|a, b| a.signing_order(*b, buf));
         // The buffer follows the new order.
         let mut sorted = String::with_capacity(self.buf.capacity());
         sorted.push_str(&self.buf[..self.lead]);
@@ -509,7 +521,7 @@ mod tests {
                 let (ea, mut eb) = (entry(a), entry(b));
                 eb.start += a.len();
                 eb.eq += a.len();
-                assert_eq!(ea.signing_order(eb, &buf, &buf), expected, "{a:?} vs {b:?}");
+                assert_eq!(ea.signing_order(eb, &buf), expected, "{a:?} vs {b:?}");
             }
         }
     }
@@ -527,6 +539,40 @@ mod tests {
             .collect();
         assert_eq!(pairs[0], ("a=b", "c=d", "a=b=c=d", false));
         assert_eq!(pairs[1], ("e", "", "e=", true));
+    }
+
+    #[test]
+    fn a_failing_display_leaves_no_trace() {
+        struct Broken;
+        impl std::fmt::Display for Broken {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("par")?;
+                Err(std::fmt::Error)
+            }
+        }
+        let mut p = Params::new();
+        p.push_str("b", "1").unwrap();
+        assert_eq!(
+            p.push_display("a", Broken),
+            Err(EncodeError::UnrenderableValue { name: "a".into() })
+        );
+        p.push_str("c", "2").unwrap();
+        assert_eq!(p.plain_text(), Some("b=1&c=2"));
+        assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn extends_with_a_set_that_has_a_lead() {
+        let mut led = Params::with_lead("/a/long/path?", 0);
+        led.push_str("b", "2").unwrap();
+        let mut p = Params::new();
+        p.push_str("a", "1").unwrap();
+        p.extend_from(&led).unwrap();
+        assert_eq!(p.plain_text(), Some("a=1&b=2"));
+        assert_eq!(p.get("b"), Some("2"));
+        let mut empty = Params::new();
+        empty.extend_from(&led).unwrap();
+        assert_eq!(empty.into_text(), "b=2");
     }
 
     #[test]
