@@ -230,9 +230,7 @@ impl Config {
                 params.into_text().into_bytes()
             }
             None => {
-                let mut form = Vec::with_capacity(
-                    template.lead.len() + 3 * params.text_len() + 3 * SIGNATURE_ROOM,
-                );
+                let mut form = Vec::with_capacity(template.lead.len() + 3 * params.text_len());
                 form.extend_from_slice(template.lead.as_bytes());
                 wire::write_pairs(&params, &mut signing, &mut form);
                 form

@@ -104,7 +104,7 @@ impl Action for CaptchaQuery {
             ScriptFormat::Json => 0,
             ScriptFormat::JavaScript => 1,
         };
-        check_not_empty("callBack", self.call_back.as_deref())?;
+        check_not_empty(&keys::CALL_BACK, self.call_back.as_deref())?;
         self.user.write(
             params,
             [

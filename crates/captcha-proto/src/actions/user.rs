@@ -62,15 +62,15 @@ impl UserInfo {
         params: &mut Params,
         own: [(&'static ParamKey, Option<Value<'_>>); N],
     ) -> Result<(), EncodeError> {
-        for (field, value) in [
-            ("appId", &self.app_id),
-            ("uid", &self.uid),
-            ("associateAccount", &self.associate_account),
-            ("xForwardedFor", &self.x_forwarded_for),
-            ("macAddress", &self.mac_address),
-            ("imei", &self.imei),
+        for (key, value) in [
+            (&keys::APP_ID, &self.app_id),
+            (&keys::UID, &self.uid),
+            (&keys::ASSOCIATE_ACCOUNT, &self.associate_account),
+            (&keys::X_FORWARDED_FOR, &self.x_forwarded_for),
+            (&keys::MAC_ADDRESS, &self.mac_address),
+            (&keys::IMEI, &self.imei),
         ] {
-            check_not_empty(field, value.as_deref())?;
+            check_not_empty(key, value.as_deref())?;
         }
         // The user's fields in signing order, each preceded by the action's that sign
         // before it.
@@ -108,22 +108,23 @@ impl<'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> Merge<'_, '
         let Some(value) = value else {
             return Ok(());
         };
-        while let Some((own_key, own_value)) =
-            self.own.next_if(|(own_key, _)| own_key.signs_before(key))
-        {
-            if let Some(own_value) = own_value {
-                self.params.push_value(own_key, own_value)?;
-            }
-        }
+        self.push_own_while(|own_key| own_key.signs_before(key))?;
         self.params.push_value(key, value)
     }
 
     /// Pushes the own fields left.
     fn finish(mut self) -> Result<(), EncodeError> {
-        self.own.try_for_each(|(key, value)| match value {
-            Some(value) => self.params.push_value(key, value),
-            None => Ok(()),
-        })
+        self.push_own_while(|_| true)
+    }
+
+    /// Pushes the own fields (those set) for as long as their keys pass `before`.
+    fn push_own_while(&mut self, before: impl Fn(&ParamKey) -> bool) -> Result<(), EncodeError> {
+        while let Some((key, value)) = self.own.next_if(|(key, _)| before(key)) {
+            if let Some(value) = value {
+                self.params.push_value(key, value)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -134,9 +135,14 @@ fn text(value: &Option<String>) -> Option<Value<'_>> {
 
 /// Refuses an empty optional string: it would be signed and sent as an empty value, which
 /// the server reads as a missing one.
-pub(crate) fn check_not_empty(field: &'static str, value: Option<&str>) -> Result<(), EncodeError> {
+pub(crate) fn check_not_empty(
+    key: &'static ParamKey,
+    value: Option<&str>,
+) -> Result<(), EncodeError> {
     match value {
-        Some("") => Err(EncodeError::EmptyField { field }),
+        Some("") => Err(EncodeError::EmptyField {
+            field: key.as_str(),
+        }),
         _ => Ok(()),
     }
 }

@@ -47,10 +47,7 @@ impl ParamKey {
 
     /// Whether `self` comes before `other` in signing order.
     pub(crate) fn signs_before(&self, other: &ParamKey) -> bool {
-        self.prefix
-            .cmp(&other.prefix)
-            .then_with(|| compare_signing_keys(&self.name, &other.name))
-            .is_lt()
+        prefixed_signing_order(self.prefix, &self.name, other.prefix, &other.name).is_lt()
     }
 
     fn owned(name: String) -> Self {
@@ -88,6 +85,14 @@ impl From<Cow<'static, str>> for ParamKey {
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn signing_key_bytes(key: &str) -> impl Iterator<Item = u8> + '_ {
     key.bytes().map(signing_byte)
+}
+
+/// Signing order of two keys given with their [`signing_prefix`]es: the prefixes decide
+/// unless they are equal, and only then are the keys compared.
+pub(crate) fn prefixed_signing_order(prefix_a: u64, a: &str, prefix_b: u64, b: &str) -> Ordering {
+    prefix_a
+        .cmp(&prefix_b)
+        .then_with(|| compare_signing_keys(a, b))
 }
 
 /// Byte order of the signing forms of two keys.

@@ -9,6 +9,7 @@ use smallvec::SmallVec;
 mod key;
 
 pub use key::ParamKey;
+use key::prefixed_signing_order;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use key::signing_key_bytes;
 #[cfg(test)]
@@ -72,9 +73,17 @@ impl Entry {
 
     /// Signing order of two entries' keys, both in `buf`.
     fn signing_order(self, other: Self, buf: &str) -> Ordering {
-        self.prefix
-            .cmp(&other.prefix)
-            .then_with(|| compare_signing_keys(self.key(buf), other.key(buf)))
+        prefixed_signing_order(self.prefix, self.key(buf), other.prefix, other.key(buf))
+    }
+
+    /// The same entry with its text moved to start at `start`.
+    fn moved_to(self, start: usize) -> Self {
+        Self {
+            start,
+            eq: self.eq - self.start + start,
+            end: self.end - self.start + start,
+            ..self
+        }
     }
 
     fn value(self, buf: &str) -> &str {
@@ -298,14 +307,13 @@ impl Params {
         }
         // `other`'s offsets count from its buffer, lead included; ours from here.
         let (base, lead) = (self.buf.len(), other.lead);
-        let moved = |offset: usize| offset - lead + base;
         self.buf.push_str(&other.buf[lead..]);
-        self.entries.extend(other.entries.iter().map(|e| Entry {
-            start: moved(e.start),
-            eq: moved(e.eq),
-            end: moved(e.end),
-            ..*e
-        }));
+        self.entries.extend(
+            other
+                .entries
+                .iter()
+                .map(|e| e.moved_to(e.start - lead + base)),
+        );
         Ok(())
     }
 
@@ -326,9 +334,7 @@ impl Params {
             }
             let start = sorted.len();
             sorted.push_str(&self.buf[entry.start..entry.end]);
-            let shift = |offset: usize| offset - entry.start + start;
-            (entry.eq, entry.end) = (shift(entry.eq), shift(entry.end));
-            entry.start = start;
+            *entry = entry.moved_to(start);
         }
         self.buf = sorted;
         self.unordered = false;
@@ -355,11 +361,7 @@ impl Params {
             return true;
         };
         !self.unordered
-            && match last.prefix.cmp(&prefix) {
-                Ordering::Less => true,
-                Ordering::Greater => false,
-                Ordering::Equal => compare_signing_keys(last.key(&self.buf), name).is_lt(),
-            }
+            && prefixed_signing_order(last.prefix, last.key(&self.buf), prefix, name).is_lt()
     }
 
     /// Whether a key that signs like `name` is already here.
