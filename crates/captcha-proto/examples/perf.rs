@@ -294,9 +294,9 @@ fn main() {
     };
     let query_start = unsigned.find('?').expect("a query") + 1;
     let signed_prefix = &get_text[..get_text.find('?').expect("a query") + 1];
-    let request_only = || {
-        let mut form = Vec::with_capacity(512);
-        form.extend_from_slice(unsigned.as_bytes());
+    // Signs the query in `form`, appends the signature and parses the whole into the
+    // request's `Uri`: the part of an encode that no parameter writer can avoid.
+    let sign_into_request = |mut form: Vec<u8>| {
         let mut signing = signer_sha1.start();
         signing.update(signed_prefix.as_bytes());
         signing.update(&form[query_start..]);
@@ -314,10 +314,58 @@ fn main() {
         *request.uri_mut() = Uri::from_parts(parts).expect("a valid URI");
         request
     };
+    let request_only = || {
+        let mut form = Vec::with_capacity(512);
+        form.extend_from_slice(unsigned.as_bytes());
+        sign_into_request(form)
+    };
     assert_eq!(request_only().uri(), &encoded_uri, "the same request");
     run(
         "request_only_check_get",
         &mut || request_only().uri().path().len(),
+        Some(&mut || {
+            common::floor_sha1(key, get_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
+    // The same request with its parameters written by hand for this one call: static text
+    // between the values, the config's fixed parameters as one piece, no checks but the
+    // ticket's "nothing to escape", no `Params`. The least a parameter writer can add to
+    // `request_only_check_get`; the gap to `encode_check_get` is what the general one adds.
+    let fixed_common = {
+        let query = &unsigned[query_start..];
+        let from = query.find("&Region=").expect("a region") + 1;
+        query[from..query.find("&Timestamp=").expect("a timestamp")].to_owned()
+    };
+    let user_ip: std::net::Ipv4Addr = common::USER_IP.parse().expect("an IPv4 address");
+    let handwritten = || {
+        let mut form = Vec::with_capacity(512);
+        form.extend_from_slice(b"/v2/index.php?Action=CaptchaCheck&Nonce=");
+        form.extend_from_slice(itoa::Buffer::new().format(stamp.nonce()).as_bytes());
+        form.push(b'&');
+        form.extend_from_slice(fixed_common.as_bytes());
+        form.extend_from_slice(b"&Timestamp=");
+        form.extend_from_slice(itoa::Buffer::new().format(stamp.timestamp()).as_bytes());
+        form.extend_from_slice(b"&accountType=0&captchaType=9&ticket=");
+        let ticket = black_box(common::TICKET).as_bytes();
+        let unreserved =
+            |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        assert!(ticket.iter().all(unreserved), "nothing to escape");
+        form.extend_from_slice(ticket);
+        form.extend_from_slice(b"&userIp=");
+        for (i, octet) in user_ip.octets().into_iter().enumerate() {
+            if i > 0 {
+                form.push(b'.');
+            }
+            form.extend_from_slice(itoa::Buffer::new().format(octet).as_bytes());
+        }
+        sign_into_request(form)
+    };
+    assert_eq!(handwritten().uri(), &encoded_uri, "the same request");
+    run(
+        "handwritten_check_get",
+        &mut || handwritten().uri().path().len(),
         Some(&mut || {
             common::floor_sha1(key, get_text.as_bytes())
                 .as_bytes()

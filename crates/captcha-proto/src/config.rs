@@ -194,7 +194,9 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<Params, EncodeError> {
-        self.call_params(action, stamp, "")
+        let mut params = Params::with_lead("", CALL_BYTES);
+        self.write_call_params(&mut params, action, stamp)?;
+        Ok(params)
     }
 
     /// The string to sign for `action` at `stamp` (debugging, golden tests, `sign --string-to-sign`).
@@ -203,7 +205,7 @@ impl Config {
         action: &A,
         stamp: Stamp,
     ) -> Result<String, EncodeError> {
-        let params = self.call_params(action, stamp, "")?;
+        let params = self.params(action, stamp)?;
         let mut signed = self.template()?.signed_prefix.clone().into_bytes();
         wire::write_pairs(&params, &mut signed, &mut Vec::new());
         Ok(String::from_utf8(signed).expect("written from str pieces"))
@@ -219,7 +221,9 @@ impl Config {
         stamp: Stamp,
     ) -> Result<Request<Vec<u8>>, EncodeError> {
         let template = self.template()?;
-        let params = self.call_params(action, stamp, &template.lead)?;
+        // Written in place: `Params` keeps its entries inline, and a move would copy them.
+        let mut params = Params::with_lead(&template.lead, CALL_BYTES);
+        self.write_call_params(&mut params, action, stamp)?;
         let mut signing = template.signer.start();
         signing.update(template.signed_prefix.as_bytes());
         // The form (GET: path, `?`, query; POST: body) is the text `params` holds when
@@ -227,7 +231,7 @@ impl Config {
         let mut form = match params.plain_text() {
             Some(text) => {
                 signing.update(text.as_bytes());
-                params.into_text().into_bytes()
+                params.take_text().into_bytes()
             }
             None => {
                 let mut form = Vec::with_capacity(template.lead.len() + 3 * params.text_len());
@@ -265,19 +269,18 @@ impl Config {
         self.template.as_ref().map_err(Clone::clone)
     }
 
-    /// Every parameter of the call in signing order, in a buffer that starts with `lead`.
-    fn call_params<A: Action + ?Sized>(
+    /// Writes every parameter of the call to the empty `params`, in signing order.
+    fn write_call_params<A: Action + ?Sized>(
         &self,
+        params: &mut Params,
         action: &A,
         stamp: Stamp,
-        lead: &str,
-    ) -> Result<Params, EncodeError> {
+    ) -> Result<(), EncodeError> {
         let template = self.template()?;
         let name = action.name();
         if name.is_empty() {
             return Err(EncodeError::EmptyField { field: "Action" });
         }
-        let mut params = Params::with_lead(lead, CALL_BYTES);
         // Common parameters first, in signing order and ahead of the action's (lower-case)
         // keys, so the sort below usually has nothing to move.
         params.push_str(ACTION, name)?;
@@ -285,9 +288,9 @@ impl Config {
         params.extend_from(&template.common_before_timestamp)?;
         params.push_u64(TIMESTAMP, stamp.timestamp())?;
         params.extend_from(&template.common_after_timestamp)?;
-        action.write_params(&mut params)?;
+        action.write_params(params)?;
         params.sort_for_signing();
-        Ok(params)
+        Ok(())
     }
 }
 

@@ -186,6 +186,6 @@ mod tests {
         assert_eq!(params.plain_text(), Some("a=1.5~&b=2&c=3"));
         assert_eq!(form, b"a=1.5~&b=2&c=3");
         assert_eq!(signed, form);
-        assert_eq!(params.into_text(), "/p?a=1.5~&b=2&c=3");
+        assert_eq!(params.take_text(), "/p?a=1.5~&b=2&c=3");
     }
 }

@@ -152,7 +152,7 @@ impl Params {
     }
 
     /// An empty set whose buffer starts with `lead` (the path and `?` of a GET request),
-    /// so [`into_text`](Self::into_text) is the request's whole path and query.
+    /// so [`take_text`](Self::take_text) is the request's whole path and query.
     pub(crate) fn with_lead(lead: &str, bytes: usize) -> Self {
         let mut buf = String::with_capacity(lead.len() + bytes);
         buf.push_str(lead);
@@ -271,9 +271,14 @@ impl Params {
             .then(|| &self.buf[self.lead..])
     }
 
-    /// The buffer: the lead, then every `key=value` joined by `&` in the current order.
-    pub(crate) fn into_text(self) -> String {
-        self.buf
+    /// Takes the buffer (the lead, then every `key=value` joined by `&` in the current
+    /// order), leaving the set empty. (Taken, not moved out: a move would copy the inline
+    /// entries too.)
+    pub(crate) fn take_text(&mut self) -> String {
+        self.entries.clear();
+        self.lead = 0;
+        self.unordered = false;
+        std::mem::take(&mut self.buf)
     }
 
     /// The pairs in their current order.
@@ -574,7 +579,7 @@ mod tests {
         assert_eq!(p.get("b"), Some("2"));
         let mut empty = Params::new();
         empty.extend_from(&led).unwrap();
-        assert_eq!(empty.into_text(), "b=2");
+        assert_eq!(empty.take_text(), "b=2");
     }
 
     #[test]
