@@ -4,27 +4,38 @@
 //! cargo run --release -p captcha-tests --example e2e -- --seconds 5 --concurrency 32
 //! ```
 //!
-//! For each client the example mints tickets up front, then `--concurrency` workers check
-//! them over keep-alive connections until `--seconds` pass or the tickets run out
-//! (`--requests` per client, default 100,000 per second), and prints one JSON line:
+//! Each client gets its own emulator, and the clients take turns: in each of `--rounds`
+//! rounds (default: four per second of `--seconds`) every client checks freshly minted
+//! tickets with `--concurrency` workers over keep-alive connections for `seconds / rounds`,
+//! the first to go changing from round to round, so that a change in the machine's speed
+//! during the run weighs on every client alike and the ratios between them hold. Tickets per
+//! client are bounded by `--requests` (default 100,000 per second). Then one JSON line per
+//! client, summed over its slices:
 //!
 //! `{"client", "requests", "errors", "rps", "p50_us", "p99_us", "error_kinds",
-//! "emulator_verified_per_s", "emulator_cpu_us_per_check"}`
+//! "emulator_verified_per_s", "emulator_cpu_us_per_check", "emulator_connections",
+//! "client_cpu_us_per_request"}`
 //!
-//! - `raw-hyper`: the baseline. A hyper-util legacy client sends `Config::encode` requests
+//! - `raw-hyper`: the baseline. One hyper-util legacy client, shared by the workers as the
+//!   SDK clients are, sends `Config::encode` requests
 //!   (signed with `Stamp::now()`) and reads the body, nothing else; a failure, a non-2xx
 //!   status or a body other than the emulator's pass reply (a byte comparison, not a
 //!   decode) is an error.
 //! - `captcha-hyper`, `captcha-async-std`: the SDK clients' `check`; anything but
 //!   `CheckVerdict::Pass` is an error. `error_kinds` counts errors by kind (`api 4500`, …).
 //!
-//! Each client gets a fresh emulator (empty nonce and ticket tables) on its own two-thread
+//! Each emulator (empty nonce and ticket tables to begin with) runs on its own two-thread
 //! runtime, sharing the machine's cores with the client. `emulator_verified_per_s` is the
 //! emulator's count of `CaptchaCheck` requests during the run, less the errors, per second;
 //! `emulator_cpu_us_per_check` is the CPU its threads used per check (Linux), which other
-//! load on the machine does not distort.
+//! load on the machine does not distort; `emulator_connections` counts the TCP connections
+//! it accepted (each slice starts a new client: one per worker and slice when the pool
+//! keeps them all). `client_cpu_us_per_request` is the CPU the rest of the process (the
+//! client, its runtime and the workers) used per request: the client's own cost, which
+//! wall-clock rates on a shared machine blur.
 //! Options: `--clients raw-hyper,captcha-hyper,captcha-async-std` (default: all three),
-//! `--client-threads N` (tokio worker threads of the two hyper clients, default 2).
+//! `--client-threads N` (tokio worker threads of the two hyper clients, default 2),
+//! `--rounds N` (slices per client).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -60,6 +71,8 @@ struct Options {
     requests: usize,
     client_threads: usize,
     clients: Vec<String>,
+    /// Slices per client: the clients take turns, each running `seconds / rounds` at a time.
+    rounds: usize,
 }
 
 fn options() -> Result<Options, String> {
@@ -69,6 +82,7 @@ fn options() -> Result<Options, String> {
         requests: 0,
         client_threads: 2,
         clients: CLIENTS.iter().map(|c| (*c).to_owned()).collect(),
+        rounds: 0,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -79,6 +93,7 @@ fn options() -> Result<Options, String> {
             "--concurrency" => options.concurrency = number(value()?)?.max(1.0) as usize,
             "--requests" => options.requests = number(value()?)?.max(1.0) as usize,
             "--client-threads" => options.client_threads = number(value()?)?.max(1.0) as usize,
+            "--rounds" => options.rounds = number(value()?)?.max(1.0) as usize,
             "--clients" => {
                 options.clients = value()?.split(',').map(str::to_owned).collect();
                 if let Some(bad) = options
@@ -94,7 +109,7 @@ fn options() -> Result<Options, String> {
             }
             "--help" | "-h" => {
                 return Err("usage: e2e [--seconds S] [--concurrency C] [--requests N] \
-                     [--client-threads N] [--clients a,b,c]"
+                     [--client-threads N] [--clients a,b,c] [--rounds N]"
                     .to_owned());
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
@@ -102,6 +117,11 @@ fn options() -> Result<Options, String> {
     }
     if options.requests == 0 {
         options.requests = (options.seconds * 100_000.0) as usize;
+    }
+    if options.rounds == 0 {
+        // Slices of a quarter of a second: short enough that the machine's speed changes
+        // little within a round, long enough that connecting is a small part of a slice.
+        options.rounds = ((options.seconds * 4.0).round() as usize).max(1);
     }
     Ok(options)
 }
@@ -214,10 +234,13 @@ fn raw_hyper(
     queues: Vec<Vec<String>>,
     deadline: Instant,
 ) -> Result<Tally, BoxError> {
+    // One client shared by every worker, as the SDK clients are: the pool is part of what
+    // is compared.
+    let client = LegacyClient::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(options.concurrency)
+        .build_http::<Full<Bytes>>();
     run_tokio(options.client_threads, queues, deadline, || {
-        let client = LegacyClient::builder(TokioExecutor::new())
-            .pool_max_idle_per_host(usize::MAX)
-            .build_http::<Full<Bytes>>();
+        let client = client.clone();
         let config = Arc::clone(&config);
         move |ticket| {
             let client = client.clone();
@@ -302,18 +325,28 @@ fn captcha_async_std(
 /// CPU seconds (user + system) of this process's threads whose name starts with `prefix`
 /// (Linux; `None` elsewhere).
 fn thread_cpu_seconds(prefix: &str) -> Option<f64> {
-    let mut ticks = 0u64;
+    let mut seconds = 0.0;
     for task in std::fs::read_dir("/proc/self/task").ok()? {
         let path = task.ok()?.path();
         let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        if !name.starts_with(prefix) {
-            continue;
+        if name.starts_with(prefix) {
+            seconds += stat_cpu_seconds(&path.join("stat"))?;
         }
-        let stat = std::fs::read_to_string(path.join("stat")).ok()?;
-        // After the parenthesised name, utime and stime are the 12th and 13th fields.
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        ticks += fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     }
+    Some(seconds)
+}
+
+/// CPU seconds of the whole process, threads that have ended included (Linux).
+fn process_cpu_seconds() -> Option<f64> {
+    stat_cpu_seconds(std::path::Path::new("/proc/self/stat"))
+}
+
+/// utime + stime of a `/proc` `stat` file, in seconds.
+fn stat_cpu_seconds(path: &std::path::Path) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // After the parenthesised name, utime and stime are the 12th and 13th fields.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     Some(ticks as f64 / 100.0) // USER_HZ is 100 on Linux
 }
 
@@ -325,6 +358,110 @@ fn percentile(sorted: &[u32], q: usize) -> u32 {
     }
 }
 
+/// One client's measurement, summed over its slices.
+struct ClientRun {
+    name: String,
+    /// Its own emulator: fresh nonce and ticket tables, counters of its own.
+    emulator: BackgroundEmulator,
+    config: Arc<Config>,
+    tally: Tally,
+    seconds: f64,
+    checks: u64,
+    emulator_cpu_seconds: Option<f64>,
+    /// The rest of the process: the client, its runtime, the workers.
+    client_cpu_seconds: Option<f64>,
+    connections: u64,
+}
+
+impl ClientRun {
+    fn start(name: &str) -> Result<Self, BoxError> {
+        let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
+        let config =
+            Arc::new(Config::new(emulator.credential()).with_endpoint(emulator.endpoint()));
+        Ok(Self {
+            name: name.to_owned(),
+            emulator,
+            config,
+            tally: Tally::default(),
+            seconds: 0.0,
+            checks: 0,
+            emulator_cpu_seconds: Some(0.0),
+            client_cpu_seconds: Some(0.0),
+            connections: 0,
+        })
+    }
+
+    /// Checks up to `tickets` fresh tickets for `seconds`, adding to the totals.
+    fn run_slice(
+        &mut self,
+        options: &Options,
+        tickets: usize,
+        seconds: f64,
+    ) -> Result<(), BoxError> {
+        let user: IpAddr = USER_IP.parse()?;
+        let mut queues: Vec<Vec<String>> = vec![Vec::new(); options.concurrency];
+        for i in 0..tickets {
+            queues[i % options.concurrency].push(self.emulator.mint_ticket(user, 9));
+        }
+        let before = self.emulator.stats();
+        let cpu_before = thread_cpu_seconds(EMULATOR_THREADS);
+        let process_cpu_before = process_cpu_seconds();
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs_f64(seconds);
+        let tally = match self.name.as_str() {
+            "raw-hyper" => raw_hyper(options, Arc::clone(&self.config), queues, deadline)?,
+            "captcha-hyper" => captcha_hyper(options, &self.config, queues, deadline)?,
+            _ => captcha_async_std(options, &self.config, queues, deadline)?,
+        };
+        self.seconds += started.elapsed().as_secs_f64();
+        let after = self.emulator.stats();
+        self.checks += after.requests("CaptchaCheck") - before.requests("CaptchaCheck");
+        self.connections += after.connections_accepted - before.connections_accepted;
+        // The other clients' emulators are idle meanwhile: their threads add nothing.
+        let emulator_cpu = thread_cpu_seconds(EMULATOR_THREADS)
+            .zip(cpu_before)
+            .map(|(after, before)| after - before);
+        let process_cpu = process_cpu_seconds()
+            .zip(process_cpu_before)
+            .map(|(after, before)| after - before);
+        let client_cpu = process_cpu
+            .zip(emulator_cpu)
+            .map(|(process, emulator)| process - emulator);
+        self.emulator_cpu_seconds = self
+            .emulator_cpu_seconds
+            .zip(emulator_cpu)
+            .map(|(a, b)| a + b);
+        self.client_cpu_seconds = self.client_cpu_seconds.zip(client_cpu).map(|(a, b)| a + b);
+        self.tally = std::mem::take(&mut self.tally).merge(tally);
+        Ok(())
+    }
+
+    /// The client's JSON line.
+    fn report(&mut self) -> serde_json::Value {
+        let errors = self.tally.error_count();
+        self.tally.latencies_us.sort_unstable();
+        let latencies = &self.tally.latencies_us;
+        let verified = self.checks.saturating_sub(errors);
+        let per_check =
+            |seconds: f64| (seconds * 1e6 / self.checks.max(1) as f64 * 10.0).round() / 10.0;
+        json!({
+            "client": self.name,
+            "requests": self.tally.requests,
+            "errors": errors,
+            "rps": (self.tally.requests as f64 / self.seconds).round(),
+            "p50_us": percentile(latencies, 50),
+            "p99_us": percentile(latencies, 99),
+            "error_kinds": self.tally.errors,
+            "emulator_verified_per_s": (verified as f64 / self.seconds).round(),
+            "emulator_cpu_us_per_check": self.emulator_cpu_seconds.map(per_check),
+            "emulator_connections": self.connections,
+            "client_cpu_us_per_request": self.client_cpu_seconds.map(|seconds| {
+                (seconds * 1e6 / self.tally.requests.max(1) as f64 * 10.0).round() / 10.0
+            }),
+        })
+    }
+}
+
 fn main() -> Result<(), BoxError> {
     let options = match options() {
         Ok(options) => options,
@@ -333,57 +470,28 @@ fn main() -> Result<(), BoxError> {
             std::process::exit(2);
         }
     };
-    let user: IpAddr = USER_IP.parse()?;
-    let mut failed = false;
-
-    for client in &options.clients {
-        let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
-        let config =
-            Arc::new(Config::new(emulator.credential()).with_endpoint(emulator.endpoint()));
-        let minted = Instant::now();
-        let mut queues: Vec<Vec<String>> = vec![Vec::new(); options.concurrency];
-        for i in 0..options.requests {
-            queues[i % options.concurrency].push(emulator.mint_ticket(user, 9));
+    let mut runs = options
+        .clients
+        .iter()
+        .map(|name| ClientRun::start(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The clients take turns in short slices, the first to go changing every round, so a
+    // change in the machine's speed during the run weighs on every client alike.
+    let slice_seconds = options.seconds / options.rounds as f64;
+    let slice_tickets = options.requests.div_ceil(options.rounds);
+    let count = runs.len();
+    for round in 0..options.rounds {
+        for turn in 0..count {
+            let run = &mut runs[(round + turn) % count];
+            run.run_slice(&options, slice_tickets, slice_seconds)?;
         }
-        eprintln!(
-            "{client}: minted {} tickets in {:.2?}",
-            options.requests,
-            minted.elapsed()
-        );
-
-        let checks_before = emulator.stats().requests("CaptchaCheck");
-        let cpu_before = thread_cpu_seconds(EMULATOR_THREADS);
-        let started = Instant::now();
-        let deadline = started + Duration::from_secs_f64(options.seconds);
-        let tally = match client.as_str() {
-            "raw-hyper" => raw_hyper(&options, Arc::clone(&config), queues, deadline)?,
-            "captcha-hyper" => captcha_hyper(&options, &config, queues, deadline)?,
-            _ => captcha_async_std(&options, &config, queues, deadline)?,
-        };
-        let elapsed = started.elapsed().as_secs_f64();
-        let checks = emulator.stats().requests("CaptchaCheck") - checks_before;
-        let cpu = thread_cpu_seconds(EMULATOR_THREADS)
-            .zip(cpu_before)
-            .map(|(after, before)| after - before);
-
-        let errors = tally.error_count();
-        let mut latencies = tally.latencies_us;
-        latencies.sort_unstable();
-        let verified = checks.saturating_sub(errors);
-        let line = json!({
-            "client": client,
-            "requests": tally.requests,
-            "errors": errors,
-            "rps": (tally.requests as f64 / elapsed).round(),
-            "p50_us": percentile(&latencies, 50),
-            "p99_us": percentile(&latencies, 99),
-            "error_kinds": tally.errors,
-            "emulator_verified_per_s": (verified as f64 / elapsed).round(),
-            "emulator_cpu_us_per_check": cpu.map(|s| (s * 1e6 / checks.max(1) as f64 * 10.0).round() / 10.0),
-        });
-        println!("{line}");
-        failed |= errors > 0;
-        emulator.shutdown();
+        eprintln!("round {} of {} done", round + 1, options.rounds);
+    }
+    let mut failed = false;
+    for mut run in runs {
+        println!("{}", run.report());
+        failed |= run.tally.error_count() > 0;
+        run.emulator.shutdown();
     }
     if failed {
         return Err("some checks did not pass".into());
