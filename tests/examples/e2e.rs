@@ -29,8 +29,8 @@
 //! emulator's count of `CaptchaCheck` requests during the run, less the errors, per second;
 //! `emulator_cpu_us_per_check` is the CPU its threads used per check (Linux), which other
 //! load on the machine does not distort; `emulator_connections` counts the TCP connections
-//! it accepted (each slice starts a new client: one per worker and slice when the pool
-//! keeps them all). `client_cpu_us_per_request` is the CPU the rest of the process (the
+//! it accepted (one per worker when the pool keeps them all: each client and its runtime
+//! are built once and kept across its slices). `client_cpu_us_per_request` is the CPU the rest of the process (the
 //! client, its runtime and the workers) used per request: the client's own cost, which
 //! wall-clock rates on a shared machine blur.
 //! Options: `--clients raw-hyper,captcha-hyper,captcha-async-std` (default: all three),
@@ -48,6 +48,7 @@ use captcha_emulator::{BackgroundEmulator, Emulator};
 use captcha_proto::{CaptchaCheck, CaptchaType, CheckVerdict, Config, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::json;
 
@@ -198,9 +199,107 @@ fn check_of(ticket: String) -> CaptchaCheck {
     CaptchaCheck::new(ticket, ip, CaptchaType::Slider)
 }
 
-/// Runs `make_call`'s calls on `concurrency` tokio tasks.
+/// A client under test, built once and kept across its slices (with its pool and, for the
+/// tokio clients, its runtime), as an application keeps its client.
+enum Driver {
+    /// The baseline: hyper-util's pooled client sending encoded requests, reading the body.
+    RawHyper {
+        runtime: tokio::runtime::Runtime,
+        client: LegacyClient<HttpConnector, Full<Bytes>>,
+        config: Arc<Config>,
+    },
+    CaptchaHyper {
+        runtime: tokio::runtime::Runtime,
+        client: captcha_hyper::Client,
+    },
+    CaptchaAsyncStd {
+        client: captcha_async_std::Client,
+    },
+}
+
+impl Driver {
+    fn new(name: &str, options: &Options, config: &Arc<Config>) -> Result<Self, BoxError> {
+        let runtime = || {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(options.client_threads)
+                .thread_name("e2e-client")
+                .enable_all()
+                .build()
+        };
+        Ok(match name {
+            "raw-hyper" => Self::RawHyper {
+                runtime: runtime()?,
+                // One client shared by every worker, as the SDK clients are: the pool is
+                // part of what is compared.
+                client: LegacyClient::builder(TokioExecutor::new())
+                    .pool_max_idle_per_host(options.concurrency)
+                    .build_http(),
+                config: Arc::clone(config),
+            },
+            "captcha-hyper" => Self::CaptchaHyper {
+                runtime: runtime()?,
+                client: captcha_hyper::Client::builder()
+                    .credential(config.credential().clone())
+                    .endpoint(config.endpoint().clone())
+                    .max_idle_per_host(options.concurrency)
+                    .timeout(CALL_TIMEOUT)
+                    .build()?,
+            },
+            _ => Self::CaptchaAsyncStd {
+                client: captcha_async_std::Client::builder()
+                    .credential(config.credential().clone())
+                    .endpoint(config.endpoint().clone())
+                    .max_idle_per_host(options.concurrency)
+                    .timeout(CALL_TIMEOUT)
+                    .build()?,
+            },
+        })
+    }
+
+    /// Checks the tickets of each queue on a worker of its own until `deadline`.
+    fn run(&self, queues: Vec<Vec<String>>, deadline: Instant) -> Result<Tally, BoxError> {
+        match self {
+            Self::RawHyper {
+                runtime,
+                client,
+                config,
+            } => run_tokio(runtime, queues, deadline, || {
+                let (client, config) = (client.clone(), Arc::clone(config));
+                move |ticket| raw_check(client.clone(), Arc::clone(&config), ticket)
+            }),
+            Self::CaptchaHyper { runtime, client } => run_tokio(runtime, queues, deadline, || {
+                let client = client.clone();
+                move |ticket| {
+                    let client = client.clone();
+                    async move { outcome(client.check(&check_of(ticket)).await) }
+                }
+            }),
+            Self::CaptchaAsyncStd { client } => {
+                let tasks: Vec<_> = queues
+                    .into_iter()
+                    .map(|tickets| {
+                        let client = client.clone();
+                        async_std::task::spawn(worker(tickets, deadline, move |ticket| {
+                            let client = client.clone();
+                            async move { outcome(client.check(&check_of(ticket)).await) }
+                        }))
+                    })
+                    .collect();
+                Ok(async_std::task::block_on(async {
+                    let mut total = Tally::default();
+                    for task in tasks {
+                        total = total.merge(task.await);
+                    }
+                    total
+                }))
+            }
+        }
+    }
+}
+
+/// Runs `make_call`'s calls on one tokio task per queue.
 fn run_tokio<F, Fut>(
-    threads: usize,
+    runtime: &tokio::runtime::Runtime,
     queues: Vec<Vec<String>>,
     deadline: Instant,
     make_call: impl Fn() -> F,
@@ -209,11 +308,6 @@ where
     F: Fn(String) -> Fut + Send + 'static,
     Fut: Future<Output = Outcome> + Send + 'static,
 {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
-        .thread_name("e2e-client")
-        .enable_all()
-        .build()?;
     runtime.block_on(async {
         let tasks: Vec<_> = queues
             .into_iter()
@@ -227,99 +321,31 @@ where
     })
 }
 
-/// The baseline: hyper-util's pooled client sending encoded requests, reading the body.
-fn raw_hyper(
-    options: &Options,
+/// One baseline check: encode, send, read the body, compare it with the pass reply.
+async fn raw_check(
+    client: LegacyClient<HttpConnector, Full<Bytes>>,
     config: Arc<Config>,
-    queues: Vec<Vec<String>>,
-    deadline: Instant,
-) -> Result<Tally, BoxError> {
-    // One client shared by every worker, as the SDK clients are: the pool is part of what
-    // is compared.
-    let client = LegacyClient::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(options.concurrency)
-        .build_http::<Full<Bytes>>();
-    run_tokio(options.client_threads, queues, deadline, || {
-        let client = client.clone();
-        let config = Arc::clone(&config);
-        move |ticket| {
-            let client = client.clone();
-            let config = Arc::clone(&config);
-            async move {
-                let request = config
-                    .encode(&check_of(ticket), Stamp::now())
-                    .map_err(|_| "encode".to_owned())?;
-                let (parts, body) = request.into_parts();
-                let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-                let call = async {
-                    let response = client.request(request).await.map_err(|_| "send")?;
-                    let status = response.status();
-                    let body = response.into_body().collect().await.map_err(|_| "body")?;
-                    match (status.is_success(), body.to_bytes().as_ref() == PASS_BODY) {
-                        (true, true) => Ok(()),
-                        (true, false) => Err("not the pass reply"),
-                        (false, _) => Err("status"),
-                    }
-                };
-                match tokio::time::timeout(CALL_TIMEOUT, call).await {
-                    Ok(result) => result.map_err(str::to_owned),
-                    Err(_) => Err("timeout".to_owned()),
-                }
-            }
+    ticket: String,
+) -> Outcome {
+    let request = config
+        .encode(&check_of(ticket), Stamp::now())
+        .map_err(|_| "encode".to_owned())?;
+    let (parts, body) = request.into_parts();
+    let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+    let call = async {
+        let response = client.request(request).await.map_err(|_| "send")?;
+        let status = response.status();
+        let body = response.into_body().collect().await.map_err(|_| "body")?;
+        match (status.is_success(), body.to_bytes().as_ref() == PASS_BODY) {
+            (true, true) => Ok(()),
+            (true, false) => Err("not the pass reply"),
+            (false, _) => Err("status"),
         }
-    })
-}
-
-fn captcha_hyper(
-    options: &Options,
-    config: &Config,
-    queues: Vec<Vec<String>>,
-    deadline: Instant,
-) -> Result<Tally, BoxError> {
-    let client = captcha_hyper::Client::builder()
-        .credential(config.credential().clone())
-        .endpoint(config.endpoint().clone())
-        .max_idle_per_host(options.concurrency)
-        .timeout(CALL_TIMEOUT)
-        .build()?;
-    run_tokio(options.client_threads, queues, deadline, || {
-        let client = client.clone();
-        move |ticket| {
-            let client = client.clone();
-            async move { outcome(client.check(&check_of(ticket)).await) }
-        }
-    })
-}
-
-fn captcha_async_std(
-    options: &Options,
-    config: &Config,
-    queues: Vec<Vec<String>>,
-    deadline: Instant,
-) -> Result<Tally, BoxError> {
-    let client = captcha_async_std::Client::builder()
-        .credential(config.credential().clone())
-        .endpoint(config.endpoint().clone())
-        .max_idle_per_host(options.concurrency)
-        .timeout(CALL_TIMEOUT)
-        .build()?;
-    let tasks: Vec<_> = queues
-        .into_iter()
-        .map(|tickets| {
-            let client = client.clone();
-            async_std::task::spawn(worker(tickets, deadline, move |ticket| {
-                let client = client.clone();
-                async move { outcome(client.check(&check_of(ticket)).await) }
-            }))
-        })
-        .collect();
-    Ok(async_std::task::block_on(async {
-        let mut total = Tally::default();
-        for task in tasks {
-            total = total.merge(task.await);
-        }
-        total
-    }))
+    };
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Ok(result) => result.map_err(str::to_owned),
+        Err(_) => Err("timeout".to_owned()),
+    }
 }
 
 /// CPU seconds (user + system) of this process's threads whose name starts with `prefix`
@@ -363,7 +389,7 @@ struct ClientRun {
     name: String,
     /// Its own emulator: fresh nonce and ticket tables, counters of its own.
     emulator: BackgroundEmulator,
-    config: Arc<Config>,
+    driver: Driver,
     tally: Tally,
     seconds: f64,
     checks: u64,
@@ -374,14 +400,14 @@ struct ClientRun {
 }
 
 impl ClientRun {
-    fn start(name: &str) -> Result<Self, BoxError> {
+    fn start(name: &str, options: &Options) -> Result<Self, BoxError> {
         let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
         let config =
             Arc::new(Config::new(emulator.credential()).with_endpoint(emulator.endpoint()));
         Ok(Self {
             name: name.to_owned(),
+            driver: Driver::new(name, options, &config)?,
             emulator,
-            config,
             tally: Tally::default(),
             seconds: 0.0,
             checks: 0,
@@ -408,11 +434,7 @@ impl ClientRun {
         let process_cpu_before = process_cpu_seconds();
         let started = Instant::now();
         let deadline = started + Duration::from_secs_f64(seconds);
-        let tally = match self.name.as_str() {
-            "raw-hyper" => raw_hyper(options, Arc::clone(&self.config), queues, deadline)?,
-            "captcha-hyper" => captcha_hyper(options, &self.config, queues, deadline)?,
-            _ => captcha_async_std(options, &self.config, queues, deadline)?,
-        };
+        let tally = self.driver.run(queues, deadline)?;
         self.seconds += started.elapsed().as_secs_f64();
         let after = self.emulator.stats();
         self.checks += after.requests("CaptchaCheck") - before.requests("CaptchaCheck");
@@ -473,7 +495,7 @@ fn main() -> Result<(), BoxError> {
     let mut runs = options
         .clients
         .iter()
-        .map(|name| ClientRun::start(name))
+        .map(|name| ClientRun::start(name, &options))
         .collect::<Result<Vec<_>, _>>()?;
     // The clients take turns in short slices, the first to go changing every round, so a
     // change in the machine's speed during the run weighs on every client alike.
