@@ -387,6 +387,25 @@ fn main() {
                 .len()
         }),
     );
+    // The escaping path: a ticket with `*` padding is signed raw and sent escaped, so the
+    // query is written pair by pair instead of taken from the signed text.
+    let padded = common::check_padded_ticket();
+    let padded_text = get.string_to_sign(&padded, stamp).expect("encodable");
+    run(
+        "encode_check_get_padded_ticket",
+        &mut || {
+            get.encode(&padded, stamp)
+                .expect("encodable")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || {
+            common::floor_sha1(key, padded_text.as_bytes())
+                .as_bytes()
+                .len()
+        }),
+    );
     run(
         "encode_check_post",
         &mut || post.encode(&check, stamp).expect("encodable").body().len(),

@@ -226,12 +226,13 @@ impl Config {
         self.write_call_params(&mut params, action, stamp)?;
         let mut signing = template.signer.start();
         signing.update(template.signed_prefix.as_bytes());
-        // The form (GET: path, `?`, query; POST: body) is the text `params` holds when
-        // nothing needs escaping, and is written pair by pair otherwise.
-        let mut form = match params.plain_text() {
+        // The form (GET: path, `?`, query; POST: body). When no key needs escaping (typed
+        // actions' never do), the text `params` holds is the string to sign, and escaping
+        // its values where they stand makes the form; otherwise it is written pair by pair.
+        let mut form = match params.signed_text() {
             Some(text) => {
                 signing.update(text.as_bytes());
-                params.take_text().into_bytes()
+                params.take_escaped_text()
             }
             None => {
                 let mut form = Vec::with_capacity(template.lead.len() + 3 * params.text_len());

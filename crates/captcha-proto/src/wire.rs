@@ -141,7 +141,7 @@ mod tests {
         write_pairs(&params, &mut signed, &mut form);
         assert_eq!(String::from_utf8(signed).unwrap(), "Z=2&a=1&b.a=3&b.c=x y");
         assert_eq!(String::from_utf8(form).unwrap(), "Z=2&a=1&b.a=3&b_c=x%20y");
-        assert_eq!(params.plain_text(), None);
+        assert_eq!(params.signed_text(), None);
 
         // Unplain pairs first, last and in a row; a key of several `_`.
         let mut params = Params::new();
@@ -175,6 +175,34 @@ mod tests {
     }
 
     #[test]
+    fn escaping_in_place_writes_what_write_pairs_writes() {
+        let values = [
+            "", "t03abc**", "*", "a b", "é中", "&=?", "~-._", "%2A", "1", "x+y/z=", "\u{7f}\0",
+        ];
+        // Every value in every position, next to plain and unplain neighbours.
+        for (i, first) in values.iter().enumerate() {
+            for second in values.iter().skip(i % 3) {
+                let mut params = Params::with_lead("/v2/index.php?", 0);
+                params.push_str("Action", "CaptchaCheck").unwrap();
+                params.push_str("a", first).unwrap();
+                params.push_str("b", second).unwrap();
+                params.push_u64("c", 7).unwrap();
+                params.push_str("d", first).unwrap();
+                let (mut signed, mut form) = (Vec::new(), b"/v2/index.php?".to_vec());
+                write_pairs(&params, &mut signed, &mut form);
+                assert_eq!(params.signed_text().map(str::as_bytes), Some(&signed[..]));
+                let escaped = params.take_escaped_text();
+                assert_eq!(
+                    String::from_utf8(escaped).unwrap(),
+                    String::from_utf8(form).unwrap(),
+                    "{first:?}, {second:?}"
+                );
+                assert!(params.is_empty());
+            }
+        }
+    }
+
+    #[test]
     fn plain_pairs_are_written_as_params_hold_them() {
         let mut params = Params::with_lead("/p?", 0);
         params.push_str("b", "2").unwrap();
@@ -183,9 +211,9 @@ mod tests {
         params.sort_for_signing();
         let (mut signed, mut form) = (Vec::new(), Vec::new());
         write_pairs(&params, &mut signed, &mut form);
-        assert_eq!(params.plain_text(), Some("a=1.5~&b=2&c=3"));
+        assert_eq!(params.signed_text(), Some("a=1.5~&b=2&c=3"));
         assert_eq!(form, b"a=1.5~&b=2&c=3");
         assert_eq!(signed, form);
-        assert_eq!(params.take_text(), "/p?a=1.5~&b=2&c=3");
+        assert_eq!(params.take_escaped_text(), b"/p?a=1.5~&b=2&c=3");
     }
 }

@@ -28,6 +28,9 @@ pub const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA";
 /// A ticket shaped like the ones the captcha front end hands out (`t03` + base64url).
 pub const TICKET: &str =
     "t03xSqTp1wK8mFz0QvRj3NbH5cYg7LdE2uWaO9iPkBnMsZt4VhXyGq6rJe0TlUoC1fDk8wAbS";
+/// A ticket that ends in Tencent's `*` padding (as the emulator mints them): the `*` is
+/// signed as it is and sent as `%2A`, so the encoder takes its escaping path.
+pub const PADDED_TICKET: &str = "t03Zi04_iXbWtqL5OGStb4M-Vf8_SnF_1W3W0V4LNRxWw**";
 /// The user's IP address.
 pub const USER_IP: &str = "203.0.113.7";
 /// A fixed Timestamp and Nonce, so every run signs the same bytes.
@@ -65,6 +68,15 @@ pub fn config_sha256() -> Config {
 pub fn check() -> CaptchaCheck {
     CaptchaCheck::new(
         TICKET,
+        USER_IP.parse().expect("valid IP"),
+        CaptchaType::Slider,
+    )
+}
+
+/// The same check with [`PADDED_TICKET`].
+pub fn check_padded_ticket() -> CaptchaCheck {
+    CaptchaCheck::new(
+        PADDED_TICKET,
         USER_IP.parse().expect("valid IP"),
         CaptchaType::Slider,
     )

@@ -169,7 +169,7 @@ static UNRESERVED: [bool; 256] = {
 
 /// One byte of [`is_unreserved`].
 #[inline]
-const fn is_unreserved_byte(b: u8) -> bool {
+pub(crate) const fn is_unreserved_byte(b: u8) -> bool {
     let letter = (b | 0x20).wrapping_sub(b'a') < 26;
     let digit = b.wrapping_sub(b'0') < 10;
     letter | digit | (b == b'-') | (b == b'_') | (b == b'.') | (b == b'~')

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use percent_encoding::percent_encode_byte;
 use smallvec::SmallVec;
 
 mod key;
@@ -14,7 +15,7 @@ use key::prefixed_signing_order;
 pub(crate) use key::signing_key_bytes;
 #[cfg(test)]
 use key::signing_prefix;
-pub(crate) use key::{compare_signing_keys, is_unreserved};
+pub(crate) use key::{compare_signing_keys, is_unreserved, is_unreserved_byte};
 
 use crate::error::EncodeError;
 
@@ -64,6 +65,8 @@ struct Entry {
     /// `key=value` is the same in the string to sign and on the wire: no `_` in the key,
     /// nothing to percent-encode. Most parameters are, and are then copied in one piece.
     plain: bool,
+    /// The key alone is the same signed and sent (only the value may need escaping).
+    key_plain: bool,
 }
 
 impl Entry {
@@ -152,7 +155,7 @@ impl Params {
     }
 
     /// An empty set whose buffer starts with `lead` (the path and `?` of a GET request),
-    /// so [`take_text`](Self::take_text) is the request's whole path and query.
+    /// so [`take_escaped_text`](Self::take_escaped_text) is the request's whole path and query.
     pub(crate) fn with_lead(lead: &str, bytes: usize) -> Self {
         let mut buf = String::with_capacity(lead.len() + bytes);
         buf.push_str(lead);
@@ -262,23 +265,75 @@ impl Params {
         self.buf.len() - self.lead
     }
 
-    /// The parameters as `key=value&…` in their current order, when that text is both
-    /// the string to sign and the wire form: no key holds `_`, no byte needs escaping.
-    pub(crate) fn plain_text(&self) -> Option<&str> {
+    /// The parameters as `key=value&…` in their current order, when that text is the
+    /// string to sign: no key holds `_` or a byte to escape. (Values are signed raw, so
+    /// they may hold anything; [`take_escaped_text`](Self::take_escaped_text) then makes
+    /// the wire form of the same text.)
+    pub(crate) fn signed_text(&self) -> Option<&str> {
         self.entries
             .iter()
-            .all(|e| e.plain)
+            .all(|e| e.key_plain)
             .then(|| &self.buf[self.lead..])
     }
 
-    /// Takes the buffer (the lead, then every `key=value` joined by `&` in the current
-    /// order), leaving the set empty. (Taken, not moved out: a move would copy the inline
-    /// entries too.)
-    pub(crate) fn take_text(&mut self) -> String {
+    /// Takes the buffer with every value percent-encoded (RFC 3986) where it stands: the
+    /// lead, then the wire form of every pair, in the one allocation the parameters were
+    /// written to. Only for a set whose [`signed_text`](Self::signed_text) is `Some`
+    /// (keys are copied as they are); leaves the set empty.
+    pub(crate) fn take_escaped_text(&mut self) -> Vec<u8> {
+        debug_assert!(self.signed_text().is_some(), "a key needs escaping");
+        let escapes_in = |e: &Entry| {
+            self.buf.as_bytes()[e.eq + 1..e.end]
+                .iter()
+                .filter(|b| !is_unreserved_byte(**b))
+                .count()
+        };
+        let growth: usize = self
+            .entries
+            .iter()
+            .filter(|e| !e.plain)
+            .map(escapes_in)
+            .sum();
+        let mut text = std::mem::take(&mut self.buf).into_bytes();
+        self.escape_values(&mut text, growth);
         self.entries.clear();
         self.lead = 0;
         self.unordered = false;
-        std::mem::take(&mut self.buf)
+        text
+    }
+
+    /// Grows `text` (this set's buffer) by `growth` escapes and percent-encodes the values
+    /// of the entries that need it, working from the end: what follows an escape moves up as
+    /// one block, and nothing is written over a byte before it is read, the write position
+    /// staying ahead by twice the escapes not yet written.
+    fn escape_values(&self, text: &mut Vec<u8>, growth: usize) {
+        if growth == 0 {
+            return;
+        }
+        let mut unmoved_end = text.len();
+        text.resize(unmoved_end + 2 * growth, 0);
+        let mut write_end = text.len();
+        for entry in self.entries.iter().rev().filter(|e| !e.plain) {
+            // The plain text after this value (`&`s included) moves as one block.
+            let tail = unmoved_end - entry.end;
+            text.copy_within(entry.end..unmoved_end, write_end - tail);
+            write_end -= tail;
+            unmoved_end = entry.end;
+            let value_start = entry.eq + 1;
+            while let Some(at) = text[value_start..unmoved_end]
+                .iter()
+                .rposition(|b| !is_unreserved_byte(*b))
+            {
+                let at = value_start + at;
+                let run = unmoved_end - (at + 1);
+                text.copy_within(at + 1..unmoved_end, write_end - run);
+                write_end -= run + 3;
+                let escape = percent_encode_byte(text[at]);
+                text[write_end..write_end + 3].copy_from_slice(escape.as_bytes());
+                unmoved_end = at;
+            }
+        }
+        debug_assert_eq!(unmoved_end, write_end, "every escape was counted");
     }
 
     /// The pairs in their current order.
@@ -405,6 +460,7 @@ impl Params {
             eq,
             end: eq,
             plain: key.plain,
+            key_plain: key.plain,
         })
     }
 
@@ -523,6 +579,7 @@ mod tests {
                     eq: key.len(),
                     end: key.len(),
                     plain: false,
+                    key_plain: false,
                 };
                 let buf = format!("{a}{b}");
                 let (ea, mut eb) = (entry(a), entry(b));
@@ -564,7 +621,7 @@ mod tests {
             Err(EncodeError::UnrenderableValue { name: "a".into() })
         );
         p.push_str("c", "2").unwrap();
-        assert_eq!(p.plain_text(), Some("b=1&c=2"));
+        assert_eq!(p.signed_text(), Some("b=1&c=2"));
         assert_eq!(p.len(), 2);
     }
 
@@ -575,11 +632,11 @@ mod tests {
         let mut p = Params::new();
         p.push_str("a", "1").unwrap();
         p.extend_from(&led).unwrap();
-        assert_eq!(p.plain_text(), Some("a=1&b=2"));
+        assert_eq!(p.signed_text(), Some("a=1&b=2"));
         assert_eq!(p.get("b"), Some("2"));
         let mut empty = Params::new();
         empty.extend_from(&led).unwrap();
-        assert_eq!(empty.take_text(), "b=2");
+        assert_eq!(empty.take_escaped_text(), b"b=2");
     }
 
     #[test]
