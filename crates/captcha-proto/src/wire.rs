@@ -34,8 +34,9 @@ impl SignedText for Signing {
 }
 
 /// Writes the pairs of `params` in their order, joined by `&`: their wire form to `form`
-/// and their signed form to `signed`. (When every pair is plain, the text `Params` holds
-/// already is both: see [`Params::plain_text`].)
+/// and their signed form to `signed`. `Config::encode` needs this only when a key holds `_`
+/// or a byte to escape: otherwise the text `Params` holds is the string to sign and its
+/// values are escaped where they stand (see [`Params::signed_text`]).
 ///
 /// Most pairs read the same in both (see [`Pair::plain`]), so runs of them are signed
 /// from `form` itself; only the others are signed piece by piece.
