@@ -27,8 +27,9 @@ const INLINE_ENTRIES: usize = 12;
 /// Keys are wire keys (`captchaType`, `instanceIds.0`, …). Values are raw UTF-8: they are
 /// signed as they are and percent-encoded (RFC 3986) exactly once when the request is built.
 /// The parameters are kept as `key=value&key=value…` in one buffer, in their current
-/// order: once sorted for signing, that text is most often already both the string to sign
-/// and the query, so a request is hashed and sent from it without another copy.
+/// order: once sorted for signing, and unless a key holds `_` or a byte to escape, that text
+/// is the string to sign, and escaping its values where they stand makes it the query, so a
+/// request is hashed and sent from the one buffer.
 ///
 /// ```
 /// use captcha_proto::Params;
