@@ -45,6 +45,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator};
+use captcha_proto::transport::{BuildClient, ClientBuilder};
 use captcha_proto::{CaptchaCheck, CaptchaType, CheckVerdict, Config, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
@@ -238,20 +239,10 @@ impl Driver {
             },
             "captcha-hyper" => Self::CaptchaHyper {
                 runtime: runtime()?,
-                client: captcha_hyper::Client::builder()
-                    .credential(config.credential().clone())
-                    .endpoint(config.endpoint().clone())
-                    .max_idle_per_host(options.concurrency)
-                    .timeout(CALL_TIMEOUT)
-                    .build()?,
+                client: sdk_client(options, config)?,
             },
             _ => Self::CaptchaAsyncStd {
-                client: captcha_async_std::Client::builder()
-                    .credential(config.credential().clone())
-                    .endpoint(config.endpoint().clone())
-                    .max_idle_per_host(options.concurrency)
-                    .timeout(CALL_TIMEOUT)
-                    .build()?,
+                client: sdk_client(options, config)?,
             },
         })
     }
@@ -295,6 +286,17 @@ impl Driver {
             }
         }
     }
+}
+
+/// An SDK client (either transport) set up alike: the emulator's credential and endpoint,
+/// a pool that keeps every worker's connection, the call timeout.
+fn sdk_client<C: BuildClient>(options: &Options, config: &Config) -> Result<C, BoxError> {
+    Ok(ClientBuilder::<C>::new()
+        .credential(config.credential().clone())
+        .endpoint(config.endpoint().clone())
+        .max_idle_per_host(options.concurrency)
+        .timeout(CALL_TIMEOUT)
+        .build()?)
 }
 
 /// Runs `make_call`'s calls on one tokio task per queue.
@@ -376,6 +378,21 @@ fn stat_cpu_seconds(path: &std::path::Path) -> Option<f64> {
     Some(ticks as f64 / 100.0) // USER_HZ is 100 on Linux
 }
 
+/// `a - b` when both readings exist (CPU times are `None` off Linux).
+fn minus(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    a.zip(b).map(|(a, b)| a - b)
+}
+
+/// `a + b` when both readings exist.
+fn plus(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    a.zip(b).map(|(a, b)| a + b)
+}
+
+/// `seconds` spread over `count` events, in microseconds to one decimal.
+fn micros_each(seconds: f64, count: u64) -> f64 {
+    (seconds * 1e6 / count.max(1) as f64 * 10.0).round() / 10.0
+}
+
 /// The `q`-th percentile of sorted latencies.
 fn percentile(sorted: &[u32], q: usize) -> u32 {
     match sorted.len() {
@@ -440,20 +457,11 @@ impl ClientRun {
         self.checks += after.requests("CaptchaCheck") - before.requests("CaptchaCheck");
         self.connections += after.connections_accepted - before.connections_accepted;
         // The other clients' emulators are idle meanwhile: their threads add nothing.
-        let emulator_cpu = thread_cpu_seconds(EMULATOR_THREADS)
-            .zip(cpu_before)
-            .map(|(after, before)| after - before);
-        let process_cpu = process_cpu_seconds()
-            .zip(process_cpu_before)
-            .map(|(after, before)| after - before);
-        let client_cpu = process_cpu
-            .zip(emulator_cpu)
-            .map(|(process, emulator)| process - emulator);
-        self.emulator_cpu_seconds = self
-            .emulator_cpu_seconds
-            .zip(emulator_cpu)
-            .map(|(a, b)| a + b);
-        self.client_cpu_seconds = self.client_cpu_seconds.zip(client_cpu).map(|(a, b)| a + b);
+        let emulator_cpu = minus(thread_cpu_seconds(EMULATOR_THREADS), cpu_before);
+        let process_cpu = minus(process_cpu_seconds(), process_cpu_before);
+        let client_cpu = minus(process_cpu, emulator_cpu);
+        self.emulator_cpu_seconds = plus(self.emulator_cpu_seconds, emulator_cpu);
+        self.client_cpu_seconds = plus(self.client_cpu_seconds, client_cpu);
         self.tally = std::mem::take(&mut self.tally).merge(tally);
         Ok(())
     }
@@ -464,8 +472,6 @@ impl ClientRun {
         self.tally.latencies_us.sort_unstable();
         let latencies = &self.tally.latencies_us;
         let verified = self.checks.saturating_sub(errors);
-        let per_check =
-            |seconds: f64| (seconds * 1e6 / self.checks.max(1) as f64 * 10.0).round() / 10.0;
         json!({
             "client": self.name,
             "requests": self.tally.requests,
@@ -475,11 +481,9 @@ impl ClientRun {
             "p99_us": percentile(latencies, 99),
             "error_kinds": self.tally.errors,
             "emulator_verified_per_s": (verified as f64 / self.seconds).round(),
-            "emulator_cpu_us_per_check": self.emulator_cpu_seconds.map(per_check),
+            "emulator_cpu_us_per_check": self.emulator_cpu_seconds.map(|s| micros_each(s, self.checks)),
             "emulator_connections": self.connections,
-            "client_cpu_us_per_request": self.client_cpu_seconds.map(|seconds| {
-                (seconds * 1e6 / self.tally.requests.max(1) as f64 * 10.0).round() / 10.0
-            }),
+            "client_cpu_us_per_request": self.client_cpu_seconds.map(|s| micros_each(s, self.tally.requests)),
         })
     }
 }
