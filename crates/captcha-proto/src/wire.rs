@@ -2,7 +2,7 @@
 //! string to sign (keys in signing form, values raw) and the wire form (RFC 3986
 //! percent-encoded `key=value&…`, for the query or the POST body).
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode_byte, utf8_percent_encode};
 
 use crate::params::{Pair, Params};
 use crate::v1::Signing;
@@ -96,11 +96,7 @@ pub(crate) fn push_encoded_base64(out: &mut Vec<u8>, base64: &[u8]) {
     let mut rest = base64;
     while let Some(at) = rest.iter().position(|b| matches!(b, b'+' | b'/' | b'=')) {
         out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(match rest[at] {
-            b'+' => b"%2B",
-            b'/' => b"%2F",
-            _ => b"%3D",
-        });
+        out.extend_from_slice(percent_encode_byte(rest[at]).as_bytes());
         rest = &rest[at + 1..];
     }
     out.extend_from_slice(rest);
