@@ -11,8 +11,9 @@ use captcha_proto::{Config, EncodeError, Stamp};
 use http::{Request, Response};
 
 use crate::driver::Call;
+use crate::runtime::AsyncStd;
 use crate::time::Deadlines;
-use crate::transmit::Transmitter;
+use captcha_http1::Transmitter;
 use captcha_proto::transport::Attempts;
 
 /// A Tencent captcha API client for async-std and smol.
@@ -42,14 +43,14 @@ pub struct Client {
 
 struct Inner {
     settings: ClientSettings,
-    transmitter: Transmitter,
+    transmitter: Transmitter<AsyncStd>,
     /// Every call's deadline, for all handles (whatever their timeout).
     deadlines: Deadlines,
 }
 
 impl BuildClient for Client {
     fn from_settings(settings: ClientSettings) -> Result<Self, BuildError> {
-        let transmitter = Transmitter::new(&settings)?;
+        let transmitter = Transmitter::new(&settings, AsyncStd::new(&settings)?)?;
         Ok(Self {
             timeout: settings.timeout,
             inner: Arc::new(Inner {

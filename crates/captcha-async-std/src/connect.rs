@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use async_std::net::ToSocketAddrs;
 use bytes::Bytes;
+use captcha_http1::{Origin, Sender};
 use captcha_proto::transport::{Error, SendError};
 use futures_rustls::TlsConnector;
 use http_body_util::Full;
@@ -13,12 +14,8 @@ use hyper::client::conn::http1;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
 
-use crate::origin::Origin;
 use crate::stream::{Io, Stream, Tcp};
 use crate::time;
-
-/// The sending half of one HTTP/1.1 connection.
-pub(crate) type Sender = http1::SendRequest<Full<Bytes>>;
 
 /// Connects to `origin` within `limit` (DNS, TCP, TLS and HTTP handshake together).
 /// Every failure here happens before a request byte is written: [`Error::NeverSent`].

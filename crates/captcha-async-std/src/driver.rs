@@ -11,13 +11,14 @@ use http::{Request, Response};
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use crate::runtime::AsyncStd;
 use crate::time::{self, Deadlines};
-use crate::transmit::Transmitter;
+use captcha_http1::Transmitter;
 
 /// One call as the loop sees it.
 pub(crate) struct Call<'a> {
     /// Sends one attempt.
-    pub(crate) transmitter: &'a Transmitter,
+    pub(crate) transmitter: &'a Transmitter<AsyncStd>,
     /// The client's shared deadline timer: a timer per call would cost a reactor wake-up.
     pub(crate) deadlines: &'a Deadlines,
     /// The whole-call deadline (every attempt and backoff included).

@@ -76,16 +76,13 @@
 //! [async-std]: https://docs.rs/async-std
 //! [smol]: https://docs.rs/smol
 
-mod body;
 mod client;
 mod connect;
 mod driver;
-mod origin;
-mod pool;
+mod runtime;
 mod stream;
 mod time;
 mod tls;
-mod transmit;
 
 pub use client::Client;
 

@@ -1,41 +1,10 @@
-//! Turns hyper / hyper-util / rustls failures into the phase-typed [`Error`]: did the
-//! request possibly reach the server or not?
+//! Describes why a connection could not be opened (DNS, TCP, TLS, the connect timeout),
+//! from the most telling error in hyper-util's and rustls's error chains.
 
 use std::error::Error as StdError;
 use std::io;
 
-use captcha_proto::transport::{Error, SendError};
-use http_body_util::LengthLimitError;
-
-use crate::connector::{BoxError, ConnectTimeout};
-
-/// A failure of `Client::request` (connect, write, or reading the response head).
-///
-/// Only a connector failure (DNS, TCP connect, TLS handshake, connect timeout) proves the
-/// request was never written; anything later may have reached the server.
-pub(crate) fn request_error(error: hyper_util::client::legacy::Error) -> Error {
-    let message = describe(&error);
-    let never_sent = error.is_connect();
-    let send_error = SendError::new(message, Some(Box::new(error) as BoxError));
-    if never_sent {
-        Error::NeverSent(send_error)
-    } else {
-        Error::MaybeSent(send_error)
-    }
-}
-
-/// A failure while reading the response body: the limit, or the connection breaking
-/// after the request was written.
-pub(crate) fn body_error(error: BoxError, limit: usize) -> Error {
-    if error.downcast_ref::<LengthLimitError>().is_some() {
-        return Error::BodyTooLarge { limit };
-    }
-    let message = describe(error.as_ref());
-    Error::MaybeSent(SendError::new(
-        format!("reading the response body failed: {message}"),
-        Some(error),
-    ))
-}
+use crate::runtime::ConnectTimeout;
 
 /// Every error in the chain, including the one an `io::Error` wraps (its `source()`
 /// skips it).
@@ -58,7 +27,7 @@ fn chain<'a>(
 
 /// A short description from the most telling error in the chain. Built only from error
 /// kinds and library messages: never from the request, so it holds no secret.
-fn describe(error: &(dyn StdError + 'static)) -> String {
+pub(crate) fn describe(error: &(dyn StdError + 'static)) -> String {
     let mut io_kind = None;
     let mut hyper_error = None;
     for e in chain(error) {
@@ -101,15 +70,6 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[tokio::test]
-    async fn limit_error_is_body_too_large() {
-        use http_body_util::{BodyExt, Full, Limited};
-        let body = Full::new(bytes::Bytes::from(vec![0u8; 20]));
-        let limited = Limited::new(body, 10).collect().await.unwrap_err();
-        let error = body_error(limited, 10);
-        assert!(matches!(error, Error::BodyTooLarge { limit: 10 }));
-    }
-
     #[test]
     fn describes_wrapped_tls_and_timeouts() {
         let tls = io::Error::new(
@@ -123,15 +83,5 @@ mod tests {
         assert!(describe(&timeout).contains("5s"));
         let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
         assert_eq!(describe(&refused), "connection refused");
-    }
-
-    #[test]
-    fn other_body_errors_may_have_been_sent() {
-        let error = body_error(
-            Box::new(io::Error::from(io::ErrorKind::ConnectionReset)),
-            10,
-        );
-        assert!(matches!(error, Error::MaybeSent(_)));
-        assert!(error.to_string().contains("reset"));
     }
 }

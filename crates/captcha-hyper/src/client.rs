@@ -4,15 +4,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderValue, Request, Response};
+use captcha_http1::Transmitter;
+use http::{Request, Response};
 
 use captcha_proto::transport::{
     BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
 use captcha_proto::{Config, EncodeError};
 
-use crate::connector::{self, Pool};
 use crate::drive::Call;
+use crate::runtime::Tokio;
 use captcha_proto::transport::Attempts;
 
 /// A Tencent captcha client on tokio: hyper 1 over one pool of keep-alive connections,
@@ -47,27 +48,19 @@ pub struct Client {
 
 /// What all clones share.
 struct Shared {
-    pool: Pool,
+    transmitter: Transmitter<Tokio>,
     settings: ClientSettings,
-    user_agent: HeaderValue,
 }
 
 impl BuildClient for Client {
     fn from_settings(settings: ClientSettings) -> Result<Self, BuildError> {
-        let user_agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
-            BuildError::InvalidSetting {
-                setting: "user_agent",
-                reason: "must be visible ASCII".to_owned(),
-            }
-        })?;
         let tls = captcha_proto::transport::tls::client_config(&settings)?;
-        let pool = connector::pool(&settings, tls);
+        let transmitter = Transmitter::new(&settings, Tokio::new(&settings, tls))?;
         Ok(Self {
             timeout: settings.timeout,
             shared: Arc::new(Shared {
-                pool,
+                transmitter,
                 settings,
-                user_agent,
             }),
         })
     }
@@ -135,7 +128,6 @@ impl Client {
     ///
     /// The URI must be absolute `http` or `https`.
     pub async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
-        check_absolute(&request)?;
         let call = Call {
             action: "send",
             attempts: Attempts::Once,
@@ -156,35 +148,9 @@ impl Client {
         .await
     }
 
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.shared.pool
+    pub(crate) fn transmitter(&self) -> &Transmitter<Tokio> {
+        &self.shared.transmitter
     }
-
-    pub(crate) fn user_agent(&self) -> &HeaderValue {
-        &self.shared.user_agent
-    }
-
-    pub(crate) fn max_body_bytes(&self) -> usize {
-        self.shared.settings.max_body_bytes
-    }
-}
-
-/// The pool needs absolute-form URIs; say so up front instead of a vague send error.
-fn check_absolute<B>(request: &Request<B>) -> Result<(), Error> {
-    let uri = request.uri();
-    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
-    if scheme_ok && uri.host().is_some_and(|h| !h.is_empty()) {
-        return Ok(());
-    }
-    // Show no query: it may carry a ticket or signature.
-    let shown = match (uri.scheme_str(), uri.authority()) {
-        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}{}", uri.path()),
-        _ => uri.path().to_owned(),
-    };
-    Err(Error::Encode(EncodeError::InvalidEndpoint {
-        url: shown,
-        reason: "a request URI must be absolute http or https",
-    }))
 }
 
 impl fmt::Debug for Client {

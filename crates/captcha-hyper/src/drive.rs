@@ -2,10 +2,7 @@
 //! deadline, retrying only what the shared
 //! [`RetryPolicy`](captcha_proto::transport::RetryPolicy) allows, inside one tracing span.
 
-use bytes::Bytes;
-use http::header::USER_AGENT;
 use http::{Request, Response};
-use http_body_util::Full;
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -13,8 +10,6 @@ use tracing::field::Empty;
 use captcha_proto::redact::Redacted;
 use captcha_proto::transport::{Attempts, Error};
 
-use crate::body;
-use crate::classify;
 use crate::client::Client;
 
 /// What the loop needs to know about a call.
@@ -82,20 +77,7 @@ impl Client {
     /// One attempt on the wire: send through the pool and read the bounded body.
     async fn round_trip(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
         tracing::debug!(request = %Redacted(&request), "sending");
-        let (mut parts, body) = request.into_parts();
-        parts
-            .headers
-            .entry(USER_AGENT)
-            .or_insert_with(|| self.user_agent().clone());
-        let request = Request::from_parts(parts, Full::new(Bytes::from(body)));
-        let response = self
-            .pool()
-            .request(request)
-            .await
-            .map_err(classify::request_error)?;
-        let (parts, incoming) = response.into_parts();
-        let body = body::read_limited(&parts.headers, incoming, self.max_body_bytes()).await?;
-        Ok(Response::from_parts(parts, body))
+        self.transmitter().send(request).await
     }
 }
 

@@ -71,11 +71,10 @@
 //! # }
 //! ```
 
-mod body;
 mod classify;
 mod client;
-mod connector;
 mod drive;
+mod runtime;
 
 pub use client::Client;
 

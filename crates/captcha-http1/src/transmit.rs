@@ -10,27 +10,28 @@ use http::header::{CONNECTION, HOST, HeaderValue, USER_AGENT};
 use http::{Request, Response, Version};
 use http_body_util::Full;
 use hyper::client::conn::TrySendError;
-use rustls::ClientConfig;
 
-use crate::connect::{self, Sender};
+use crate::body;
 use crate::origin::{KnownOrigins, Origin, origin_form};
 use crate::pool::Pool;
-use crate::{body, time, tls};
+use crate::runtime::{Runtime, Sender};
 
-/// Sends requests for one client; cheap to share (everything inside is shared).
-pub(crate) struct Transmitter {
-    pool: Arc<Pool>,
+/// Sends the requests of one client over its pool of keep-alive connections, opened with
+/// `R`. Share it behind an `Arc` (the transports keep one per client).
+pub struct Transmitter<R> {
+    runtime: R,
+    pool: Arc<Pool<R>>,
     /// The origins of the configured endpoints, made once for all requests.
     origins: KnownOrigins,
-    tls: Arc<ClientConfig>,
     connect_timeout: Duration,
     max_body_bytes: usize,
     user_agent: HeaderValue,
 }
 
-impl Transmitter {
-    /// A transmitter with the TLS config, pool and limits of `settings`.
-    pub(crate) fn new(settings: &ClientSettings) -> Result<Self, BuildError> {
+impl<R: Runtime> Transmitter<R> {
+    /// A transmitter with the pool, limits and `User-Agent` of `settings`, opening its
+    /// connections with `runtime`. Fails only on a `User-Agent` that is not a header value.
+    pub fn new(settings: &ClientSettings, runtime: R) -> Result<Self, BuildError> {
         let user_agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
             BuildError::InvalidSetting {
                 setting: "user_agent",
@@ -38,24 +39,26 @@ impl Transmitter {
             }
         })?;
         Ok(Self {
+            runtime,
             pool: Pool::new(settings.pool_idle_timeout, settings.max_idle_per_host),
             origins: KnownOrigins::new([
                 settings.config.endpoint().uri(),
                 settings.v3_config.endpoint().uri(),
             ]),
-            tls: tls::client_config(settings)?,
             connect_timeout: settings.connect_timeout,
             max_body_bytes: settings.max_body_bytes,
             user_agent,
         })
     }
 
-    /// Sends `request` once and reads the whole response body.
+    /// Sends `request` once and reads the whole response body (at most the body limit).
     ///
-    /// An idle pooled connection is tried first; if it turns out closed before the request
-    /// was written, the next one (or a new connection) is used: that is not a retry, the
-    /// server never saw the request.
-    pub(crate) async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
+    /// The URI must be absolute http(s): anything else is an [`Error::Encode`] before any
+    /// I/O. The request goes out in origin-form with `Host`, the default `User-Agent`
+    /// (unless it has one) and HTTP/1.1. An idle pooled connection is tried first; if it
+    /// turns out closed before the request was written, the next one (or a new connection)
+    /// is used: that is not a retry, the server never saw the request.
+    pub async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
         let origin = self.origins.of(request.uri())?;
         let mut request = self.prepare(request, &origin);
         while let Some(mut sender) = self.pool.checkout(&origin) {
@@ -73,7 +76,7 @@ impl Transmitter {
                 },
             }
         }
-        let mut sender = connect::open(&origin, &self.tls, self.connect_timeout).await?;
+        let mut sender = self.runtime.open(&origin, self.connect_timeout).await?;
         match sender.try_send_request(request).await {
             Ok(response) => self.finish(&origin, sender, response).await,
             Err(error) => match unsent(error) {
@@ -109,7 +112,7 @@ impl Transmitter {
             return true;
         }
         matches!(
-            time::within(self.connect_timeout, sender.ready()).await,
+            R::within(self.connect_timeout, sender.ready()).await,
             Some(Ok(()))
         )
     }

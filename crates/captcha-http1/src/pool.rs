@@ -6,18 +6,19 @@
 //! reaper task that runs while anything is idle.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
-use crate::connect::Sender;
 use crate::origin::Origin;
-use crate::time;
+use crate::runtime::{Runtime, Sender};
 
-/// Idle connections of one client.
-pub(crate) struct Pool {
+/// Idle connections of one client; `R` runs the reaper.
+pub(crate) struct Pool<R> {
     state: Mutex<State>,
     idle_timeout: Duration,
     max_idle_per_origin: usize,
+    runtime: PhantomData<fn() -> R>,
 }
 
 #[derive(Default)]
@@ -38,13 +39,14 @@ impl Idle {
     }
 }
 
-impl Pool {
+impl<R: Runtime> Pool<R> {
     /// An empty pool.
     pub(crate) fn new(idle_timeout: Duration, max_idle_per_origin: usize) -> Arc<Self> {
         Arc::new(Self {
             state: Mutex::new(State::default()),
             idle_timeout,
             max_idle_per_origin,
+            runtime: PhantomData,
         })
     }
 
@@ -90,7 +92,7 @@ impl Pool {
         }
         if !state.reaper_running {
             state.reaper_running = true;
-            async_std::task::spawn(reap(Arc::downgrade(self), self.reap_period()));
+            R::spawn(reap(Arc::downgrade(self), self.reap_period()));
         }
     }
 
@@ -121,9 +123,9 @@ impl Pool {
 }
 
 /// Sweeps the pool every `period` until it is empty or dropped (the client is gone).
-async fn reap(pool: Weak<Pool>, period: Duration) {
+async fn reap<R: Runtime>(pool: Weak<Pool<R>>, period: Duration) {
     loop {
-        time::sleep(period).await;
+        R::sleep(period).await;
         let Some(pool) = pool.upgrade() else { return };
         if pool.sweep() == 0 {
             return;
@@ -134,41 +136,17 @@ async fn reap(pool: Weak<Pool>, period: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connect;
-    use async_std::net::TcpListener;
+    use crate::testing::{TokioPlain, holding_listener, open};
 
-    /// A listener that accepts and holds connections, and the origin pointing at it.
-    async fn listener() -> (Arc<Origin>, Arc<Mutex<Vec<async_std::net::TcpStream>>>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let held = Arc::new(Mutex::new(Vec::new()));
-        let keep = Arc::clone(&held);
-        async_std::task::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                keep.lock().unwrap().push(stream);
-            }
-        });
-        let origin = Origin::of(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap();
-        (Arc::new(origin), held)
-    }
+    type TestPool = Pool<TokioPlain>;
 
-    async fn sender(origin: &Origin) -> Sender {
-        let tls = crate::tls::client_config(&captcha_proto::transport::ClientSettings::new(
-            captcha_proto::Config::new(captcha_proto::Credential::new("AKIDx", "k").unwrap()),
-        ))
-        .unwrap();
-        connect::open(origin, &tls, Duration::from_secs(5))
-            .await
-            .unwrap()
-    }
-
-    #[async_std::test]
+    #[tokio::test]
     async fn reaper_drops_expired_connections_without_further_calls() {
-        let (origin, _held) = listener().await;
-        let pool = Pool::new(Duration::from_millis(50), 4);
-        pool.checkin(&origin, sender(&origin).await);
+        let (origin, _held) = holding_listener().await;
+        let pool = TestPool::new(Duration::from_millis(50), 4);
+        pool.checkin(&origin, open(&origin).await);
         assert_eq!(pool.idle_count(), 1);
-        async_std::task::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(pool.idle_count(), 0);
         assert!(
             !pool.lock().reaper_running,
@@ -177,12 +155,12 @@ mod tests {
         assert!(pool.checkout(&origin).is_none());
     }
 
-    #[async_std::test]
+    #[tokio::test]
     async fn cap_keeps_the_most_recent_connections() {
-        let (origin, _held) = listener().await;
-        let pool = Pool::new(Duration::from_secs(60), 2);
+        let (origin, _held) = holding_listener().await;
+        let pool = TestPool::new(Duration::from_secs(60), 2);
         for _ in 0..3 {
-            pool.checkin(&origin, sender(&origin).await);
+            pool.checkin(&origin, open(&origin).await);
         }
         assert_eq!(pool.idle_count(), 2);
         assert!(pool.checkout(&origin).is_some());
@@ -190,38 +168,35 @@ mod tests {
         assert!(pool.checkout(&origin).is_none());
     }
 
-    #[async_std::test]
+    #[tokio::test]
     async fn pooling_off_keeps_nothing() {
-        let (origin, _held) = listener().await;
-        let pool = Pool::new(Duration::from_secs(60), 0);
-        pool.checkin(&origin, sender(&origin).await);
+        let (origin, _held) = holding_listener().await;
+        let pool = TestPool::new(Duration::from_secs(60), 0);
+        pool.checkin(&origin, open(&origin).await);
         assert_eq!(pool.idle_count(), 0);
-        let pool = Pool::new(Duration::ZERO, 8);
-        pool.checkin(&origin, sender(&origin).await);
+        let pool = TestPool::new(Duration::ZERO, 8);
+        pool.checkin(&origin, open(&origin).await);
         assert_eq!(pool.idle_count(), 0);
     }
 
-    #[async_std::test]
+    #[tokio::test]
     async fn closed_connections_are_not_handed_out() {
-        let (origin, held) = listener().await;
-        let pool = Pool::new(Duration::from_secs(60), 4);
-        pool.checkin(&origin, sender(&origin).await);
+        let (origin, held) = holding_listener().await;
+        let pool = TestPool::new(Duration::from_secs(60), 4);
+        pool.checkin(&origin, open(&origin).await);
         // The client side is connected before the accept task has run: wait (bounded) until
         // the server holds the connection, else the hang-up below would miss it.
         let accepted = async {
             while held.lock().unwrap().is_empty() {
-                async_std::task::sleep(Duration::from_millis(1)).await;
+                tokio::time::sleep(Duration::from_millis(1)).await;
             }
         };
-        assert!(
-            time::within(Duration::from_secs(10), accepted)
-                .await
-                .is_some(),
-            "the server never accepted the connection"
-        );
+        tokio::time::timeout(Duration::from_secs(10), accepted)
+            .await
+            .expect("the server never accepted the connection");
         // The server hangs up on every held connection.
         held.lock().unwrap().clear();
-        async_std::task::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(pool.checkout(&origin).is_none());
     }
 }

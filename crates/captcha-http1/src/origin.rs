@@ -10,17 +10,18 @@ use captcha_proto::transport::Error;
 use http::uri::{Parts, Scheme};
 use http::{HeaderValue, Uri};
 
-/// Where a request goes. Two requests with the same origin may share a connection.
+/// Where a request goes: what a [`Runtime`](crate::Runtime) connects to. Two requests
+/// with the same origin may share a connection.
 #[derive(Debug, Clone)]
-pub(crate) struct Origin {
+pub struct Origin {
     /// `true` for https.
-    pub(crate) https: bool,
+    pub https: bool,
     /// Host name or IP address; IPv6 without brackets (as sockets and TLS want it).
-    pub(crate) host: String,
+    pub host: String,
     /// The port connected to (explicit, else 443 or 80).
-    pub(crate) port: u16,
+    pub port: u16,
     /// The `Host` header: `host[:port]` as written in the URL (IPv6 in brackets).
-    pub(crate) authority: String,
+    pub authority: String,
     /// `authority` as a header value, made once (`None` if it is not a valid one).
     pub(crate) host_header: Option<HeaderValue>,
 }
@@ -44,7 +45,7 @@ impl Hash for Origin {
 impl Origin {
     /// The origin of an absolute http(s) URI; anything else is refused before any I/O
     /// (as an [`Error::Encode`] showing the URI without its query, which may hold secrets).
-    pub(crate) fn of(uri: &Uri) -> Result<Self, Error> {
+    pub fn of(uri: &Uri) -> Result<Self, Error> {
         let refuse = || {
             let shown = match (uri.scheme_str(), uri.authority()) {
                 (Some(scheme), Some(authority)) => format!("{scheme}://{authority}{}", uri.path()),

@@ -1,0 +1,52 @@
+//! [`AsyncStd`]: what the shared HTTP/1.1 client (`captcha-http1`) runs on in this crate:
+//! async-io sockets and timers, async-std's executor, futures-rustls for https.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use captcha_http1::{Origin, Runtime, Sender};
+use captcha_proto::transport::{BuildError, ClientSettings, Error};
+use rustls::ClientConfig;
+
+use crate::{connect, time, tls};
+
+/// Connects with the client's TLS configuration; timers and tasks are async-std's.
+#[derive(Clone)]
+pub(crate) struct AsyncStd {
+    tls: Arc<ClientConfig>,
+}
+
+impl AsyncStd {
+    /// The runtime of a client with `settings` (its TLS trust and ALPN).
+    pub(crate) fn new(settings: &ClientSettings) -> Result<Self, BuildError> {
+        Ok(Self {
+            tls: tls::client_config(settings)?,
+        })
+    }
+}
+
+impl Runtime for AsyncStd {
+    fn open(
+        &self,
+        origin: &Origin,
+        limit: Duration,
+    ) -> impl Future<Output = Result<Sender, Error>> + Send {
+        connect::open(origin, &self.tls, limit)
+    }
+
+    fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+        async_std::task::spawn(task);
+    }
+
+    fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static {
+        time::sleep(delay)
+    }
+
+    fn within<F: Future + Send>(
+        limit: Duration,
+        future: F,
+    ) -> impl Future<Output = Option<F::Output>> + Send {
+        time::within(limit, future)
+    }
+}

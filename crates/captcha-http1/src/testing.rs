@@ -1,0 +1,76 @@
+//! Test support: a plain-TCP [`Runtime`] on tokio and a server that only holds connections.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use captcha_proto::transport::{Error, SendError};
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::origin::Origin;
+use crate::runtime::{Runtime, Sender};
+
+/// http only, tokio's resolver and timers.
+#[derive(Clone)]
+pub(crate) struct TokioPlain;
+
+impl Runtime for TokioPlain {
+    async fn open(&self, origin: &Origin, limit: Duration) -> Result<Sender, Error> {
+        let never_sent = |e: Box<dyn std::error::Error + Send + Sync>| {
+            Error::NeverSent(SendError::new(
+                format!("cannot connect to {origin}"),
+                Some(e),
+            ))
+        };
+        let connecting = async {
+            let tcp = TcpStream::connect((origin.host.as_str(), origin.port))
+                .await
+                .map_err(|e| never_sent(Box::new(e)))?;
+            let (sender, connection) = http1::handshake(TokioIo::new(tcp))
+                .await
+                .map_err(|e| never_sent(Box::new(e)))?;
+            tokio::spawn(connection);
+            Ok(sender)
+        };
+        Self::within(limit, connecting)
+            .await
+            .unwrap_or_else(|| Err(never_sent("timed out".into())))
+    }
+
+    fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+        tokio::spawn(task);
+    }
+
+    fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static {
+        tokio::time::sleep(delay)
+    }
+
+    async fn within<F: Future + Send>(limit: Duration, future: F) -> Option<F::Output> {
+        tokio::time::timeout(limit, future).await.ok()
+    }
+}
+
+/// A listener on 127.0.0.1 that accepts connections and holds them (clear the list to
+/// hang up on them all), and its origin.
+pub(crate) async fn holding_listener() -> (Arc<Origin>, Arc<Mutex<Vec<TcpStream>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&held);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            keep.lock().unwrap().push(stream);
+        }
+    });
+    let origin = Origin::of(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap();
+    (Arc::new(origin), held)
+}
+
+/// A new connection to `origin`.
+pub(crate) async fn open(origin: &Origin) -> Sender {
+    TokioPlain
+        .open(origin, Duration::from_secs(5))
+        .await
+        .unwrap()
+}

@@ -1,0 +1,136 @@
+//! [`Tokio`]: what the shared HTTP/1.1 client (`captcha-http1`) runs on in this crate:
+//! hyper-util's TCP connector (DNS off the runtime threads, connect timeout, `TCP_NODELAY`)
+//! under hyper-rustls for https, tokio's tasks and timers. Private: none of these types
+//! leave the crate.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::time::Duration;
+
+use bytes::Bytes;
+use captcha_http1::{Origin, Runtime, Sender};
+use captcha_proto::transport::{ClientSettings, Error, SendError};
+use http::Uri;
+use http::uri::Scheme;
+use http_body_util::Full;
+use hyper::client::conn::http1;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tower_service::Service;
+
+use crate::classify;
+
+/// Errors as the connector stack passes them around.
+pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// Opens connections through the client's connector stack; cloning shares it.
+#[derive(Clone)]
+pub(crate) struct Tokio {
+    connector: HttpsConnector<HttpConnector>,
+}
+
+impl Tokio {
+    /// The connector stack of a client with `settings`, trusting what `tls` trusts.
+    pub(crate) fn new(settings: &ClientSettings, tls: rustls::ClientConfig) -> Self {
+        let mut tcp = HttpConnector::new();
+        tcp.set_connect_timeout(Some(settings.connect_timeout));
+        // Small request/response pairs: do not wait to coalesce segments.
+        tcp.set_nodelay(true);
+        // The TLS layer decides http vs https; the TCP layer must accept both.
+        tcp.enforce_http(false);
+        let connector = HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(tcp);
+        Self { connector }
+    }
+
+    /// TCP, TLS for https, then the HTTP/1.1 handshake; the connection's driver is spawned.
+    async fn handshake(&self, origin: &Origin) -> Result<Sender, BoxError> {
+        let mut connector = self.connector.clone();
+        poll_fn(|cx| connector.poll_ready(cx)).await?;
+        let io = connector.call(connect_uri(origin)?).await?;
+        let (sender, connection) = http1::Builder::new()
+            .handshake::<_, Full<Bytes>>(io)
+            .await?;
+        let shown = origin.to_string();
+        // The connection future reads and writes the socket; it ends when the server closes
+        // or every `Sender` is dropped.
+        tokio::spawn(async move {
+            match connection.await {
+                Ok(()) => tracing::trace!(origin = %shown, "connection closed"),
+                Err(e) => {
+                    tracing::debug!(origin = %shown, error = %e, "connection ended with an error")
+                }
+            }
+        });
+        tracing::debug!(origin = %origin, "connected");
+        Ok(sender)
+    }
+}
+
+impl Runtime for Tokio {
+    /// One limit on connect *and* TLS handshake (`HttpConnector`'s own limit covers only
+    /// the TCP connect).
+    async fn open(&self, origin: &Origin, limit: Duration) -> Result<Sender, Error> {
+        // Boxed: the TLS and HTTP handshake state is large and only needed on a pool miss,
+        // so it should not inflate every call's future.
+        let result = match Self::within(limit, Box::pin(self.handshake(origin))).await {
+            Some(result) => result,
+            None => Err(Box::new(ConnectTimeout { limit }) as BoxError),
+        };
+        result.map_err(|error| {
+            let message = format!(
+                "cannot connect to {origin}: {}",
+                classify::describe(&*error)
+            );
+            Error::NeverSent(SendError::new(message, Some(error)))
+        })
+    }
+
+    fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+        tokio::spawn(task);
+    }
+
+    fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static {
+        tokio::time::sleep(delay)
+    }
+
+    async fn within<F: Future + Send>(limit: Duration, future: F) -> Option<F::Output> {
+        tokio::time::timeout(limit, future).await.ok()
+    }
+}
+
+/// What the connector stack is asked to connect to: `scheme://authority/`.
+fn connect_uri(origin: &Origin) -> Result<Uri, http::Error> {
+    let scheme = if origin.https {
+        Scheme::HTTPS
+    } else {
+        Scheme::HTTP
+    };
+    Uri::builder()
+        .scheme(scheme)
+        .authority(origin.authority.as_str())
+        .path_and_query("/")
+        .build()
+}
+
+/// Connect plus TLS handshake took longer than the connect timeout.
+#[derive(Debug)]
+pub(crate) struct ConnectTimeout {
+    pub(crate) limit: Duration,
+}
+
+impl fmt::Display for ConnectTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "connect and TLS handshake took longer than {:?}",
+            self.limit
+        )
+    }
+}
+
+impl StdError for ConnectTimeout {}
