@@ -13,7 +13,9 @@
 //!   (RUSTSEC-2025-0052, "unmaintained"); nothing here needs more than what smol also runs.
 //! - **HTTP.** hyper 1's `client::conn::http1` over a futures-io adapter
 //!   (`smol_hyper::rt::FuturesIo`), with a keep-alive pool per origin (scheme, host, port)
-//!   bounded by `pool_idle_timeout` and `max_idle_per_host`. No tokio runtime, no hyper-util.
+//!   bounded by `pool_idle_timeout` and `max_idle_per_host`: `captcha-http1`'s, which
+//!   `captcha-hyper` shares, with this crate's sockets, timers and tasks plugged in. No tokio
+//!   runtime, no hyper-util.
 //! - **TLS.** rustls with the ring provider passed explicitly, the webpki (Mozilla) roots and
 //!   any extra DER roots from the builder.
 //! - **Limits.** A connect timeout (DNS, TCP, TLS, HTTP handshake), a whole-call deadline

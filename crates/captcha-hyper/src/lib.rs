@@ -1,9 +1,8 @@
 //! # captcha-hyper
 //!
 //! The tokio transport of the Tencent Cloud captcha SDK: [`Client`] sends what
-//! [`captcha_proto`] encodes over hyper 1 (a pooled keep-alive client from hyper-util,
-//! rustls with the ring provider for https) and returns what it decodes. No protocol
-//! logic lives here.
+//! [`captcha_proto`] encodes over hyper 1 (HTTP/1.1 with a keep-alive pool, rustls with the
+//! ring provider for https) and returns what it decodes. No protocol logic lives here.
 //!
 //! ```no_run
 //! use captcha_hyper::{CaptchaCheck, CaptchaType, Client, Credential, Error};
@@ -26,6 +25,14 @@
 //! ```
 //!
 //! ## Behaviour
+//! - **HTTP.** hyper 1's connection API under the keep-alive pool of `captcha-http1`, the
+//!   same one `captcha-async-std` uses; connections are opened with hyper-util's TCP
+//!   connector (DNS off the runtime threads) and hyper-rustls. Not hyper-util's pooled
+//!   client, which the design first named: it hands each connection back to its pool from
+//!   a task spawned per request, so under load calls often find no idle connection and open
+//!   more, and it cost about 5 µs of CPU per call more than this pool (measured with
+//!   `tests/examples/e2e.rs`, see BENCHMARKS.md). Here the call that used a connection
+//!   returns it as soon as the response is read.
 //! - [`Client`] is `Clone + Send + Sync`; its clones share one pool. Idle connections live
 //!   50 s (below Tencent's 60 s), connect plus TLS handshake is limited to 5 s, a whole call
 //!   to 10 s ([`Client::with_timeout`] per call), a response body to 1 MiB. Knobs come from
