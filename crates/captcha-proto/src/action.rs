@@ -3,7 +3,7 @@
 use http::StatusCode;
 
 use crate::error::{EncodeError, ResponseError};
-use crate::params::Params;
+use crate::params::{DirectParams, Params};
 
 /// One API 2.0 action: its name, its own parameters, and the decoder of its response.
 ///
@@ -18,6 +18,15 @@ pub trait Action {
 
     /// Appends this action's own parameters, checking them; errors name the field.
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError>;
+
+    /// The typed actions' faster path: writes the same parameters as
+    /// [`write_params`](Action::write_params) straight into the request. `None`, the
+    /// default, sends the call through `write_params`; leave it so.
+    #[doc(hidden)]
+    fn write_direct(&self, direct: &mut DirectParams) -> Option<Result<(), EncodeError>> {
+        let _ = direct;
+        None
+    }
 
     /// Decodes a response with `status` and `body`. Never panics, whatever the bytes.
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<Self::Output, ResponseError>;

@@ -10,10 +10,10 @@ use crate::action::Action;
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
-use crate::params::{ParamKey, Params};
+use crate::params::{DirectParams, ParamKey, Params, is_unreserved};
 use crate::stamp::Stamp;
 use crate::template::{CallTemplate, Settings};
-use crate::v1::{self, SignatureMethod};
+use crate::v1::{self, SignatureMethod, Signing};
 use crate::wire;
 
 /// The region sent when none is chosen (the one every captcha sample uses).
@@ -221,25 +221,17 @@ impl Config {
         stamp: Stamp,
     ) -> Result<Request<Vec<u8>>, EncodeError> {
         let template = self.template()?;
-        // Written in place: `Params` keeps its entries inline, and a move would copy them.
-        let mut params = Params::with_lead(&template.lead, CALL_BYTES);
-        self.write_call_params(&mut params, action, stamp)?;
         let mut signing = template.signer.start();
         signing.update(template.signed_prefix.as_bytes());
-        // The form (GET: path, `?`, query; POST: body). When no key needs escaping (typed
-        // actions' never do), the text `params` holds is the string to sign, and escaping
-        // its values where they stand makes the form; otherwise it is written pair by pair.
-        let mut form = match params.signed_text() {
-            Some(text) => {
-                signing.update(text.as_bytes());
-                params.take_escaped_text()
+        // The form (GET: path, `?`, query; POST: body), written straight from a typed
+        // action when it can be, else through `Params`.
+        let mut form = match self.direct_form(action, stamp, template) {
+            Some(direct) => {
+                let direct = direct?;
+                signing.update(direct.signed_text().as_bytes());
+                direct.into_escaped_text()
             }
-            None => {
-                let mut form = Vec::with_capacity(template.lead.len() + 3 * params.text_len());
-                form.extend_from_slice(template.lead.as_bytes());
-                wire::write_pairs(&params, &mut signing, &mut form);
-                form
-            }
+            None => self.params_form(action, stamp, template, &mut signing)?,
         };
         let signature = signing.finish();
         form.reserve(3 * SIGNATURE_ROOM);
@@ -261,6 +253,62 @@ impl Config {
                     .headers_mut()
                     .insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
                 request
+            }
+        })
+    }
+
+    /// The parameters of a typed action's call written straight into the request text, in
+    /// signing order: the common ones from the template's text, then the action's own
+    /// (whose keys all sort after them). `None` when that cannot be: an action that has
+    /// only `write_params`, or fixed parameters that need escaping.
+    fn direct_form<A: Action + ?Sized>(
+        &self,
+        action: &A,
+        stamp: Stamp,
+        template: &CallTemplate,
+    ) -> Option<Result<DirectParams, EncodeError>> {
+        let common = template.direct.as_ref()?;
+        let name = action.name();
+        if name.is_empty() || !is_unreserved(name) {
+            return None;
+        }
+        let mut direct = DirectParams::with_lead(&template.lead, CALL_BYTES);
+        direct.push_plain("Action=");
+        direct.push_plain(name);
+        direct.push_plain("&Nonce=");
+        direct.push_decimal(stamp.nonce());
+        direct.push_plain("&");
+        direct.push_plain(&common.before_timestamp);
+        direct.push_plain("&Timestamp=");
+        direct.push_decimal(stamp.timestamp());
+        direct.push_plain(&common.after_timestamp);
+        Some(action.write_direct(&mut direct)?.map(|()| direct))
+    }
+
+    /// The form written through `Params`, fed to `signing` as the string to sign.
+    fn params_form<A: Action + ?Sized>(
+        &self,
+        action: &A,
+        stamp: Stamp,
+        template: &CallTemplate,
+        signing: &mut Signing,
+    ) -> Result<Vec<u8>, EncodeError> {
+        // Written in place: `Params` keeps its entries inline, and a move would copy them.
+        let mut params = Params::with_lead(&template.lead, CALL_BYTES);
+        self.write_call_params(&mut params, action, stamp)?;
+        // When no key needs escaping, the text `params` holds is the string to sign, and
+        // escaping its values where they stand makes the form; otherwise it is written
+        // pair by pair.
+        Ok(match params.signed_text() {
+            Some(text) => {
+                signing.update(text.as_bytes());
+                params.take_escaped_text()
+            }
+            None => {
+                let mut form = Vec::with_capacity(template.lead.len() + 3 * params.text_len());
+                form.extend_from_slice(template.lead.as_bytes());
+                wire::write_pairs(&params, signing, &mut form);
+                form
             }
         })
     }
@@ -318,3 +366,45 @@ const SIGNATURE_ROOM: usize = 44 + v1::SIGNATURE.len() + 1;
 /// Room for a typical call's parameters (a `CaptchaCheck` takes about 320 bytes) and its
 /// signature, so the buffer is allocated once.
 const CALL_BYTES: usize = 512;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CaptchaCheck, CaptchaType, RawAction};
+
+    fn check() -> CaptchaCheck {
+        CaptchaCheck::new("t03*", [127, 0, 0, 1].into(), CaptchaType::Slider)
+    }
+
+    /// `tests/direct_path.rs` shows both paths write the same requests; this shows the
+    /// typed actions do take the direct one, and what does not.
+    #[test]
+    fn typed_actions_are_written_directly_unless_something_needs_params() {
+        let stamp = Stamp::new(1_700_000_000, 42).unwrap();
+        let config =
+            Config::new(Credential::new("AKIDx", "key").unwrap()).with_request_client(None);
+        let template = config.template().unwrap();
+        let direct = config
+            .direct_form(&check(), stamp, template)
+            .expect("a typed action is written directly")
+            .unwrap();
+        assert_eq!(
+            direct.signed_text(),
+            "Action=CaptchaCheck&Nonce=42&Region=gz&SecretId=AKIDx&Timestamp=1700000000\
+             &accountType=0&captchaType=9&ticket=t03*&userIp=127.0.0.1"
+        );
+        assert!(
+            config
+                .direct_form(&RawAction::new("X"), stamp, template)
+                .is_none()
+        );
+        let with_token = Config::new(
+            Credential::new("AKIDx", "key")
+                .unwrap()
+                .with_token("needs/escaping")
+                .unwrap(),
+        );
+        let template = with_token.template().unwrap();
+        assert!(with_token.direct_form(&check(), stamp, template).is_none());
+    }
+}

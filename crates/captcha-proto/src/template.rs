@@ -20,9 +20,35 @@ pub(crate) struct CallTemplate {
     pub(crate) common_before_timestamp: Params,
     /// `Token`, when there is one.
     pub(crate) common_after_timestamp: Params,
+    /// The two above as request text, when nothing in them needs escaping (the usual
+    /// case): typed actions' calls are then written straight from it.
+    pub(crate) direct: Option<DirectCommon>,
     pub(crate) signed_prefix: String,
     /// `path?` for GET (the parameters form the query), nothing for POST (they form the body).
     pub(crate) lead: String,
+}
+
+/// The fixed common parameters as text that is both signed and sent.
+#[derive(Clone)]
+pub(crate) struct DirectCommon {
+    /// `Region=…&SecretId=…` (and `RequestClient`, `SignatureMethod` when set).
+    pub(crate) before_timestamp: String,
+    /// `&Token=…`, or nothing.
+    pub(crate) after_timestamp: String,
+}
+
+impl DirectCommon {
+    /// The text of `before` and `after` when neither needs escaping.
+    fn of(before: &Params, after: &Params) -> Option<Self> {
+        let after_timestamp = match after.plain_text()? {
+            "" => String::new(),
+            text => format!("&{text}"),
+        };
+        Some(Self {
+            before_timestamp: before.plain_text()?.to_owned(),
+            after_timestamp,
+        })
+    }
 }
 
 /// The inputs of a template: the settings of a config.
@@ -56,6 +82,7 @@ impl CallTemplate {
         let endpoint = settings.endpoint;
         Ok(Self {
             signer: Signer::new(settings.credential.secret_key(), settings.signature_method),
+            direct: DirectCommon::of(&before, &after),
             common_before_timestamp: before,
             common_after_timestamp: after,
             signed_prefix: format!(

@@ -9,7 +9,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::{AccountType, CaptchaType, DisturbLevel};
 use crate::error::{EncodeError, ResponseError};
-use crate::params::{Params, Value};
+use crate::params::{DirectParams, ParamSink, Params, Value};
 use crate::reply;
 use crate::secret::Ticket;
 
@@ -83,14 +83,9 @@ impl CheckVerdict {
     }
 }
 
-impl Action for CaptchaCheck {
-    type Output = CheckVerdict;
-
-    fn name(&self) -> &str {
-        "CaptchaCheck"
-    }
-
-    fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+impl CaptchaCheck {
+    /// Writes the parameters, checked and in signing order, to either sink.
+    fn write_to<S: ParamSink>(&self, params: &mut S) -> Result<(), EncodeError> {
         let ticket = self.ticket.expose_secret();
         if ticket.is_empty() {
             return Err(EncodeError::EmptyField { field: "ticket" });
@@ -104,6 +99,16 @@ impl Action for CaptchaCheck {
             ],
         )
     }
+}
+
+impl Action for CaptchaCheck {
+    type Output = CheckVerdict;
+
+    fn name(&self) -> &str {
+        "CaptchaCheck"
+    }
+
+    write_through_sink!();
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CheckVerdict, ResponseError> {
         let reply = reply::parse(status, body)?;

@@ -8,7 +8,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::{CaptchaType, DisturbLevel, IsHttps};
 use crate::error::{EncodeError, ResponseError};
-use crate::params::{Params, Value};
+use crate::params::{DirectParams, ParamSink, Params, Value};
 
 /// Asks for the URL of a captcha image. Fetching that URL returns the image and sets the
 /// `vsig` cookie, which goes to [`CaptchaVerify`](crate::CaptchaVerify) as `captchaSig`.
@@ -59,14 +59,9 @@ impl CaptchaGetUrl {
 
 user_info_setters!(CaptchaGetUrl);
 
-impl Action for CaptchaGetUrl {
-    type Output = CaptchaUrl;
-
-    fn name(&self) -> &str {
-        "CaptchaGetUrl"
-    }
-
-    fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+impl CaptchaGetUrl {
+    /// Writes the parameters, checked and in signing order, to either sink.
+    fn write_to<S: ParamSink>(&self, params: &mut S) -> Result<(), EncodeError> {
         self.user.write(
             params,
             [
@@ -76,6 +71,16 @@ impl Action for CaptchaGetUrl {
             ],
         )
     }
+}
+
+impl Action for CaptchaGetUrl {
+    type Output = CaptchaUrl;
+
+    fn name(&self) -> &str {
+        "CaptchaGetUrl"
+    }
+
+    write_through_sink!();
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaUrl, ResponseError> {
         decode_url(status, body)

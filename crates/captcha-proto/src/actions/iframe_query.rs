@@ -8,7 +8,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::{AccountType, CaptchaType, ClientType, DisturbLevel, IsHttps};
 use crate::error::{EncodeError, ResponseError};
-use crate::params::Params;
+use crate::params::{DirectParams, ParamSink, Params};
 
 /// Asks for the URL of the captcha JavaScript (valid for one use). The five documented
 /// required inputs are constructor arguments; `accountType` starts as
@@ -57,14 +57,9 @@ impl CaptchaIframeQuery {
 
 user_info_setters!(CaptchaIframeQuery);
 
-impl Action for CaptchaIframeQuery {
-    type Output = CaptchaUrl;
-
-    fn name(&self) -> &str {
-        "CaptchaIframeQuery"
-    }
-
-    fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+impl CaptchaIframeQuery {
+    /// Writes the parameters, checked and in signing order, to either sink.
+    fn write_to<S: ParamSink>(&self, params: &mut S) -> Result<(), EncodeError> {
         self.user.write(
             params,
             [
@@ -75,6 +70,16 @@ impl Action for CaptchaIframeQuery {
             ],
         )
     }
+}
+
+impl Action for CaptchaIframeQuery {
+    type Output = CaptchaUrl;
+
+    fn name(&self) -> &str {
+        "CaptchaIframeQuery"
+    }
+
+    write_through_sink!();
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaUrl, ResponseError> {
         decode_url(status, body)

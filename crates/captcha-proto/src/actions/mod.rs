@@ -1,5 +1,19 @@
 //! The API 2.0 captcha actions (protocol.md §1) and [`RawAction`] for any other action.
 
+/// The two ways into a typed action's one parameter writer, `write_to<S: ParamSink>`:
+/// `Action::write_params` (into `Params`) and `Action::write_direct` (into the request).
+macro_rules! write_through_sink {
+    () => {
+        fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+            self.write_to(params)
+        }
+
+        fn write_direct(&self, direct: &mut DirectParams) -> Option<Result<(), EncodeError>> {
+            Some(self.write_to(direct))
+        }
+    };
+}
+
 mod check;
 mod get_url;
 mod iframe_query;

@@ -10,7 +10,7 @@ use super::user::{UserInfo, check_not_empty, user_info_setters};
 use crate::action::Action;
 use crate::enums::CaptchaType;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
-use crate::params::{Params, Value};
+use crate::params::{DirectParams, ParamSink, Params, Value};
 use crate::reply;
 
 /// How [`CaptchaQuery`] returns the script (`script` parameter).
@@ -92,14 +92,9 @@ impl std::fmt::Debug for CaptchaScript {
     }
 }
 
-impl Action for CaptchaQuery {
-    type Output = CaptchaScript;
-
-    fn name(&self) -> &str {
-        "CaptchaQuery"
-    }
-
-    fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+impl CaptchaQuery {
+    /// Writes the parameters, checked and in signing order, to either sink.
+    fn write_to<S: ParamSink>(&self, params: &mut S) -> Result<(), EncodeError> {
         let script = match self.script {
             ScriptFormat::Json => 0,
             ScriptFormat::JavaScript => 1,
@@ -114,6 +109,16 @@ impl Action for CaptchaQuery {
             ],
         )
     }
+}
+
+impl Action for CaptchaQuery {
+    type Output = CaptchaScript;
+
+    fn name(&self) -> &str {
+        "CaptchaQuery"
+    }
+
+    write_through_sink!();
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<CaptchaScript, ResponseError> {
         let missing = || {

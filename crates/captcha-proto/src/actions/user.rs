@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use super::keys;
 use crate::enums::AccountType;
 use crate::error::EncodeError;
-use crate::params::{ParamKey, Params, Value};
+use crate::params::{ParamKey, ParamSink, Value};
 
 /// Optional facts about the user, shared by every captcha action. Tencent uses them for risk
 /// scoring and statistics; which ones an action requires is enforced by its constructor.
@@ -57,9 +57,9 @@ impl UserInfo {
     /// merged so that every parameter arrives in signing order. (`Params` would sort them
     /// anyway; arriving in order spares it the sort, the duplicate search and a copy of
     /// the text. `own` must be in signing order for that.) A set string must be non-empty.
-    pub(crate) fn write<const N: usize>(
+    pub(crate) fn write<S: ParamSink, const N: usize>(
         &self,
-        params: &mut Params,
+        params: &mut S,
         own: [(&'static ParamKey, Option<Value<'_>>); N],
     ) -> Result<(), EncodeError> {
         for (key, value) in [
@@ -94,13 +94,15 @@ impl UserInfo {
 }
 
 /// Pushes two lists of fields, each in signing order, as one list in signing order.
-struct Merge<'p, 'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> {
-    params: &'p mut Params,
+struct Merge<'p, 'v, S, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> {
+    params: &'p mut S,
     /// The action's own fields, not yet pushed.
     own: std::iter::Peekable<I>,
 }
 
-impl<'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> Merge<'_, 'v, I> {
+impl<'v, S: ParamSink, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>>
+    Merge<'_, 'v, S, I>
+{
     /// Pushes `value` (if set) after the own fields that sign before `key`.
     #[inline(always)]
     fn push(&mut self, key: &ParamKey, value: Option<Value<'_>>) -> Result<(), EncodeError> {

@@ -7,7 +7,7 @@ use super::user::{UserInfo, user_info_setters};
 use crate::action::Action;
 use crate::enums::CaptchaType;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
-use crate::params::{Params, Value};
+use crate::params::{DirectParams, ParamSink, Params, Value};
 use crate::reply;
 use crate::secret::CaptchaSig;
 
@@ -69,14 +69,9 @@ impl VerifyVerdict {
     }
 }
 
-impl Action for CaptchaVerify {
-    type Output = VerifyVerdict;
-
-    fn name(&self) -> &str {
-        "CaptchaVerify"
-    }
-
-    fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
+impl CaptchaVerify {
+    /// Writes the parameters, checked and in signing order, to either sink.
+    fn write_to<S: ParamSink>(&self, params: &mut S) -> Result<(), EncodeError> {
         let sig = self.captcha_sig.expose_secret();
         if sig.is_empty() {
             return Err(EncodeError::EmptyField {
@@ -97,6 +92,16 @@ impl Action for CaptchaVerify {
             ],
         )
     }
+}
+
+impl Action for CaptchaVerify {
+    type Output = VerifyVerdict;
+
+    fn name(&self) -> &str {
+        "CaptchaVerify"
+    }
+
+    write_through_sink!();
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<VerifyVerdict, ResponseError> {
         let reply = reply::parse_success(status, body)?;

@@ -3,12 +3,15 @@
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::net::IpAddr;
+use std::ops::Range;
 
 use percent_encoding::percent_encode_byte;
 use smallvec::SmallVec;
 
+mod direct;
 mod key;
 
+pub use direct::DirectParams;
 pub use key::ParamKey;
 use key::prefixed_signing_order;
 #[cfg(any(test, feature = "fuzzing"))]
@@ -188,27 +191,7 @@ impl Params {
         value: Value<'_>,
     ) -> Result<(), EncodeError> {
         let mut entry = self.start_entry(key)?;
-        match value {
-            Value::Text(text) => {
-                self.buf.push_str(text);
-                entry.plain &= is_unreserved(text);
-            }
-            Value::Number(number) => push_decimal(&mut self.buf, number),
-            Value::Ip(IpAddr::V4(v4)) => {
-                // Dotted quad by hand: `Display` goes through the formatter for each octet.
-                for (i, octet) in v4.octets().into_iter().enumerate() {
-                    if i > 0 {
-                        self.buf.push('.');
-                    }
-                    push_decimal(&mut self.buf, octet.into());
-                }
-            }
-            Value::Ip(IpAddr::V6(v6)) => {
-                write!(self.buf, "{v6}").expect("writing to a String cannot fail");
-                // `:` is escaped on the wire.
-                entry.plain = false;
-            }
-        }
+        entry.plain &= write_value(&mut self.buf, value);
         self.finish_entry(entry);
         Ok(())
     }
@@ -277,64 +260,31 @@ impl Params {
             .then(|| &self.buf[self.lead..])
     }
 
+    /// The parameters as `key=value&…` when that text is both the string to sign and the
+    /// wire form: nothing in any key or value to map or escape.
+    pub(crate) fn plain_text(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .all(|e| e.plain)
+            .then(|| &self.buf[self.lead..])
+    }
+
     /// Takes the buffer with every value percent-encoded (RFC 3986) where it stands: the
     /// lead, then the wire form of every pair, in the one allocation the parameters were
     /// written to. Only for a set whose [`signed_text`](Self::signed_text) is `Some`
     /// (keys are copied as they are); leaves the set empty.
     pub(crate) fn take_escaped_text(&mut self) -> Vec<u8> {
         debug_assert!(self.signed_text().is_some(), "a key needs escaping");
-        let escapes_in = |e: &Entry| {
-            self.buf.as_bytes()[e.eq + 1..e.end]
-                .iter()
-                .filter(|b| !is_unreserved_byte(**b))
-                .count()
-        };
-        let growth: usize = self
+        let values = self
             .entries
             .iter()
             .filter(|e| !e.plain)
-            .map(escapes_in)
-            .sum();
-        let mut text = std::mem::take(&mut self.buf).into_bytes();
-        self.escape_values(&mut text, growth);
+            .map(|e| e.eq + 1..e.end);
+        let text = escape_in_place(std::mem::take(&mut self.buf), values);
         self.entries.clear();
         self.lead = 0;
         self.unordered = false;
         text
-    }
-
-    /// Grows `text` (this set's buffer) by `growth` escapes and percent-encodes the values
-    /// of the entries that need it, working from the end: what follows an escape moves up as
-    /// one block, and nothing is written over a byte before it is read, the write position
-    /// staying ahead by twice the escapes not yet written.
-    fn escape_values(&self, text: &mut Vec<u8>, growth: usize) {
-        if growth == 0 {
-            return;
-        }
-        let mut unmoved_end = text.len();
-        text.resize(unmoved_end + 2 * growth, 0);
-        let mut write_end = text.len();
-        for entry in self.entries.iter().rev().filter(|e| !e.plain) {
-            // The plain text after this value (`&`s included) moves as one block.
-            let tail = unmoved_end - entry.end;
-            text.copy_within(entry.end..unmoved_end, write_end - tail);
-            write_end -= tail;
-            unmoved_end = entry.end;
-            let value_start = entry.eq + 1;
-            while let Some(at) = text[value_start..unmoved_end]
-                .iter()
-                .rposition(|b| !is_unreserved_byte(*b))
-            {
-                let at = value_start + at;
-                let run = unmoved_end - (at + 1);
-                text.copy_within(at + 1..unmoved_end, write_end - run);
-                write_end -= run + 3;
-                let escape = percent_encode_byte(text[at]);
-                text[write_end..write_end + 3].copy_from_slice(escape.as_bytes());
-                unmoved_end = at;
-            }
-        }
-        debug_assert_eq!(unmoved_end, write_end, "every escape was counted");
     }
 
     /// The pairs in their current order.
@@ -486,6 +436,98 @@ impl std::fmt::Debug for Params {
             )
             .finish()
     }
+}
+
+/// Where typed actions write their parameters: a [`Params`], or a [`DirectParams`] when
+/// the request is written straight from them. One writer of each action's parameters (in
+/// signing order) serves both.
+pub(crate) trait ParamSink {
+    /// Adds `key` with `value`.
+    fn push_value(&mut self, key: &ParamKey, value: Value<'_>) -> Result<(), EncodeError>;
+}
+
+impl ParamSink for Params {
+    fn push_value(&mut self, key: &ParamKey, value: Value<'_>) -> Result<(), EncodeError> {
+        Params::push_value(self, key, value)
+    }
+}
+
+/// Renders `value` at the end of `out`; `true` when it needs no percent-encoding.
+#[inline(always)]
+fn write_value(out: &mut String, value: Value<'_>) -> bool {
+    match value {
+        Value::Text(text) => {
+            out.push_str(text);
+            is_unreserved(text)
+        }
+        Value::Number(number) => {
+            push_decimal(out, number);
+            true
+        }
+        Value::Ip(IpAddr::V4(v4)) => {
+            // Dotted quad by hand: `Display` goes through the formatter for each octet.
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_decimal(out, octet.into());
+            }
+            true
+        }
+        Value::Ip(IpAddr::V6(v6)) => {
+            write!(out, "{v6}").expect("writing to a String cannot fail");
+            // `:` is escaped on the wire.
+            false
+        }
+    }
+}
+
+/// `text` with the values at `values` (byte ranges, in order, none overlapping)
+/// percent-encoded (RFC 3986) where they stand: the buffer grows once by what the escapes
+/// add, then, working from the end, what follows an escape moves up as one block, and
+/// nothing is written over a byte before it is read (the write position stays ahead by
+/// twice the escapes not yet written).
+fn escape_in_place(
+    text: String,
+    values: impl DoubleEndedIterator<Item = Range<usize>> + Clone,
+) -> Vec<u8> {
+    let mut text = text.into_bytes();
+    let growth: usize = values
+        .clone()
+        .map(|range| {
+            text[range]
+                .iter()
+                .filter(|b| !is_unreserved_byte(**b))
+                .count()
+        })
+        .sum();
+    if growth == 0 {
+        return text;
+    }
+    let mut unmoved_end = text.len();
+    text.resize(unmoved_end + 2 * growth, 0);
+    let mut write_end = text.len();
+    for value in values.rev() {
+        // The plain text after this value (`&`s included) moves as one block.
+        let tail = unmoved_end - value.end;
+        text.copy_within(value.end..unmoved_end, write_end - tail);
+        write_end -= tail;
+        unmoved_end = value.end;
+        while let Some(at) = text[value.start..unmoved_end]
+            .iter()
+            .rposition(|b| !is_unreserved_byte(*b))
+        {
+            let at = value.start + at;
+            let run = unmoved_end - (at + 1);
+            text.copy_within(at + 1..unmoved_end, write_end - run);
+            write_end -= run + 3;
+            let escape = percent_encode_byte(text[at]);
+            text[write_end..write_end + 3].copy_from_slice(escape.as_bytes());
+            unmoved_end = at;
+        }
+    }
+    debug_assert_eq!(unmoved_end, write_end, "every escape was counted");
+    text
 }
 
 /// Appends `value` in decimal.
