@@ -277,7 +277,6 @@ impl Config {
         direct.push_plain(name);
         direct.push_plain("&Nonce=");
         direct.push_decimal(stamp.nonce());
-        direct.push_plain("&");
         direct.push_plain(&common.before_timestamp);
         direct.push_plain("&Timestamp=");
         direct.push_decimal(stamp.timestamp());

@@ -31,7 +31,7 @@ pub(crate) struct CallTemplate {
 /// The fixed common parameters as text that is both signed and sent.
 #[derive(Clone)]
 pub(crate) struct DirectCommon {
-    /// `Region=…&SecretId=…` (and `RequestClient`, `SignatureMethod` when set).
+    /// `&Region=…&SecretId=…` (and `RequestClient`, `SignatureMethod` when set).
     pub(crate) before_timestamp: String,
     /// `&Token=…`, or nothing.
     pub(crate) after_timestamp: String,
@@ -45,7 +45,7 @@ impl DirectCommon {
             text => format!("&{text}"),
         };
         Some(Self {
-            before_timestamp: before.plain_text()?.to_owned(),
+            before_timestamp: format!("&{}", before.plain_text()?),
             after_timestamp,
         })
     }

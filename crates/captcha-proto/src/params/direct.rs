@@ -50,17 +50,20 @@ impl DirectParams {
 
     /// Appends `text` as it is: pairs or parts of pairs that need no escaping (the caller
     /// writes them in signing order, ahead of every typed parameter).
+    #[inline]
     pub(crate) fn push_plain(&mut self, text: &str) {
         debug_assert!(self.unplain.is_empty(), "plain text after typed parameters");
         self.text.push_str(text);
     }
 
     /// Appends `value` in decimal.
+    #[inline]
     pub(crate) fn push_decimal(&mut self, value: u64) {
         push_decimal(&mut self.text, value);
     }
 
     /// The pairs written so far: the string to sign after its `METHOD host path?`.
+    #[inline]
     pub(crate) fn signed_text(&self) -> &str {
         &self.text[self.lead..]
     }
