@@ -22,7 +22,6 @@ use crate::error::EncodeError;
 ///
 /// Not constructible outside this crate: it appears in [`Action`](crate::Action) only
 /// through a hidden method that other implementations leave alone.
-#[derive(Debug)]
 pub struct DirectParams {
     text: String,
     /// Bytes of `text` before the first parameter.
@@ -94,6 +93,15 @@ impl DirectParams {
     }
 }
 
+impl std::fmt::Debug for DirectParams {
+    /// The size only: the text holds tickets and tokens.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectParams")
+            .field("bytes", &self.text.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl ParamSink for DirectParams {
     #[inline]
     fn push_value(&mut self, key: &ParamKey, value: Value<'_>) -> Result<(), EncodeError> {
@@ -108,5 +116,44 @@ impl ParamSink for DirectParams {
             self.unplain.push(start..self.text.len());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_value() {
+        let mut direct = DirectParams::with_lead("/?", 64);
+        direct.push_plain("Action=X");
+        direct
+            .push_value(&ParamKey::new("ticket"), Value::Text("t03secret"))
+            .unwrap();
+        let shown = format!("{direct:?}");
+        assert!(
+            !shown.contains("t03secret") && shown.contains("bytes"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn values_to_escape_are_escaped_where_they_stand() {
+        let mut direct = DirectParams::with_lead("/p?", 64);
+        direct.push_plain("Action=X");
+        direct
+            .push_value(&ParamKey::new("a"), Value::Text("x y*"))
+            .unwrap();
+        direct
+            .push_value(&ParamKey::new("b"), Value::Number(7))
+            .unwrap();
+        direct
+            .push_value(&ParamKey::new("c"), Value::Text("é"))
+            .unwrap();
+        assert_eq!(direct.signed_text(), "Action=X&a=x y*&b=7&c=é");
+        assert_eq!(
+            direct.into_escaped_text(),
+            b"/p?Action=X&a=x%20y%2A&b=7&c=%C3%A9"
+        );
     }
 }
