@@ -5,12 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_std::net::ToSocketAddrs;
-use bytes::Bytes;
 use captcha_http1::{Origin, Sender};
 use captcha_proto::transport::{Error, SendError};
 use futures_rustls::TlsConnector;
-use http_body_util::Full;
-use hyper::client::conn::http1;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
 
@@ -61,8 +58,7 @@ async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, E
     } else {
         Stream::Plain(tcp)
     };
-    let (sender, connection) = http1::Builder::new()
-        .handshake::<_, Full<Bytes>>(Io::new(stream))
+    let (sender, driver) = captcha_http1::handshake(origin, Io::new(stream))
         .await
         .map_err(|e| {
             never_sent(
@@ -70,19 +66,9 @@ async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, E
                 Some(Box::new(e)),
             )
         })?;
-    let shown = origin.to_string();
-    // The connection future reads and writes the socket; it ends when the server closes
-    // or every `Sender` is dropped. async-std's global executor runs it on async-std and
-    // smol alike (both use the async-io reactor).
-    async_std::task::spawn(async move {
-        match connection.await {
-            Ok(()) => tracing::trace!(origin = %shown, "connection closed"),
-            Err(e) => {
-                tracing::debug!(origin = %shown, error = %e, "connection ended with an error")
-            }
-        }
-    });
-    tracing::debug!(origin = %origin, "connected");
+    // async-std's global executor runs the driver on async-std and smol alike (both use the
+    // async-io reactor).
+    async_std::task::spawn(driver);
     Ok(sender)
 }
 

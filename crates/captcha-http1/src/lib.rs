@@ -19,6 +19,7 @@
 //! with them.
 
 mod body;
+mod handshake;
 mod origin;
 mod pool;
 mod runtime;
@@ -26,6 +27,7 @@ mod runtime;
 mod testing;
 mod transmit;
 
+pub use handshake::handshake;
 pub use origin::Origin;
 pub use runtime::{Runtime, Sender};
 pub use transmit::Transmitter;

@@ -4,10 +4,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use captcha_proto::transport::{Error, SendError};
-use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::handshake::handshake;
 use crate::origin::Origin;
 use crate::runtime::{Runtime, Sender};
 
@@ -27,10 +27,10 @@ impl Runtime for TokioPlain {
             let tcp = TcpStream::connect((origin.host.as_str(), origin.port))
                 .await
                 .map_err(|e| never_sent(Box::new(e)))?;
-            let (sender, connection) = http1::handshake(TokioIo::new(tcp))
+            let (sender, driver) = handshake(origin, TokioIo::new(tcp))
                 .await
                 .map_err(|e| never_sent(Box::new(e)))?;
-            tokio::spawn(connection);
+            tokio::spawn(driver);
             Ok(sender)
         };
         Self::within(limit, connecting)

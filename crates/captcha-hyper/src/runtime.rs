@@ -8,13 +8,10 @@ use std::fmt;
 use std::future::{Future, poll_fn};
 use std::time::Duration;
 
-use bytes::Bytes;
 use captcha_http1::{Origin, Runtime, Sender};
 use captcha_proto::transport::{ClientSettings, Error, SendError};
 use http::Uri;
 use http::uri::Scheme;
-use http_body_util::Full;
-use hyper::client::conn::http1;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tower_service::Service;
@@ -52,21 +49,8 @@ impl Tokio {
         let mut connector = self.connector.clone();
         poll_fn(|cx| connector.poll_ready(cx)).await?;
         let io = connector.call(connect_uri(origin)?).await?;
-        let (sender, connection) = http1::Builder::new()
-            .handshake::<_, Full<Bytes>>(io)
-            .await?;
-        let shown = origin.to_string();
-        // The connection future reads and writes the socket; it ends when the server closes
-        // or every `Sender` is dropped.
-        tokio::spawn(async move {
-            match connection.await {
-                Ok(()) => tracing::trace!(origin = %shown, "connection closed"),
-                Err(e) => {
-                    tracing::debug!(origin = %shown, error = %e, "connection ended with an error")
-                }
-            }
-        });
-        tracing::debug!(origin = %origin, "connected");
+        let (sender, driver) = captcha_http1::handshake(origin, io).await?;
+        tokio::spawn(driver);
         Ok(sender)
     }
 }
