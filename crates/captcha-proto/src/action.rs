@@ -19,9 +19,17 @@ pub trait Action {
     /// Appends this action's own parameters, checking them; errors name the field.
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError>;
 
-    /// The typed actions' faster path: writes the same parameters as
-    /// [`write_params`](Action::write_params) straight into the request. `None`, the
+    /// Whether [`write_direct`](Action::write_direct) writes the parameters: `false`, the
     /// default, sends the call through `write_params`; leave it so.
+    #[doc(hidden)]
+    fn writes_direct(&self) -> bool {
+        false
+    }
+
+    /// The typed actions' faster path: writes the same parameters as
+    /// [`write_params`](Action::write_params) straight into the request. Called only when
+    /// [`writes_direct`](Action::writes_direct) says so; `None` then falls back to
+    /// `write_params` all the same.
     #[doc(hidden)]
     fn write_direct(&self, direct: &mut DirectParams) -> Option<Result<(), EncodeError>> {
         let _ = direct;

@@ -269,7 +269,8 @@ impl Config {
     ) -> Option<Result<DirectParams, EncodeError>> {
         let common = template.direct.as_ref()?;
         let name = action.name();
-        if name.is_empty() || !is_unreserved(name) {
+        // Checked before anything is written: the other path would write it all again.
+        if !action.writes_direct() || name.is_empty() || !is_unreserved(name) {
             return None;
         }
         let mut direct = DirectParams::with_lead(&template.lead, CALL_BYTES);

@@ -8,6 +8,10 @@ macro_rules! write_through_sink {
             self.write_to(params)
         }
 
+        fn writes_direct(&self) -> bool {
+            true
+        }
+
         fn write_direct(&self, direct: &mut DirectParams) -> Option<Result<(), EncodeError>> {
             Some(self.write_to(direct))
         }
