@@ -2,7 +2,6 @@
 //! HTTP/1.1 handshake, and the connection driver spawned as a task.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_std::net::ToSocketAddrs;
 use captcha_http1::{Origin, Sender};
@@ -12,27 +11,10 @@ use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
 
 use crate::stream::{Io, Stream, Tcp};
-use crate::time;
 
-/// Connects to `origin` within `limit` (DNS, TCP, TLS and HTTP handshake together).
-/// Every failure here happens before a request byte is written: [`Error::NeverSent`].
-pub(crate) async fn open(
-    origin: &Origin,
-    tls: &Arc<ClientConfig>,
-    limit: Duration,
-) -> Result<Sender, Error> {
-    // Boxed: the TLS and HTTP handshake state is large and only needed on a pool miss, so
-    // it should not inflate every call's future.
-    match time::within(limit, Box::pin(handshake(origin, tls))).await {
-        Some(result) => result,
-        None => Err(never_sent(
-            format!("connecting to {origin} timed out after {limit:?}"),
-            None,
-        )),
-    }
-}
-
-async fn handshake(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, Error> {
+/// Connects to `origin` (DNS, TCP, TLS and the HTTP handshake; the caller bounds the
+/// time). Every failure here happens before a request byte is written: [`Error::NeverSent`].
+pub(crate) async fn open(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sender, Error> {
     let tcp = connect_tcp(origin)
         .await
         .map_err(|e| never_sent(format!("cannot connect to {origin}"), Some(Box::new(e))))?;

@@ -27,12 +27,8 @@ impl AsyncStd {
 }
 
 impl Runtime for AsyncStd {
-    fn open(
-        &self,
-        origin: &Origin,
-        limit: Duration,
-    ) -> impl Future<Output = Result<Sender, Error>> + Send {
-        connect::open(origin, &self.tls, limit)
+    fn open(&self, origin: &Origin) -> impl Future<Output = Result<Sender, Error>> + Send {
+        connect::open(origin, &self.tls)
     }
 
     fn spawn(task: impl Future<Output = ()> + Send + 'static) {

@@ -20,15 +20,12 @@ pub type Sender = http1::SendRequest<Full<Bytes>>;
 /// A value of this type is cloned into the pool: keep it cheap to clone (shared state
 /// behind an `Arc`).
 pub trait Runtime: Clone + Send + Sync + 'static {
-    /// Opens a connection to `origin` within `limit`: DNS, TCP, TLS for https and the
-    /// HTTP/1.1 handshake, with the connection's driver running as a background task.
-    /// Every failure here comes before a request byte is written: it must be
-    /// [`Error::NeverSent`].
-    fn open(
-        &self,
-        origin: &Origin,
-        limit: Duration,
-    ) -> impl Future<Output = Result<Sender, Error>> + Send;
+    /// Opens a connection to `origin`: DNS, TCP, TLS for https and the HTTP/1.1 handshake
+    /// (see [`handshake`](crate::handshake)), with the connection's driver running as a
+    /// background task. Every failure here comes before a request byte is written: it must
+    /// be [`Error::NeverSent`]. The [`Transmitter`](crate::Transmitter) bounds the whole by
+    /// the connect timeout.
+    fn open(&self, origin: &Origin) -> impl Future<Output = Result<Sender, Error>> + Send;
 
     /// Runs `task` in the background (the pool's reaper of idle connections).
     fn spawn(task: impl Future<Output = ()> + Send + 'static);

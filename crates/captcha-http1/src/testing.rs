@@ -16,26 +16,21 @@ use crate::runtime::{Runtime, Sender};
 pub(crate) struct TokioPlain;
 
 impl Runtime for TokioPlain {
-    async fn open(&self, origin: &Origin, limit: Duration) -> Result<Sender, Error> {
+    async fn open(&self, origin: &Origin) -> Result<Sender, Error> {
         let never_sent = |e: Box<dyn std::error::Error + Send + Sync>| {
             Error::NeverSent(SendError::new(
                 format!("cannot connect to {origin}"),
                 Some(e),
             ))
         };
-        let connecting = async {
-            let tcp = TcpStream::connect((origin.host.as_str(), origin.port))
-                .await
-                .map_err(|e| never_sent(Box::new(e)))?;
-            let (sender, driver) = handshake(origin, TokioIo::new(tcp))
-                .await
-                .map_err(|e| never_sent(Box::new(e)))?;
-            tokio::spawn(driver);
-            Ok(sender)
-        };
-        Self::within(limit, connecting)
+        let tcp = TcpStream::connect((origin.host.as_str(), origin.port))
             .await
-            .unwrap_or_else(|| Err(never_sent("timed out".into())))
+            .map_err(|e| never_sent(Box::new(e)))?;
+        let (sender, driver) = handshake(origin, TokioIo::new(tcp))
+            .await
+            .map_err(|e| never_sent(Box::new(e)))?;
+        tokio::spawn(driver);
+        Ok(sender)
     }
 
     fn spawn(task: impl Future<Output = ()> + Send + 'static) {
@@ -69,8 +64,5 @@ pub(crate) async fn holding_listener() -> (Arc<Origin>, Arc<Mutex<Vec<TcpStream>
 
 /// A new connection to `origin`.
 pub(crate) async fn open(origin: &Origin) -> Sender {
-    TokioPlain
-        .open(origin, Duration::from_secs(5))
-        .await
-        .unwrap()
+    TokioPlain.open(origin).await.unwrap()
 }

@@ -76,7 +76,7 @@ impl<R: Runtime> Transmitter<R> {
                 },
             }
         }
-        let mut sender = self.runtime.open(&origin, self.connect_timeout).await?;
+        let mut sender = self.open(&origin).await?;
         match sender.try_send_request(request).await {
             Ok(response) => self.finish(&origin, sender, response).await,
             Err(error) => match unsent(error) {
@@ -86,6 +86,24 @@ impl<R: Runtime> Transmitter<R> {
                 ))),
                 Err(error) => Err(error),
             },
+        }
+    }
+
+    /// A new connection to `origin` within the connect timeout (DNS, TCP, TLS and the HTTP
+    /// handshake together).
+    async fn open(&self, origin: &Origin) -> Result<Sender, Error> {
+        let limit = self.connect_timeout;
+        // Boxed: the TLS and HTTP handshake state is large and only needed on a pool miss,
+        // so it should not inflate every call's future.
+        match R::within(limit, Box::pin(self.runtime.open(origin))).await {
+            Some(opened) => opened,
+            None => Err(Error::NeverSent(SendError::new(
+                format!(
+                    "connecting to {origin} took longer than {limit:?} \
+                     (DNS, TCP, TLS and HTTP handshake together)"
+                ),
+                None,
+            ))),
         }
     }
 
@@ -163,5 +181,58 @@ fn in_flight_message(error: &hyper::Error) -> &'static str {
         "the connection was closed while the request was in flight"
     } else {
         "the connection failed while the request was in flight"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+
+    use captcha_proto::{Config, Credential};
+
+    use super::*;
+    use crate::testing::TokioPlain;
+
+    /// Never finishes opening a connection; tasks and timers are tokio's.
+    #[derive(Clone)]
+    struct NeverOpens;
+
+    impl Runtime for NeverOpens {
+        async fn open(&self, _: &Origin) -> Result<Sender, Error> {
+            std::future::pending().await
+        }
+
+        fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+            TokioPlain::spawn(task);
+        }
+
+        fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static {
+            TokioPlain::sleep(delay)
+        }
+
+        fn within<F: Future + Send>(
+            limit: Duration,
+            future: F,
+        ) -> impl Future<Output = Option<F::Output>> + Send {
+            TokioPlain::within(limit, future)
+        }
+    }
+
+    #[tokio::test]
+    async fn opening_is_bounded_by_the_connect_timeout() {
+        let mut settings = ClientSettings::new(Config::new(Credential::new("AKIDx", "k").unwrap()));
+        settings.connect_timeout = Duration::from_millis(50);
+        let transmitter = Transmitter::new(&settings, NeverOpens).unwrap();
+        let request = Request::get("http://127.0.0.1:9/v2/index.php?ticket=t03secret")
+            .body(Vec::new())
+            .unwrap();
+        let error = transmitter.send(request).await.unwrap_err();
+        assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
+        let shown = error.to_string();
+        assert!(
+            shown.contains("longer than 50ms") && shown.contains("http://127.0.0.1:9"),
+            "{shown}"
+        );
+        assert!(!shown.contains("t03secret"), "{shown}");
     }
 }

@@ -1,10 +1,8 @@
-//! Describes why a connection could not be opened (DNS, TCP, TLS, the connect timeout),
+//! Describes why a connection could not be opened (DNS, TCP, TLS, the HTTP handshake),
 //! from the most telling error in hyper-util's and rustls's error chains.
 
 use std::error::Error as StdError;
 use std::io;
-
-use crate::runtime::ConnectTimeout;
 
 /// Every error in the chain, including the one an `io::Error` wraps (its `source()`
 /// skips it).
@@ -31,9 +29,6 @@ pub(crate) fn describe(error: &(dyn StdError + 'static)) -> String {
     let mut io_kind = None;
     let mut hyper_error = None;
     for e in chain(error) {
-        if let Some(timeout) = e.downcast_ref::<ConnectTimeout>() {
-            return timeout.to_string();
-        }
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
             return format!("TLS handshake failed: {tls}");
         }
@@ -68,19 +63,14 @@ pub(crate) fn describe(error: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
-    fn describes_wrapped_tls_and_timeouts() {
+    fn describes_wrapped_tls_and_refusals() {
         let tls = io::Error::new(
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
         );
         assert!(describe(&tls).starts_with("TLS handshake failed"));
-        let timeout = ConnectTimeout {
-            limit: Duration::from_secs(5),
-        };
-        assert!(describe(&timeout).contains("5s"));
         let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
         assert_eq!(describe(&refused), "connection refused");
     }

@@ -4,7 +4,6 @@
 //! leave the crate.
 
 use std::error::Error as StdError;
-use std::fmt;
 use std::future::{Future, poll_fn};
 use std::time::Duration;
 
@@ -56,16 +55,8 @@ impl Tokio {
 }
 
 impl Runtime for Tokio {
-    /// One limit on connect *and* TLS handshake (`HttpConnector`'s own limit covers only
-    /// the TCP connect).
-    async fn open(&self, origin: &Origin, limit: Duration) -> Result<Sender, Error> {
-        // Boxed: the TLS and HTTP handshake state is large and only needed on a pool miss,
-        // so it should not inflate every call's future.
-        let result = match Self::within(limit, Box::pin(self.handshake(origin))).await {
-            Some(result) => result,
-            None => Err(Box::new(ConnectTimeout { limit }) as BoxError),
-        };
-        result.map_err(|error| {
+    async fn open(&self, origin: &Origin) -> Result<Sender, Error> {
+        self.handshake(origin).await.map_err(|error| {
             let message = format!(
                 "cannot connect to {origin}: {}",
                 classify::describe(&*error)
@@ -100,21 +91,3 @@ fn connect_uri(origin: &Origin) -> Result<Uri, http::Error> {
         .path_and_query("/")
         .build()
 }
-
-/// Connect plus TLS handshake took longer than the connect timeout.
-#[derive(Debug)]
-pub(crate) struct ConnectTimeout {
-    pub(crate) limit: Duration,
-}
-
-impl fmt::Display for ConnectTimeout {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "connect and TLS handshake took longer than {:?}",
-            self.limit
-        )
-    }
-}
-
-impl StdError for ConnectTimeout {}
