@@ -14,7 +14,7 @@
 //! (`cargo bench -p captcha-proto`), which run without it.
 //!
 //! Options: `--quick` (shorter batches, for a smoke run), `--filter WORD` (only benches
-//! whose name contains WORD), `--iterations N` (run each operation exactly N times, untimed
+//! whose name contains WORD), `--exact` (only the bench named WORD), `--iterations N` (run each operation exactly N times, untimed
 //! and without its floor, printing nothing: for `valgrind --tool=callgrind` or `perf`).
 
 use std::alloc::System;
@@ -159,6 +159,8 @@ fn count(value: f64) -> Value {
 struct Options {
     budget: Budget,
     filter: Option<String>,
+    /// Whether `filter` names one bench rather than part of a name.
+    exact: bool,
     iterations: Option<u64>,
 }
 
@@ -166,6 +168,7 @@ fn options() -> Result<Options, String> {
     let mut options = Options {
         budget: Budget::FULL,
         filter: None,
+        exact: false,
         iterations: None,
     };
     let mut args = std::env::args().skip(1);
@@ -173,12 +176,15 @@ fn options() -> Result<Options, String> {
         match arg.as_str() {
             "--quick" => options.budget = Budget::QUICK,
             "--filter" => options.filter = Some(args.next().ok_or("--filter needs a word")?),
+            "--exact" => options.exact = true,
             "--iterations" => {
                 let n = args.next().ok_or("--iterations needs a number")?;
                 options.iterations = Some(n.parse().map_err(|_| format!("bad count {n:?}"))?);
             }
             "--help" | "-h" => {
-                return Err("usage: perf [--quick] [--filter WORD] [--iterations N]".to_owned());
+                return Err(
+                    "usage: perf [--quick] [--filter WORD [--exact]] [--iterations N]".to_owned(),
+                );
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
@@ -193,7 +199,14 @@ fn run_one(
     op: &mut dyn FnMut() -> usize,
     floor: Option<&mut dyn FnMut() -> usize>,
 ) {
-    if options.filter.as_deref().is_some_and(|f| !name.contains(f)) {
+    let wanted = |f: &str| {
+        if options.exact {
+            name == f
+        } else {
+            name.contains(f)
+        }
+    };
+    if options.filter.as_deref().is_some_and(|f| !wanted(f)) {
         return;
     }
     if let Some(iterations) = options.iterations {
@@ -321,6 +334,27 @@ fn main() {
     run(
         "request_only_check_get",
         &mut || request_only().uri().path().len(),
+        Some(&mut floor_get),
+    );
+    // The `http` crate's share of that bound alone: the finished path and query copied into
+    // a fresh buffer and made the request's `Uri` (`PathAndQuery` checks every byte). No
+    // parameters, no signature: what any encoder returning an `http::Request` pays on top
+    // of the HMAC for this query.
+    let finished = encoded_uri.path_and_query().expect("a query").as_str();
+    let uri_only = || {
+        let mut form = Vec::with_capacity(512);
+        form.extend_from_slice(black_box(finished).as_bytes());
+        let mut parts = Parts::default();
+        parts.scheme = encoded_uri.scheme().cloned();
+        parts.authority = encoded_uri.authority().cloned();
+        parts.path_and_query =
+            Some(PathAndQuery::from_maybe_shared(Bytes::from(form)).expect("a valid query"));
+        Uri::from_parts(parts).expect("a valid URI")
+    };
+    assert_eq!(uri_only(), encoded_uri, "the same URI");
+    run(
+        "uri_only_check_get",
+        &mut || uri_only().path().len(),
         Some(&mut floor_get),
     );
     // The same request with its parameters written by hand for this one call: static text
