@@ -4,17 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use captcha_proto::Config;
 use captcha_proto::transport::{
     BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
-use captcha_proto::{Config, EncodeError, Stamp};
 use http::{Request, Response};
 
-use crate::driver::Call;
 use crate::runtime::AsyncStd;
-use crate::time::Deadlines;
-use captcha_http1::Transmitter;
-use captcha_proto::transport::Attempts;
+use captcha_http1::{Transmitter, call};
 
 /// A Tencent captcha API client for async-std and smol.
 ///
@@ -44,8 +41,6 @@ pub struct Client {
 struct Inner {
     settings: ClientSettings,
     transmitter: Transmitter<AsyncStd>,
-    /// Every call's deadline, for all handles (whatever their timeout).
-    deadlines: Deadlines,
 }
 
 impl BuildClient for Client {
@@ -56,7 +51,6 @@ impl BuildClient for Client {
             inner: Arc::new(Inner {
                 settings,
                 transmitter,
-                deadlines: Deadlines::new(),
             }),
         })
     }
@@ -118,12 +112,14 @@ impl Client {
     /// Runs any [`Exchange`]: encodes (re-signed) per attempt, sends, decodes. Every
     /// method above goes through here.
     pub async fn exchange<E: Exchange + ?Sized>(&self, exchange: &E) -> Result<E::Output, Error> {
-        self.call_of(exchange.action_name(), self.retry(exchange.single_use()))
-            .drive(
-                || Ok(exchange.encode(Stamp::now())?),
-                |response| exchange.decode(&response).map_err(Error::from),
-            )
-            .await
+        let inner = &self.inner;
+        call::exchange(
+            &inner.transmitter,
+            self.timeout,
+            inner.settings.retry,
+            exchange,
+        )
+        .await
     }
 
     /// Sends a request you encoded yourself (e.g. with [`Config::encode`]) through the
@@ -132,36 +128,6 @@ impl Client {
     ///
     /// The URI must be absolute `http` or `https`.
     pub async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
-        let mut request = Some(request);
-        self.call_of("send", Attempts::Once)
-            .drive(
-                || {
-                    request
-                        .take()
-                        .ok_or(Error::Encode(EncodeError::InvalidValue {
-                            field: "request",
-                            reason: "already sent",
-                        }))
-                },
-                Ok,
-            )
-            .await
-    }
-
-    fn retry(&self, single_use: bool) -> Attempts {
-        Attempts::Retry {
-            policy: self.inner.settings.retry,
-            single_use,
-        }
-    }
-
-    fn call_of<'a>(&'a self, action: &'a str, attempts: Attempts) -> Call<'a> {
-        Call {
-            transmitter: &self.inner.transmitter,
-            deadlines: &self.inner.deadlines,
-            timeout: self.timeout,
-            action,
-            attempts,
-        }
+        call::send(&self.inner.transmitter, self.timeout, request).await
     }
 }

@@ -80,7 +80,6 @@
 
 mod client;
 mod connect;
-mod driver;
 mod runtime;
 mod stream;
 mod time;

@@ -9,12 +9,15 @@ use captcha_http1::{Origin, Runtime, Sender};
 use captcha_proto::transport::{BuildError, ClientSettings, Error};
 use rustls::ClientConfig;
 
+use crate::time::Deadlines;
 use crate::{connect, time, tls};
 
 /// Connects with the client's TLS configuration; timers and tasks are async-std's.
 #[derive(Clone)]
 pub(crate) struct AsyncStd {
     tls: Arc<ClientConfig>,
+    /// Every call's deadline, for all handles of the client (whatever their timeout).
+    deadlines: Arc<Deadlines>,
 }
 
 impl AsyncStd {
@@ -22,6 +25,7 @@ impl AsyncStd {
     pub(crate) fn new(settings: &ClientSettings) -> Result<Self, BuildError> {
         Ok(Self {
             tls: tls::client_config(settings)?,
+            deadlines: Arc::new(Deadlines::new()),
         })
     }
 }
@@ -44,5 +48,15 @@ impl Runtime for AsyncStd {
         future: F,
     ) -> impl Future<Output = Option<F::Output>> + Send {
         time::within(limit, future)
+    }
+
+    /// On the client's shared deadline timer: a timer per call would cost a reactor
+    /// wake-up.
+    fn call_within<F: Future>(
+        &self,
+        limit: Duration,
+        future: F,
+    ) -> impl Future<Output = Option<F::Output>> {
+        self.deadlines.within(limit, future)
     }
 }

@@ -4,8 +4,9 @@
 //! hyper 1's connection API ([`hyper::client::conn::http1`]) under a keep-alive pool of our
 //! own, and one exchange: request out on a pooled or new connection, the response body
 //! read under a size cap, every failure put in the phase that says whether the request
-//! may have reached the server. A transport supplies only its [`Runtime`]: how to open a
-//! connection, spawn a task and wait.
+//! may have reached the server. Above them, the whole API call ([`call::exchange`],
+//! [`call::send`]): the deadline, the retries, the tracing span. A transport supplies only
+//! its [`Runtime`]: how to open a connection, spawn a task and wait.
 //!
 //! Why not hyper-util's pooled client: it hands a connection back to its pool from a task
 //! it spawns for every request, so the next request on a busy client often finds no idle
@@ -19,6 +20,7 @@
 //! with them.
 
 mod body;
+pub mod call;
 mod handshake;
 mod origin;
 mod pool;

@@ -38,4 +38,13 @@ pub trait Runtime: Clone + Send + Sync + 'static {
         limit: Duration,
         future: F,
     ) -> impl Future<Output = Option<F::Output>> + Send;
+
+    /// The same for the deadline of a whole call, which every call has (a runtime whose
+    /// timers cost a reactor wake-up each can let its calls share one). `future` need not
+    /// be `Send`: a call is as `Send` as what the caller gives it.
+    fn call_within<F: Future>(
+        &self,
+        limit: Duration,
+        future: F,
+    ) -> impl Future<Output = Option<F::Output>>;
 }

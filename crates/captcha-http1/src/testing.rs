@@ -44,6 +44,43 @@ impl Runtime for TokioPlain {
     async fn within<F: Future + Send>(limit: Duration, future: F) -> Option<F::Output> {
         tokio::time::timeout(limit, future).await.ok()
     }
+
+    async fn call_within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
+        tokio::time::timeout(limit, future).await.ok()
+    }
+}
+
+/// Never finishes opening a connection; tasks and timers are [`TokioPlain`]'s.
+#[derive(Clone)]
+pub(crate) struct NeverOpens;
+
+impl Runtime for NeverOpens {
+    async fn open(&self, _: &Origin) -> Result<Sender, Error> {
+        std::future::pending().await
+    }
+
+    fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+        TokioPlain::spawn(task);
+    }
+
+    fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static {
+        TokioPlain::sleep(delay)
+    }
+
+    fn within<F: Future + Send>(
+        limit: Duration,
+        future: F,
+    ) -> impl Future<Output = Option<F::Output>> + Send {
+        TokioPlain::within(limit, future)
+    }
+
+    fn call_within<F: Future>(
+        &self,
+        limit: Duration,
+        future: F,
+    ) -> impl Future<Output = Option<F::Output>> {
+        TokioPlain.call_within(limit, future)
+    }
 }
 
 /// A listener on 127.0.0.1 that accepts connections and holds them (clear the list to

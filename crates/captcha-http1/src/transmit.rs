@@ -51,6 +51,11 @@ impl<R: Runtime> Transmitter<R> {
         })
     }
 
+    /// The runtime connections are opened with.
+    pub(crate) fn runtime(&self) -> &R {
+        &self.runtime
+    }
+
     /// Sends `request` once and reads the whole response body (at most the body limit).
     ///
     /// The URI must be absolute http(s): anything else is an [`Error::Encode`] before any
@@ -186,37 +191,10 @@ fn in_flight_message(error: &hyper::Error) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use std::future::Future;
-
     use captcha_proto::{Config, Credential};
 
     use super::*;
-    use crate::testing::TokioPlain;
-
-    /// Never finishes opening a connection; tasks and timers are tokio's.
-    #[derive(Clone)]
-    struct NeverOpens;
-
-    impl Runtime for NeverOpens {
-        async fn open(&self, _: &Origin) -> Result<Sender, Error> {
-            std::future::pending().await
-        }
-
-        fn spawn(task: impl Future<Output = ()> + Send + 'static) {
-            TokioPlain::spawn(task);
-        }
-
-        fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static {
-            TokioPlain::sleep(delay)
-        }
-
-        fn within<F: Future + Send>(
-            limit: Duration,
-            future: F,
-        ) -> impl Future<Output = Option<F::Output>> + Send {
-            TokioPlain::within(limit, future)
-        }
-    }
+    use crate::testing::NeverOpens;
 
     #[tokio::test]
     async fn opening_is_bounded_by_the_connect_timeout() {

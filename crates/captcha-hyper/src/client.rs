@@ -4,17 +4,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_http1::Transmitter;
+use captcha_http1::{Transmitter, call};
 use http::{Request, Response};
 
+use captcha_proto::Config;
 use captcha_proto::transport::{
     BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
-use captcha_proto::{Config, EncodeError};
 
-use crate::drive::Call;
 use crate::runtime::Tokio;
-use captcha_proto::transport::Attempts;
 
 /// A Tencent captcha client on tokio: hyper 1 over one pool of keep-alive connections,
 /// rustls (ring) for https.
@@ -107,17 +105,12 @@ impl Client {
     /// Runs any [`Exchange`]: encodes (re-signed) per attempt, sends, decodes. Every
     /// method above goes through here.
     pub async fn exchange<E: Exchange + ?Sized>(&self, exchange: &E) -> Result<E::Output, Error> {
-        let call = Call {
-            action: exchange.action_name(),
-            attempts: Attempts::Retry {
-                policy: self.shared.settings.retry,
-                single_use: exchange.single_use(),
-            },
-        };
-        self.drive(
-            call,
-            || Ok(exchange.encode(captcha_proto::Stamp::now())?),
-            |response| exchange.decode(&response).map_err(Error::from),
+        let shared = &self.shared;
+        call::exchange(
+            &shared.transmitter,
+            self.timeout,
+            shared.settings.retry,
+            exchange,
         )
         .await
     }
@@ -128,28 +121,7 @@ impl Client {
     ///
     /// The URI must be absolute `http` or `https`.
     pub async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
-        let call = Call {
-            action: "send",
-            attempts: Attempts::Once,
-        };
-        let mut request = Some(request);
-        self.drive(
-            call,
-            || {
-                request
-                    .take()
-                    .ok_or(Error::Encode(EncodeError::InvalidValue {
-                        field: "request",
-                        reason: "already sent",
-                    }))
-            },
-            Ok,
-        )
-        .await
-    }
-
-    pub(crate) fn transmitter(&self) -> &Transmitter<Tokio> {
-        &self.shared.transmitter
+        call::send(&self.shared.transmitter, self.timeout, request).await
     }
 }
 

@@ -80,7 +80,6 @@
 
 mod classify;
 mod client;
-mod drive;
 mod runtime;
 
 pub use client::Client;

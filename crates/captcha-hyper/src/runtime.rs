@@ -76,6 +76,10 @@ impl Runtime for Tokio {
     async fn within<F: Future + Send>(limit: Duration, future: F) -> Option<F::Output> {
         tokio::time::timeout(limit, future).await.ok()
     }
+
+    async fn call_within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
+        tokio::time::timeout(limit, future).await.ok()
+    }
 }
 
 /// What the connector stack is asked to connect to: `scheme://authority/`.
