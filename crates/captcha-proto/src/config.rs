@@ -241,6 +241,12 @@ impl Config {
         wire::push_encoded_base64(&mut form, signature.base64());
         Ok(match self.http_method {
             HttpMethod::Get => {
+                if form.len() > MAX_GET_BYTES {
+                    return Err(EncodeError::InvalidValue {
+                        field: "query",
+                        reason: "longer than the 32 KiB a GET request may carry; send it with POST",
+                    });
+                }
                 let mut request = Request::new(Vec::new());
                 *request.uri_mut() = self.endpoint.uri_with(form)?;
                 request
@@ -363,6 +369,9 @@ const TIMESTAMP: ParamKey = ParamKey::new("Timestamp");
 
 /// Bytes of the longest signature (base64 of a SHA-256 tag) and its `Signature=`.
 const SIGNATURE_ROOM: usize = 44 + v1::SIGNATURE.len() + 1;
+/// The most a GET request's path and query may hold (API 2.0 refuses longer ones; the
+/// body of a POST may hold 1 MB).
+const MAX_GET_BYTES: usize = 32 * 1024;
 /// Room for a typical call's parameters (a `CaptchaCheck` takes about 320 bytes) and its
 /// signature, so the buffer is allocated once.
 const CALL_BYTES: usize = 512;
@@ -374,6 +383,40 @@ mod tests {
 
     fn check() -> CaptchaCheck {
         CaptchaCheck::new("t03*", [127, 0, 0, 1].into(), CaptchaType::Slider)
+    }
+
+    /// A query too long for GET is refused naming it and the way out, not blamed on the
+    /// endpoint (which is what the `http` crate's length limit would say).
+    #[test]
+    fn a_query_too_long_for_get_says_so() {
+        let config = Config::new(Credential::new("AKIDx", "key").unwrap());
+        let stamp = Stamp::new(1_700_000_000, 42).unwrap();
+        let long = CaptchaCheck::new(
+            "t".repeat(MAX_GET_BYTES),
+            [127, 0, 0, 1].into(),
+            CaptchaType::Slider,
+        );
+        match config.encode(&long, stamp) {
+            Err(EncodeError::InvalidValue {
+                field: "query",
+                reason,
+            }) => {
+                assert!(reason.contains("POST"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let post = config.with_http_method(HttpMethod::Post);
+        assert!(post.encode(&long, stamp).is_ok());
+        let fits = CaptchaCheck::new(
+            "t".repeat(MAX_GET_BYTES - 400),
+            [127, 0, 0, 1].into(),
+            CaptchaType::Slider,
+        );
+        assert!(
+            post.with_http_method(HttpMethod::Get)
+                .encode(&fits, stamp)
+                .is_ok()
+        );
     }
 
     /// `tests/direct_path.rs` shows both paths write the same requests; this shows the

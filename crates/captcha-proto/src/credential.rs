@@ -82,10 +82,16 @@ impl Credential {
     }
 
     /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, when set,
-    /// `TENCENTCLOUD_SESSION_TOKEN`. A missing, empty or whitespace-padded value is an
-    /// error that names the variable.
+    /// `TENCENTCLOUD_SESSION_TOKEN`. A missing, empty, whitespace-padded or non-UTF-8 value
+    /// is an error that names the variable.
     pub fn from_env() -> Result<Self, CredentialError> {
-        Self::from_lookup(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+        // A lossy conversion would turn a mangled key into one that fails only at the server.
+        for name in [ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN] {
+            if std::env::var_os(name).is_some_and(|value| value.to_str().is_none()) {
+                return Err(CredentialError::NotUnicode { name });
+            }
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Like [`Credential::from_env`], but reads variables through `lookup` (tests, config files).
@@ -162,13 +168,21 @@ pub enum CredentialError {
         /// The field or variable.
         name: &'static str,
     },
+    /// The environment variable is set but not valid UTF-8.
+    NotUnicode {
+        /// The variable's name.
+        name: &'static str,
+    },
 }
 
 impl CredentialError {
     /// The field or variable at fault.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::Missing { name } | Self::Empty { name } | Self::Padded { name } => name,
+            Self::Missing { name }
+            | Self::Empty { name }
+            | Self::Padded { name }
+            | Self::NotUnicode { name } => name,
         }
     }
 
@@ -182,6 +196,7 @@ impl CredentialError {
             Self::Missing { name } => Self::Missing { name: rename(name) },
             Self::Empty { name } => Self::Empty { name: rename(name) },
             Self::Padded { name } => Self::Padded { name: rename(name) },
+            Self::NotUnicode { name } => Self::NotUnicode { name: rename(name) },
         }
     }
 }
@@ -195,6 +210,7 @@ impl fmt::Display for CredentialError {
                 f,
                 "credential: {name} starts or ends with whitespace (check for a pasted newline)"
             ),
+            Self::NotUnicode { name } => write!(f, "credential: {name} is not valid UTF-8"),
         }
     }
 }

@@ -36,7 +36,17 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// An endpoint from its parts. `host` must be a bare host name or IP (IPv6 in brackets),
-    /// `path` must start with `/`.
+    /// `path` must start with `/`; anything else is refused rather than read as part of
+    /// another component (`"v2/index.php"` would otherwise extend the host).
+    ///
+    /// ```
+    /// use captcha_proto::Endpoint;
+    /// let local = Endpoint::new(false, "127.0.0.1", Some(8080), "/v2/index.php")?;
+    /// assert_eq!(local.as_str(), "http://127.0.0.1:8080/v2/index.php");
+    /// assert!(Endpoint::new(true, "csec.api.qcloud.com", None, "v2/index.php").is_err());
+    /// assert!(Endpoint::new(true, "127.0.0.1/evil", None, "/v2/index.php").is_err());
+    /// # Ok::<(), captcha_proto::EncodeError>(())
+    /// ```
     pub fn new(
         https: bool,
         host: &str,
@@ -48,7 +58,25 @@ impl Endpoint {
             Some(port) => format!("{scheme}://{host}:{port}{path}"),
             None => format!("{scheme}://{host}{path}"),
         };
-        text.parse()
+        let invalid = |reason| EncodeError::InvalidEndpoint {
+            url: shown_in_errors(&text),
+            reason,
+        };
+        if !path.starts_with('/') {
+            return Err(invalid("the path must start with /"));
+        }
+        let endpoint: Self = text.parse()?;
+        // The parts must come back as given: a host with `/`, `:` or `?` in it, or a path
+        // with a query, would have been split differently.
+        if endpoint.host != host || endpoint.port != port {
+            return Err(invalid(
+                "the host must be a bare host name or IP address (IPv6 in brackets)",
+            ));
+        }
+        if endpoint.path != path {
+            return Err(invalid("the path must not carry a query or fragment"));
+        }
+        Ok(endpoint)
     }
 
     /// `true` for https.
@@ -159,6 +187,10 @@ impl std::str::FromStr for Endpoint {
         if uri.query().is_some() {
             return Err(invalid("the endpoint must not carry a query"));
         }
+        // `Uri` drops a fragment without a word; a URL that has one was likely mistyped.
+        if text.contains('#') {
+            return Err(invalid("the endpoint must not carry a fragment"));
+        }
         let path = match uri.path() {
             "" => "/",
             path => path,
@@ -238,5 +270,42 @@ mod tests {
             .with_port(Some(8080))
             .unwrap();
         assert_eq!(moved.as_str(), "https://127.0.0.1:8080/v2/index.php");
+    }
+
+    /// Parts that would be read as part of another component are refused, each with the
+    /// reason, instead of sending (and signing) for another host or path.
+    #[test]
+    fn parts_that_do_not_come_back_as_given_are_refused() {
+        let reason = |result: Result<Endpoint, EncodeError>| match result {
+            Err(EncodeError::InvalidEndpoint { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        let default = Endpoint::default();
+        assert_eq!(
+            reason(Endpoint::new(
+                true,
+                "csec.api.qcloud.com",
+                None,
+                "v2/index.php"
+            )),
+            "the path must start with /"
+        );
+        assert_eq!(
+            reason(default.with_path("x.php")),
+            "the path must start with /"
+        );
+        for host in ["127.0.0.1/evil", "h:8080", "h?x", "h#x", "u@h", "", "a b"] {
+            assert!(default.with_host(host).is_err(), "{host:?}");
+        }
+        assert!(reason(default.with_host("127.0.0.1/evil")).contains("bare host"));
+        assert!(reason(default.with_path("/v2/index.php?a=1")).contains("query"));
+        assert!(reason(default.with_path("/v2/index.php#top")).contains("fragment"));
+        assert!(reason("https://h/v2/index.php#frag".parse()).contains("fragment"));
+        let ipv6 = default
+            .with_host("[::1]")
+            .unwrap()
+            .with_port(Some(9))
+            .unwrap();
+        assert_eq!(ipv6.as_str(), "https://[::1]:9/v2/index.php");
     }
 }

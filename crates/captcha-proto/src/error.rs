@@ -140,7 +140,7 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::NotJson { reason } => {
                 write!(
                     f,
-                    "response is not valid JSON ({reason}); HTTP {}",
+                    "response is not the JSON the protocol promises ({reason}); HTTP {}",
                     self.status
                 )
             }

@@ -14,11 +14,13 @@ use crate::error::{ApiError, DecodeError, DecodeErrorKind, ResponseError};
 pub(crate) struct Reply<'a> {
     #[serde(default, deserialize_with = "lenient_int")]
     pub code: Option<i64>,
-    #[serde(default, borrow)]
+    /// Lenient, like `codeDesc`: a refusal whose text is not a string still keeps its code.
+    #[serde(default, borrow, deserialize_with = "lenient_text")]
     pub message: Option<Cow<'a, str>>,
     #[serde(
         default,
         borrow,
+        deserialize_with = "lenient_text",
         rename = "codeDesc",
         alias = "codedesc",
         alias = "CodeDesc"
@@ -144,6 +146,69 @@ fn lenient_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>
     deserializer.deserialize_any(LenientInt)
 }
 
+/// A string (borrowed from the body when it can be), or `None` for any other value: the
+/// text of a refusal only explains its code, and must not cost the caller the code.
+fn lenient_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
+    struct LenientText;
+
+    impl<'de> Visitor<'de> for LenientText {
+        type Value = Option<Cow<'de, str>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value (only a string is kept)")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v)))
+        }
+
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(None)
+        }
+    }
+
+    deserializer.deserialize_any(LenientText)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +252,22 @@ mod tests {
         );
         let err = parse(StatusCode::FORBIDDEN, br#"{"code":4300}"#).unwrap_err();
         assert_eq!(err.api().unwrap().code(), 4300);
+    }
+
+    /// A refusal keeps its code whatever its text fields hold.
+    #[test]
+    fn a_refusal_with_odd_text_fields_keeps_its_code() {
+        let ok = StatusCode::OK;
+        for body in [
+            br#"{"code":4100,"message":{"a":[1,{"b":null}]}}"#.as_slice(),
+            br#"{"code":4100,"message":7,"codeDesc":["x"]}"#,
+            br#"{"code":4100,"message":null,"codeDesc":true}"#,
+        ] {
+            let err = parse_success(ok, body).unwrap_err();
+            let api = err.api().expect("still a refusal");
+            assert_eq!((api.code(), api.code_desc()), (4100, None));
+        }
+        let escaped = parse(ok, br#"{"code":0,"message":"a\"b"}"#).unwrap();
+        assert_eq!(escaped.message.as_deref(), Some("a\"b"));
     }
 }

@@ -82,14 +82,21 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (1-based): uniform in `[0, min(max, base·2^(retry-1))]`,
-    /// scaled by `unit` in `[0, 1]` (the caller's random draw, so this stays deterministic).
+    /// scaled by `unit` in `[0, 1]` (the caller's random draw, so this stays deterministic;
+    /// a NaN draw counts as 0). Never panics, even with delays near `Duration::MAX`.
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
         let exponent = retry.saturating_sub(1).min(16);
         let cap = self
             .base_delay
             .saturating_mul(1 << exponent)
             .min(self.max_delay);
-        cap.mul_f64(unit.clamp(0.0, 1.0))
+        let unit = if unit.is_nan() {
+            0.0
+        } else {
+            unit.clamp(0.0, 1.0)
+        };
+        // `mul_f64` panics when the product leaves `Duration`'s range (rounding near the top).
+        Duration::try_from_secs_f64(cap.as_secs_f64() * unit).map_or(cap, |wait| wait.min(cap))
     }
 
     /// [`RetryPolicy::backoff`] with a draw from the operating system's random source.
@@ -163,6 +170,32 @@ mod tests {
         assert_eq!(policy.backoff(30, 1.0), Duration::from_secs(2));
         assert_eq!(policy.backoff(3, 0.5), Duration::from_millis(100));
         assert_eq!(policy.backoff(3, 7.0), Duration::from_millis(200));
+    }
+
+    /// The fields are public: no value of them, and no draw, may make a call panic.
+    #[test]
+    fn backoff_never_panics_on_odd_settings_or_draws() {
+        let policy = RetryPolicy::with_retries(10);
+        assert_eq!(policy.backoff(1, f64::NAN), Duration::ZERO);
+        assert_eq!(policy.backoff(1, f64::NEG_INFINITY), Duration::ZERO);
+        assert_eq!(policy.backoff(1, f64::INFINITY), Duration::from_millis(50));
+        let unbounded = RetryPolicy {
+            base_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            ..policy
+        };
+        for retry in [0, 1, 2, 17, u32::MAX] {
+            let (none, half, all) = (
+                unbounded.backoff(retry, 0.0),
+                unbounded.backoff(retry, 0.5),
+                unbounded.backoff(retry, 1.0),
+            );
+            assert!(
+                none == Duration::ZERO && none < half && half < all,
+                "{retry}"
+            );
+        }
+        assert_eq!(unbounded.backoff(1, 1.0), Duration::MAX);
     }
 
     #[cfg(feature = "clock")]
