@@ -303,6 +303,22 @@ fn usage_errors_exit_2_and_name_the_option() {
     }
 }
 
+/// A timeout as long as the user likes (here about 317 billion years) is a timeout, not
+/// a panic on `Instant` arithmetic, on both transports.
+#[test]
+fn a_huge_timeout_still_works() {
+    let emulator = emulator();
+    for transport in ["hyper", "async-std"] {
+        let args = with(
+            &at(&emulator),
+            &["--timeout", "1e19", "--transport", transport, "get-url"],
+        );
+        let output = run_owned(&args);
+        assert_eq!(code(&output), 0, "{transport}: {}", stderr(&output));
+        assert!(stdout(&output).contains("http"), "{}", stdout(&output));
+    }
+}
+
 #[test]
 fn api_refusal_exits_3() {
     let emulator = emulator();

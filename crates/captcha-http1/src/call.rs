@@ -258,6 +258,34 @@ mod tests {
         );
     }
 
+    /// No limit is too large: a call with `Duration::MAX` for its timeout and backoff ends
+    /// with the server's refusal, not a panic on `Instant` arithmetic.
+    #[tokio::test]
+    async fn limits_near_duration_max_do_not_panic() {
+        let transmitter = Transmitter::new(&settings(), TokioPlain).unwrap();
+        let retry = RetryPolicy {
+            base_delay: Duration::ZERO,
+            max_delay: Duration::MAX,
+            deadline: Duration::MAX,
+            max_retries: 1,
+        };
+        let refused = Refused {
+            uri: refused_uri().await,
+            encodes: AtomicU32::new(0),
+            single_use: false,
+        };
+        let error = exchange(&transmitter, Duration::MAX, retry, &refused)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
+        assert_eq!(refused.encodes.load(Ordering::Relaxed), 2);
+        let request = Request::get(refused.uri.as_str()).body(Vec::new()).unwrap();
+        let error = send(&transmitter, Duration::MAX, request)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
+    }
+
     #[tokio::test]
     async fn a_call_ends_at_its_deadline_even_while_connecting() {
         let mut settings = settings();

@@ -47,8 +47,12 @@ impl Origin {
     /// (as an [`Error::Encode`] showing the URI without its query, which may hold secrets).
     pub fn of(uri: &Uri) -> Result<Self, Error> {
         let refuse = || {
-            let shown = match (uri.scheme_str(), uri.authority()) {
-                (Some(scheme), Some(authority)) => format!("{scheme}://{authority}{}", uri.path()),
+            // Host and port only: an authority may carry `user:password@`.
+            let shown = match (uri.scheme_str(), uri.host(), uri.port_u16()) {
+                (Some(scheme), Some(host), Some(port)) => {
+                    format!("{scheme}://{host}:{port}{}", uri.path())
+                }
+                (Some(scheme), Some(host), None) => format!("{scheme}://{host}{}", uri.path()),
                 _ => uri.path().to_owned(),
             };
             Error::Encode(EncodeError::InvalidEndpoint {
@@ -177,6 +181,12 @@ mod tests {
         assert!(matches!(err, Error::Encode(_)) && !err.to_string().contains("ticket"));
         let err = Origin::of(&"ftp://host/x?Signature=s".parse().unwrap()).unwrap_err();
         assert!(matches!(err, Error::Encode(_)) && !err.to_string().contains("Signature"));
+        let err = Origin::of(&"ftp://user:topsecret@host:21/x".parse().unwrap()).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("ftp://host:21/x") && !shown.contains("topsecret"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -123,12 +123,46 @@ impl<R: Runtime> Pool<R> {
 }
 
 /// Sweeps the pool every `period` until it is empty or dropped (the client is gone).
-async fn reap<R: Runtime>(pool: Weak<Pool<R>>, period: Duration) {
-    loop {
-        R::sleep(period).await;
-        let Some(pool) = pool.upgrade() else { return };
-        if pool.sweep() == 0 {
-            return;
+fn reap<R: Runtime>(pool: Weak<Pool<R>>, period: Duration) -> impl Future<Output = ()> + Send {
+    // Made before the task first runs: it may be dropped before that.
+    let lost = LostReaper {
+        pool: Weak::clone(&pool),
+    };
+    async move {
+        loop {
+            R::sleep(period).await;
+            let Some(pool) = pool.upgrade() else { break };
+            if pool.sweep() == 0 {
+                break;
+            }
+        }
+        // Ended by itself: `sweep` cleared the flag under the lock (and a new reaper may
+        // already have set it again), so leave it alone.
+        lost.disarm();
+    }
+}
+
+/// Clears the pool's `reaper_running` if the reaper is dropped before it ends by itself
+/// (its runtime shut down while the client lives on, as with a client kept in a static
+/// across test runtimes), so that the next check-in starts another.
+struct LostReaper<R> {
+    pool: Weak<Pool<R>>,
+}
+
+impl<R> LostReaper<R> {
+    /// The reaper ended by itself: nothing to clear.
+    fn disarm(mut self) {
+        self.pool = Weak::new();
+    }
+}
+
+impl<R> Drop for LostReaper<R> {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.upgrade() {
+            pool.state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .reaper_running = false;
         }
     }
 }
@@ -153,6 +187,31 @@ mod tests {
             "the reaper stops when the pool is empty"
         );
         assert!(pool.checkout(&origin).is_none());
+    }
+
+    /// A reaper goes when its runtime shuts down; a client that outlives the runtime (kept
+    /// in a static across tests) must get a new one on its next check-in.
+    #[test]
+    fn a_reaper_lost_with_its_runtime_is_started_again() {
+        let runtime = || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+        };
+        let pool = TestPool::new(Duration::from_millis(50), 4);
+        let first = runtime();
+        first.block_on(async {
+            let (origin, _held) = holding_listener().await;
+            pool.checkin(&origin, open(&origin).await);
+        });
+        drop(first);
+        runtime().block_on(async {
+            let (origin, _held) = holding_listener().await;
+            pool.checkin(&origin, open(&origin).await);
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            assert_eq!(pool.idle_count(), 0, "a new reaper swept the pool");
+        });
     }
 
     #[tokio::test]

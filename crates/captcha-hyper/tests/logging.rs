@@ -11,6 +11,12 @@ fn assert_no_secret(text: &str, signature: &str) {
     assert!(!text.contains(TICKET), "ticket leaked:\n{text}");
     assert!(!text.contains(SECRET_KEY), "key leaked:\n{text}");
     assert!(!text.contains(signature), "signature leaked:\n{text}");
+    // As sent: a SHA-1 signature ends in `=`, which a request carries as `%3D`.
+    let sent = signature
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    assert!(!text.contains(&sent), "signature leaked as sent:\n{text}");
     assert!(
         !text.contains("raw-app-secret"),
         "AppSecretKey leaked:\n{text}"

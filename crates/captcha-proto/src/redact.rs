@@ -162,12 +162,7 @@ pub struct Redacted<'a, B>(pub &'a http::Request<B>);
 impl<B: AsRef<[u8]>> fmt::Display for Redacted<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let request = self.0;
-        write!(
-            f,
-            "{} {}",
-            request.method(),
-            mask_values(&request.uri().to_string())
-        )?;
+        write!(f, "{} {}", request.method(), shown_uri(request.uri()))?;
         for (name, value) in request.headers() {
             let shown = if value.is_sensitive() || is_sensitive_name(name.as_str()) {
                 MASK.to_owned()
@@ -184,6 +179,21 @@ impl<B: AsRef<[u8]>> fmt::Display for Redacted<'_, B> {
     }
 }
 
+/// `uri` with its sensitive parameters and any `user:password@` masked.
+fn shown_uri(uri: &http::Uri) -> String {
+    let text = match (uri.scheme_str(), uri.authority()) {
+        (Some(scheme), Some(authority)) => match authority.as_str().rsplit_once('@') {
+            Some((_, host_and_port)) => {
+                let path_and_query = uri.path_and_query().map_or("", |p| p.as_str());
+                format!("{scheme}://{MASK}@{host_and_port}{path_and_query}")
+            }
+            None => uri.to_string(),
+        },
+        _ => uri.to_string(),
+    };
+    mask_values(&text)
+}
+
 impl<B: AsRef<[u8]>> fmt::Debug for Redacted<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -193,6 +203,24 @@ impl<B: AsRef<[u8]>> fmt::Debug for Redacted<'_, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_shows_no_password_of_its_uri() {
+        let request = http::Request::get("http://h:hunter2@example.com:8080/v2?ticket=t03x&a=1")
+            .body(Vec::<u8>::new())
+            .unwrap();
+        assert_eq!(
+            Redacted(&request).to_string(),
+            "GET http://[redacted]@example.com:8080/v2?ticket=[redacted]&a=1"
+        );
+        let plain = http::Request::get("http://example.com/v2?a=1")
+            .body(Vec::<u8>::new())
+            .unwrap();
+        assert_eq!(
+            Redacted(&plain).to_string(),
+            "GET http://example.com/v2?a=1"
+        );
+    }
 
     #[test]
     fn masks_query_json_and_escapes() {

@@ -78,7 +78,10 @@ impl RetryPolicy {
             return None;
         }
         let wait = self.jittered_backoff(attempt);
-        (elapsed + wait < timeout).then_some(wait)
+        elapsed
+            .checked_add(wait)
+            .is_some_and(|resumed| resumed < timeout)
+            .then_some(wait)
     }
 
     /// The wait before retry number `retry` (1-based): uniform in `[0, min(max, base·2^(retry-1))]`,
