@@ -16,6 +16,8 @@ pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
 pub const DEFAULT_TICKET_TTL: Duration = Duration::from_secs(300);
 /// Default number of nonces remembered at once (about 80 bytes each at most).
 pub const DEFAULT_NONCE_CAPACITY: usize = 4_000_000;
+/// Default number of connections open at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// One configured key pair, optionally with the STS token it requires.
 #[derive(Clone)]
@@ -51,6 +53,7 @@ pub struct EmulatorBuilder {
     pub(crate) nonce_capacity: usize,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) tls: Option<TlsSource>,
+    pub(crate) max_connections: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -63,6 +66,7 @@ impl Default for EmulatorBuilder {
             nonce_capacity: DEFAULT_NONCE_CAPACITY,
             clock: Arc::new(SystemClock),
             tls: None,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -134,6 +138,15 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many connections may be open at once (default 1,024); one more is closed as
+    /// soon as it is accepted. Each may hold a request body in memory (up to 10 MiB for
+    /// API 3.0, 1 MiB for API 2.0, read within 30 s), so this bounds what clients can make
+    /// the emulator hold.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self
+    }
+
     /// The clock (default: the system clock). Pass an `Arc<ManualClock>` to steer time in tests.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -177,6 +190,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("ticket_ttl", &self.ticket_ttl)
             .field("nonce_capacity", &self.nonce_capacity)
             .field("tls", &self.tls.is_some())
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }

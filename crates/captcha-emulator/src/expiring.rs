@@ -37,6 +37,8 @@ struct Shard<K, V> {
     order: VecDeque<Record<K>>,
     /// Number of the next insert.
     next_seq: u64,
+    /// The clock second of the last full sweep (see [`Shard::make_room`]).
+    swept_at: Option<u64>,
 }
 
 struct Slot<V> {
@@ -60,6 +62,7 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
                     map: HashMap::new(),
                     order: VecDeque::new(),
                     next_seq: 0,
+                    swept_at: None,
                 })
             })
             .collect();
@@ -83,7 +86,7 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
         let mut shard = self.shard(&key);
         shard.prune(now);
         if !shard.map.contains_key(&key) {
-            shard.make_room(self.shard_capacity, self.when_full)?;
+            shard.make_room(self.shard_capacity, self.when_full, now)?;
         }
         shard.put(key, value, forget_at, self.shard_capacity);
         Ok(())
@@ -103,7 +106,7 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
             return Ok(false);
         }
         if !shard.map.contains_key(&key) {
-            shard.make_room(self.shard_capacity, self.when_full)?;
+            shard.make_room(self.shard_capacity, self.when_full, now)?;
         }
         shard.put(key, value, forget_at, self.shard_capacity);
         Ok(true)
@@ -198,12 +201,28 @@ impl<K: Hash + Eq + Clone, V> Shard<K, V> {
     }
 
     /// Frees a slot for a new key when the shard is at capacity.
-    fn make_room(&mut self, capacity: usize, when_full: WhenFull) -> Result<(), Full> {
+    fn make_room(&mut self, capacity: usize, when_full: WhenFull, now: u64) -> Result<(), Full> {
         if self.map.len() < capacity {
             return Ok(());
         }
         match when_full {
-            WhenFull::Refuse => Err(Full),
+            WhenFull::Refuse => {
+                // `prune` stops at the first live entry in insertion order, so a long-lived
+                // one (a request stamped ahead of the clock) can keep expired ones behind
+                // it. Before refusing, forget every expired entry: at most once per clock
+                // second, as a full shard of live entries would pay for it on every insert.
+                if self.swept_at != Some(now) {
+                    self.swept_at = Some(now);
+                    self.map.retain(|_, slot| slot.forget_at > now);
+                    let order = std::mem::take(&mut self.order);
+                    self.order = order.into_iter().filter(|r| self.is_current(r)).collect();
+                }
+                if self.map.len() < capacity {
+                    Ok(())
+                } else {
+                    Err(Full)
+                }
+            }
             WhenFull::EvictOldest => {
                 while let Some(record) = self.order.pop_front() {
                     if self.is_current(&record) {
@@ -264,6 +283,32 @@ mod tests {
         }
         assert!(evict.len() <= SHARDS);
         assert_eq!(evict.with_live(&199, 0, |v| v.copied()), Some(199));
+    }
+
+    /// A long-lived entry first in insertion order must not keep expired ones behind it
+    /// counting against the capacity.
+    #[test]
+    fn expired_entries_behind_a_live_one_make_room() {
+        let map = ExpiringMap::new(3 * SHARDS, WhenFull::Refuse);
+        // Four keys of one shard (the hasher's seed is random: search for them).
+        let shard_of = |key: u64| map.hasher.hash_one(key) % SHARDS as u64;
+        let same: Vec<u64> = (0..)
+            .filter(|&key| shard_of(key) == shard_of(0))
+            .take(4)
+            .collect();
+        assert_eq!(map.insert_new(same[0], (), 1_000, 0), Ok(true));
+        assert_eq!(map.insert_new(same[1], (), 10, 0), Ok(true));
+        assert_eq!(map.insert_new(same[2], (), 10, 0), Ok(true));
+        assert_eq!(
+            map.insert_new(same[3], (), 10, 5),
+            Err(Full),
+            "full while live"
+        );
+        assert_eq!(map.insert_new(same[3], (), 600, 500), Ok(true));
+        assert!(
+            map.with_live(&same[0], 500, |v| v.is_some()),
+            "the live one stays"
+        );
     }
 
     #[test]

@@ -2,13 +2,18 @@
 //! client addressed.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use http::request::Parts;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use hyper::body::Incoming;
+use hyper::body::Body;
+
+/// How long a body may take to arrive: hyper bounds the headers, not the body, and a
+/// client that stalls mid-body would otherwise hold its connection and buffer forever.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a body could not be read.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,12 +25,17 @@ pub(crate) enum BodyError {
 }
 
 /// Collects the body, refusing more than `limit` bytes (early, from `Content-Length`, when
-/// the client announces it).
-pub(crate) async fn read_body(
+/// the client announces it) and giving up on one that takes longer than
+/// [`BODY_READ_TIMEOUT`] to arrive.
+pub(crate) async fn read_body<B>(
     headers: &HeaderMap,
-    body: Incoming,
+    body: B,
     limit: usize,
-) -> Result<Bytes, BodyError> {
+) -> Result<Bytes, BodyError>
+where
+    B: Body,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     let announced = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -33,10 +43,10 @@ pub(crate) async fn read_body(
     if announced.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(BodyError::TooLarge),
-        Err(_) => Err(BodyError::Broken),
+    match tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, limit).collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(BodyError::TooLarge),
+        Ok(Err(_)) | Err(_) => Err(BodyError::Broken),
     }
 }
 
@@ -95,7 +105,36 @@ pub(crate) fn base_url(https: bool, host: &str, local: SocketAddr) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::convert::Infallible;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use hyper::body::Frame;
+
     use super::*;
+
+    /// A body whose client stopped sending.
+    struct Stalled;
+
+    impl Body for Stalled {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stalled_body_is_given_up() {
+        let started = tokio::time::Instant::now();
+        let read = read_body(&HeaderMap::new(), Stalled, 1024).await;
+        assert_eq!(read, Err(BodyError::Broken));
+        assert_eq!(started.elapsed(), BODY_READ_TIMEOUT);
+    }
 
     #[test]
     fn ports_are_stripped() {

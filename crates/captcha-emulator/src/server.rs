@@ -12,7 +12,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
@@ -207,7 +207,14 @@ pub(crate) async fn start(
     let endpoint = endpoint_for(local_addr, acceptor.is_some(), V2_PATH);
     let v3_endpoint = endpoint_for(local_addr, acceptor.is_some(), V3_PATH);
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(accept_loop(listener, state.clone(), acceptor, stopped));
+    let slots = Arc::new(Semaphore::new(builder.max_connections));
+    let task = tokio::spawn(accept_loop(
+        listener,
+        state.clone(),
+        acceptor,
+        slots,
+        stopped,
+    ));
     tracing::info!(target: "captcha_emulator", %endpoint, "emulator listening");
     Ok(RunningEmulator {
         handle: EmulatorHandle {
@@ -244,6 +251,7 @@ async fn accept_loop(
     listener: TcpListener,
     state: Arc<State>,
     acceptor: Option<TlsAcceptor>,
+    slots: Arc<Semaphore>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
@@ -253,17 +261,27 @@ async fn accept_loop(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    // At the cap, hang up at once: each connection may hold a request body
+                    // in memory, so their number must be bounded.
+                    let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+                        tracing::warn!(target: "captcha_emulator", remote = %peer, "too many connections; closed");
+                        continue;
+                    };
                     state.stats.connection();
                     let _ = stream.set_nodelay(true);
                     let local = stream.local_addr().unwrap_or(peer);
                     let conn = Connection { peer, local };
-                    connections.spawn(serve_stream(
+                    let served = serve_stream(
                         stream,
                         conn,
                         state.clone(),
                         acceptor.clone(),
                         stopped.clone(),
-                    ));
+                    );
+                    connections.spawn(async move {
+                        served.await;
+                        drop(slot);
+                    });
                 }
                 Err(error) => {
                     // Out of file descriptors and the like: back off instead of spinning.

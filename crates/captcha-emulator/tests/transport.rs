@@ -35,6 +35,54 @@ async fn keep_alive_serves_a_hundred_calls_on_one_connection() {
     assert_eq!(stats.requests_total, 100);
 }
 
+/// At the cap, a further connection is closed at once; once one ends, another is served.
+#[tokio::test]
+async fn connections_beyond_the_cap_are_closed() {
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpStream;
+    use tokio::time::{Duration, timeout};
+
+    let h = support::start_with(Emulator::builder().credential(ID, KEY).max_connections(2)).await;
+    let mut first = Connection::open(h.addr()).await;
+    let request = |nonce| {
+        support::with_host(
+            h.config()
+                .encode(&CaptchaGetUrl::new(), h.stamp(nonce))
+                .unwrap(),
+            &h.host(),
+        )
+    };
+    assert_eq!(first.send(request(1)).await.code(), 0);
+    let second = TcpStream::connect(h.addr()).await.unwrap();
+    // Wait until the server holds both: the second is accepted, not just queued.
+    while h.emulator.stats().connections_accepted < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut third = TcpStream::connect(h.addr()).await.unwrap();
+    let mut byte = [0u8; 1];
+    let closed = timeout(Duration::from_secs(10), third.read(&mut byte))
+        .await
+        .expect("the third connection is closed, not left hanging");
+    assert!(matches!(closed, Ok(0) | Err(_)), "{closed:?}");
+    assert_eq!(h.emulator.stats().connections_accepted, 2);
+
+    drop(second);
+    let mut fourth = None;
+    for _ in 0..200 {
+        let mut candidate = Connection::open(h.addr()).await;
+        if let Some(reply) = candidate.try_send(request(2)).await {
+            assert_eq!(reply.code(), 0);
+            fourth = Some(candidate);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        fourth.is_some(),
+        "a slot freed by a closed connection is used again"
+    );
+}
+
 #[tokio::test]
 async fn a_pooled_client_reuses_its_connection() {
     let h = support::start().await;

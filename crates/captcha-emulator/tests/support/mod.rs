@@ -117,6 +117,13 @@ impl Connection {
     /// Sends `request` (absolute or origin-form URI). A `Host` header is added from the URI
     /// unless the request has one; the request target is sent in origin form.
     pub async fn send(&mut self, request: Request<Vec<u8>>) -> Answer {
+        self.try_send(request)
+            .await
+            .expect("the connection carries a response")
+    }
+
+    /// [`Connection::send`], or `None` when the server closed the connection instead.
+    pub async fn try_send(&mut self, request: Request<Vec<u8>>) -> Option<Answer> {
         let (mut parts, body) = request.into_parts();
         if !parts.headers.contains_key(HOST)
             && let Some(authority) = parts.uri.authority()
@@ -128,15 +135,15 @@ impl Connection {
         let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         parts.uri = target.parse().unwrap();
         let request = Request::from_parts(parts, Full::new(Bytes::from(body)));
-        self.sender.ready().await.expect("connection ready");
-        let response = self.sender.send_request(request).await.expect("a response");
+        self.sender.ready().await.ok()?;
+        let response = self.sender.send_request(request).await.ok()?;
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.expect("the whole body").to_bytes();
-        Answer {
+        let body = body.collect().await.ok()?.to_bytes();
+        Some(Answer {
             status: parts.status,
             headers: parts.headers,
             body,
-        }
+        })
     }
 }
 
