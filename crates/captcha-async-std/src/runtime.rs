@@ -16,7 +16,7 @@ use crate::{connect, time, tls};
 #[derive(Clone)]
 pub(crate) struct AsyncStd {
     tls: Arc<ClientConfig>,
-    /// Every call's deadline, for all handles of the client (whatever their timeout).
+    /// Every call's deadline and connect timeout, for all handles of the client.
     deadlines: Arc<Deadlines>,
 }
 
@@ -43,16 +43,9 @@ impl Runtime for AsyncStd {
         time::sleep(delay)
     }
 
-    fn within<F: Future + Send>(
-        limit: Duration,
-        future: F,
-    ) -> impl Future<Output = Option<F::Output>> + Send {
-        time::within(limit, future)
-    }
-
     /// On the client's shared deadline timer: a timer per call would cost a reactor
     /// wake-up.
-    fn call_within<F: Future>(
+    fn within<F: Future>(
         &self,
         limit: Duration,
         future: F,

@@ -1,12 +1,12 @@
 //! Deadlines on top of `async_io::Timer`, the timer async-std and smol both run on.
 //!
-//! [`within`] is a timer per use: fine for the rare waits (connecting, a busy pooled
-//! connection, backoff). Every call has a deadline, though, and an `async_io::Timer` costs
-//! a trip through the reactor's timer queue plus a wake-up of the thread blocked in the
-//! reactor on each insertion. [`Deadlines`] gives a client's calls one shared timer task
-//! instead: a call registers its deadline in a map, and the task's single timer is only
-//! moved when a deadline earlier than the one it is set to arrives (with one timeout per
-//! client, calls arrive in deadline order, so almost never).
+//! Every call has a deadline, and an `async_io::Timer` per call would cost a trip through
+//! the reactor's timer queue plus a wake-up of the thread blocked in the reactor on each
+//! insertion. [`Deadlines`] gives a client's calls (and its connect timeouts) one shared
+//! timer task instead: a call registers its deadline in a map, and the task's single timer
+//! is only moved when a deadline earlier than the one it is set to arrives (with one timeout
+//! per client, calls arrive in deadline order, so almost never). [`sleep`] waits on a timer
+//! of its own (backoff, the pool's reaper).
 
 use std::collections::BTreeMap;
 use std::future::{Future, poll_fn};
@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use async_io::Timer;
 use futures_lite::FutureExt;
 
-/// Runs `future` for at most `limit`: `None` when the limit passed first (the future is
-/// dropped, which cancels its I/O).
+/// Runs `future` for at most `limit` on a timer of its own: `None` when the limit passed
+/// first (the future is dropped, which cancels its I/O). The tests' bound.
+#[cfg(test)]
 pub(crate) async fn within<F: Future>(limit: Duration, future: F) -> Option<F::Output> {
     async { Some(future.await) }
         .or(async {
@@ -78,8 +79,8 @@ impl Deadlines {
     }
 
     /// Runs `future` for at most `limit`: `None` when the limit passed first (the future is
-    /// dropped, which cancels its I/O). As [`within`]: the future is polled before the
-    /// deadline is checked, and a limit too large for an `Instant` never passes.
+    /// dropped, which cancels its I/O). The future is polled before the deadline is
+    /// checked, and a limit too large for an `Instant` never passes.
     pub(crate) async fn within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
         let Some(at) = Instant::now().checked_add(limit) else {
             return Some(future.await);

@@ -106,7 +106,7 @@ impl<R: Runtime> Call<'_, R> {
                 let attempted = self
                     .transmitter
                     .runtime()
-                    .call_within(remaining, async {
+                    .within(remaining, async {
                         let request = encode()?;
                         tracing::debug!(request = %Redacted(&request), "sending");
                         // Boxed: keeps every call's future small (one allocation per attempt).

@@ -33,16 +33,11 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Completes after `delay`.
     fn sleep(delay: Duration) -> impl Future<Output = ()> + Send + 'static;
 
-    /// `future`'s output, or `None` once `limit` has passed.
-    fn within<F: Future + Send>(
-        limit: Duration,
-        future: F,
-    ) -> impl Future<Output = Option<F::Output>> + Send;
-
-    /// The same for the deadline of a whole call, which every call has (a runtime whose
-    /// timers cost a reactor wake-up each can let its calls share one). `future` need not
-    /// be `Send`: a call is as `Send` as what the caller gives it.
-    fn call_within<F: Future>(
+    /// `future`'s output, or `None` once `limit` has passed: bounds connecting and every
+    /// call's deadline (a runtime whose timers cost a reactor wake-up each can let them
+    /// share one). `future` need not be `Send`: a call is as `Send` as what the caller
+    /// gives it.
+    fn within<F: Future>(
         &self,
         limit: Duration,
         future: F,

@@ -41,11 +41,7 @@ impl Runtime for TokioPlain {
         tokio::time::sleep(delay)
     }
 
-    async fn within<F: Future + Send>(limit: Duration, future: F) -> Option<F::Output> {
-        tokio::time::timeout(limit, future).await.ok()
-    }
-
-    async fn call_within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
+    async fn within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
         tokio::time::timeout(limit, future).await.ok()
     }
 }
@@ -67,19 +63,12 @@ impl Runtime for NeverOpens {
         TokioPlain::sleep(delay)
     }
 
-    fn within<F: Future + Send>(
-        limit: Duration,
-        future: F,
-    ) -> impl Future<Output = Option<F::Output>> + Send {
-        TokioPlain::within(limit, future)
-    }
-
-    fn call_within<F: Future>(
+    fn within<F: Future>(
         &self,
         limit: Duration,
         future: F,
     ) -> impl Future<Output = Option<F::Output>> {
-        TokioPlain.call_within(limit, future)
+        TokioPlain.within(limit, future)
     }
 }
 

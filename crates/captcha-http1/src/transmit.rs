@@ -100,7 +100,11 @@ impl<R: Runtime> Transmitter<R> {
         let limit = self.connect_timeout;
         // Boxed: the TLS and HTTP handshake state is large and only needed on a pool miss,
         // so it should not inflate every call's future.
-        match R::within(limit, Box::pin(self.runtime.open(origin))).await {
+        match self
+            .runtime
+            .within(limit, Box::pin(self.runtime.open(origin)))
+            .await
+        {
             Some(opened) => opened,
             None => Err(Error::NeverSent(SendError::new(
                 format!(
@@ -135,7 +139,9 @@ impl<R: Runtime> Transmitter<R> {
             return true;
         }
         matches!(
-            R::within(self.connect_timeout, sender.ready()).await,
+            self.runtime
+                .within(self.connect_timeout, sender.ready())
+                .await,
             Some(Ok(()))
         )
     }

@@ -73,11 +73,7 @@ impl Runtime for Tokio {
         tokio::time::sleep(delay)
     }
 
-    async fn within<F: Future + Send>(limit: Duration, future: F) -> Option<F::Output> {
-        tokio::time::timeout(limit, future).await.ok()
-    }
-
-    async fn call_within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
+    async fn within<F: Future>(&self, limit: Duration, future: F) -> Option<F::Output> {
         tokio::time::timeout(limit, future).await.ok()
     }
 }
