@@ -39,6 +39,15 @@ impl Idle {
     }
 }
 
+impl<R> Pool<R> {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the map inconsistent: recover it.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 impl<R: Runtime> Pool<R> {
     /// An empty pool.
     pub(crate) fn new(idle_timeout: Duration, max_idle_per_origin: usize) -> Arc<Self> {
@@ -48,13 +57,6 @@ impl<R: Runtime> Pool<R> {
             max_idle_per_origin,
             runtime: PhantomData,
         })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave the map inconsistent: recover it.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The most recently used live idle connection to `origin`, dropping stale ones.
@@ -159,10 +161,7 @@ impl<R> LostReaper<R> {
 impl<R> Drop for LostReaper<R> {
     fn drop(&mut self) {
         if let Some(pool) = self.pool.upgrade() {
-            pool.state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .reaper_running = false;
+            pool.lock().reaper_running = false;
         }
     }
 }
