@@ -17,7 +17,7 @@
 //! "client_cpu_us_per_request"}`
 //!
 //! - `raw-hyper`: the baseline. One hyper-util legacy client, shared by the workers as the
-//!   SDK clients are, sends `Config::encode` requests
+//!   SDK clients are, sends `Api2Config::encode` requests
 //!   (signed with `Stamp::now()`) and reads the body, nothing else; a failure, a non-2xx
 //!   status or a body other than the emulator's pass reply (a byte comparison, not a
 //!   decode) is an error.
@@ -45,8 +45,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_proto::transport::{BuildClient, ClientBuilder};
-use captcha_proto::{CaptchaCheck, CaptchaType, CheckVerdict, Config, Stamp};
+use captcha_client::{BuildClient, ClientBuilder};
+use captcha_proto::{CaptchaCheck, CaptchaType, CheckVerdict, Api2Config, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -155,7 +155,7 @@ impl Tally {
 type Outcome = Result<(), String>;
 
 /// Sorts an SDK client's answer into pass or a kind of error.
-fn outcome(result: Result<CheckVerdict, captcha_proto::transport::Error>) -> Outcome {
+fn outcome(result: Result<CheckVerdict, captcha_client::Error>) -> Outcome {
     match result {
         Ok(CheckVerdict::Pass) => Ok(()),
         Ok(CheckVerdict::Fail { .. }) => Err("verdict fail".to_owned()),
@@ -207,7 +207,7 @@ enum Driver {
     RawHyper {
         runtime: tokio::runtime::Runtime,
         client: LegacyClient<HttpConnector, Full<Bytes>>,
-        config: Arc<Config>,
+        config: Arc<Api2Config>,
     },
     CaptchaHyper {
         runtime: tokio::runtime::Runtime,
@@ -219,7 +219,7 @@ enum Driver {
 }
 
 impl Driver {
-    fn new(name: &str, options: &Options, config: &Arc<Config>) -> Result<Self, BoxError> {
+    fn new(name: &str, options: &Options, config: &Arc<Api2Config>) -> Result<Self, BoxError> {
         let runtime = || {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(options.client_threads)
@@ -290,7 +290,7 @@ impl Driver {
 
 /// An SDK client (either transport) set up alike: the emulator's credential and endpoint,
 /// a pool that keeps every worker's connection, the call timeout.
-fn sdk_client<C: BuildClient>(options: &Options, config: &Config) -> Result<C, BoxError> {
+fn sdk_client<C: BuildClient>(options: &Options, config: &Api2Config) -> Result<C, BoxError> {
     Ok(ClientBuilder::<C>::new()
         .credential(config.credential().clone())
         .endpoint(config.endpoint().clone())
@@ -326,7 +326,7 @@ where
 /// One baseline check: encode, send, read the body, compare it with the pass reply.
 async fn raw_check(
     client: LegacyClient<HttpConnector, Full<Bytes>>,
-    config: Arc<Config>,
+    config: Arc<Api2Config>,
     ticket: String,
 ) -> Outcome {
     let request = config
@@ -420,7 +420,7 @@ impl ClientRun {
     fn start(name: &str, options: &Options) -> Result<Self, BoxError> {
         let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
         let config =
-            Arc::new(Config::new(emulator.credential()).with_endpoint(emulator.endpoint()));
+            Arc::new(Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint()));
         Ok(Self {
             name: name.to_owned(),
             driver: Driver::new(name, options, &config)?,

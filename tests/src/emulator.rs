@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_proto::transport::ClientBuilder;
+use captcha_client::ClientBuilder;
 
 use crate::{TestClient, Transport};
 

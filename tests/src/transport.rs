@@ -3,10 +3,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use captcha_proto::transport::{BuildError, ClientBuilder, ClientSettings, Error, Exchange};
-use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult};
+use captcha_client::{BuildError, ClientBuilder, ClientSettings, Error, Exchange};
+use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
+    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
     CaptchaScript, CaptchaUrl, CaptchaVerify, CheckVerdict, Credential, Endpoint, VerifyVerdict,
 };
 
@@ -160,7 +160,7 @@ impl TestClient {
     }
 
     /// Any API 2.0 action.
-    pub async fn call<A: Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
+    pub async fn call<A: Api2Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
         dispatch!(self, c => c.call(action).await)
     }
 

@@ -9,10 +9,10 @@
 use std::time::{Duration, Instant};
 
 use captcha_emulator::{BackgroundEmulator, Emulator, Fault};
-use captcha_proto::transport::{Error, Phase, RetryPolicy};
+use captcha_client::{Error, Phase, RetryPolicy};
 use captcha_proto::{
     CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType, CaptchaVerify,
-    CheckVerdict, ClientType, Credential, DisturbLevel, HttpMethod, IsHttps, RawAction,
+    CheckVerdict, ClientType, Credential, DisturbLevel, HttpMethod, IsHttps, Api2RawAction,
     ScriptFormat, SignatureMethod, VerifyVerdict,
 };
 use captcha_tests::emulator::{USER_IP, builder_for, client, start, user_ip};
@@ -110,13 +110,13 @@ fn iframe_query_query_and_raw_actions() {
                 assert!(!script.as_str().trim().is_empty(), "{name}: {format:?}");
             }
 
-            let raw = RawAction::new("CaptchaGetUrl").param("captchaType", "1");
+            let raw = Api2RawAction::new("CaptchaGetUrl").param("captchaType", "1");
             let reply = client.call(&raw).await.unwrap();
             let url = reply.get("url").and_then(|u| u.as_str());
             assert!(url.is_some(), "{name}: {reply:?}");
 
             let ticket = emulator.mint_ticket(user_ip(), 9);
-            let raw_check = RawAction::new("CaptchaCheck")
+            let raw_check = Api2RawAction::new("CaptchaCheck")
                 .param("ticket", ticket)
                 .param("userIp", USER_IP)
                 .param("captchaType", "9")
@@ -126,7 +126,7 @@ fn iframe_query_query_and_raw_actions() {
             let code = reply.get("code").and_then(|c| c.as_i64());
             assert_eq!(code, Some(0), "{name}: {reply:?}");
 
-            let unknown = RawAction::new("NoSuchAction");
+            let unknown = Api2RawAction::new("NoSuchAction");
             let error = client.call(&unknown).await.unwrap_err();
             assert_eq!(error.phase(), Phase::Api, "{name}: {error:?}");
         });

@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use captcha_proto::transport::{Error, Phase, RetryPolicy};
+use captcha_client::{Error, Phase, RetryPolicy};
 use captcha_proto::{
     CaptchaCheck, CaptchaGetUrl, CaptchaType, CheckVerdict, Credential, DecodeErrorKind,
 };
@@ -387,7 +387,7 @@ fn unknown_code_is_an_api_error_without_a_meaning() {
     ));
     for outcome in check(behaviour, ROOMY) {
         match outcome.error() {
-            Error::Api(e) => {
+            Error::Api2(e) => {
                 assert_eq!(e.code(), 4711, "{}", outcome.name());
                 assert_eq!(e.meaning(), None);
                 assert_eq!(e.code_desc(), Some("NewThing"));

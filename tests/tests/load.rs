@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_proto::transport::{Error, Exchange, V1Exchange};
+use captcha_client::{Error, Exchange, Api2Exchange};
 use captcha_proto::{
     CaptchaCheck, CaptchaType, CheckVerdict, Credential, EncodeError, ResponseError, Stamp,
 };
@@ -38,7 +38,7 @@ static NEXT_NONCE: AtomicU64 = AtomicU64::new(1);
 /// probability ≈ 20,000² / 2³² ≈ 9%, which would show up here as a spurious 4500 and make
 /// "0 errors" flaky. Distinct nonces keep the count exact; everything else (signing,
 /// sending, pooling, decoding) is the transport's own `exchange`, which `check` calls too.
-struct DistinctNonce<'a>(V1Exchange<'a, CaptchaCheck>);
+struct DistinctNonce<'a>(Api2Exchange<'a, CaptchaCheck>);
 
 impl Exchange for DistinctNonce<'_> {
     type Output = CheckVerdict;
@@ -114,7 +114,7 @@ fn check_all(client: &TestClient, checks: &[CaptchaCheck]) -> Tally {
     let mut tally = client.transport().block_on(
         stream::iter(checks)
             .map(|action| async move {
-                let exchange = DistinctNonce(V1Exchange { config, action });
+                let exchange = DistinctNonce(Api2Exchange { config, action });
                 client.exchange(&exchange).await
             })
             .buffer_unordered(IN_FLIGHT)

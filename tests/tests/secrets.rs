@@ -15,11 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_SECRET_KEY, Emulator};
-use captcha_proto::transport::Error;
-use captcha_proto::v3::DescribeCaptchaResult;
+use captcha_client::Error;
+use captcha_proto::api3::DescribeCaptchaResult;
 use captcha_proto::{
     CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Credential, IsHttps,
-    RawAction, VerifyVerdict,
+    Api2RawAction, VerifyVerdict,
 };
 use captcha_tests::scripted::{Received, json, response};
 use captcha_tests::secrets::{random_secret, wire_values};
@@ -234,16 +234,16 @@ async fn flow(
         .check(&CaptchaCheck::new(ticket, USER_IP, CaptchaType::Slider))
         .await;
     assert!(
-        matches!(&refused, Err(Error::Api(e)) if e.is_auth_failure()),
+        matches!(&refused, Err(Error::Api2(e)) if e.is_auth_failure()),
         "{name}: {refused:?}"
     );
     shown.result("check with a wrong key", &refused);
 
     // Any action, with a secret-looking parameter.
-    let raw = RawAction::new("DescribeSecretThings")
+    let raw = Api2RawAction::new("DescribeSecretThings")
         .param("password", &keys.password)
         .param("limit", "20");
-    shown.debug("RawAction", &raw);
+    shown.debug("Api2RawAction", &raw);
     let raw_result = client.call(&raw).await;
     assert!(raw_result.is_err(), "{name}: unknown action accepted");
     shown.result("raw action", &raw_result);

@@ -3,7 +3,7 @@
 //! a DER certificate (for an https or a plain http endpoint). The handshakes themselves
 //! are tested by each crate's `tests/tls.rs` against its own server.
 
-use captcha_proto::transport::{BuildError, ClientBuilder};
+use captcha_client::{BuildError, ClientBuilder};
 use captcha_proto::{Credential, Endpoint};
 use captcha_tests::{TestClient, Transport};
 

@@ -8,8 +8,8 @@ use captcha_emulator::{
     BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault, V3Ticket,
 };
 use captcha_proto::Credential;
-use captcha_proto::transport::{Error, Phase, RetryPolicy};
-use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult, RejectReason, Verdict};
+use captcha_client::{Error, Phase, RetryPolicy};
+use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult, RejectReason, Verdict};
 use captcha_tests::Transport;
 use captcha_tests::emulator::{builder_for, client, start, user_ip};
 
@@ -134,7 +134,7 @@ fn refusals_are_typed_service_errors() {
             .block_on_one_thread(client_with_wrong_key.describe_result(&check(&mint(&emulator))))
             .unwrap_err();
         match &error {
-            Error::Service(e) => {
+            Error::Api3(e) => {
                 assert_eq!(e.code(), "AuthFailure.SignatureFailure", "{name}");
                 let typed = e.is_auth_failure() && e.request_id().is_some();
                 assert!(typed, "{name}: {e:?}");
@@ -152,7 +152,7 @@ fn refusals_are_typed_service_errors() {
         let error = transport
             .block_on_one_thread(retrying.describe_result(&check(&mint(&emulator))))
             .unwrap_err();
-        let rate_limited = matches!(&error, Error::Service(e) if e.is_rate_limited());
+        let rate_limited = matches!(&error, Error::Api3(e) if e.is_rate_limited());
         assert!(rate_limited, "{name}: {error:?}");
         assert_eq!(emulator.stats().requests(ACTION), 1, "{name}: re-sent");
         emulator.shutdown();

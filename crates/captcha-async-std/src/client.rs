@@ -4,14 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_proto::Config;
-use captcha_proto::transport::{
+use captcha_proto::Api2Config;
+use captcha_client::{
     BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
 use http::{Request, Response};
 
 use crate::runtime::AsyncStd;
-use captcha_http1::{Transmitter, call};
+use captcha_client::{Transmitter, call};
 
 /// A Tencent captcha API client for async-std and smol.
 ///
@@ -97,7 +97,7 @@ impl Client {
     }
 
     /// The config that signs and addresses API calls.
-    pub fn config(&self) -> &Config {
+    pub fn config(&self) -> &Api2Config {
         &self.inner.settings.config
     }
 
@@ -122,7 +122,7 @@ impl Client {
         .await
     }
 
-    /// Sends a request you encoded yourself (e.g. with [`Config::encode`]) through the
+    /// Sends a request you encoded yourself (e.g. with [`Api2Config::encode`]) through the
     /// pool, with this client's timeout, body limit and `User-Agent` (unless the request
     /// has one). Sent once: it cannot be re-signed, so it is never retried.
     ///

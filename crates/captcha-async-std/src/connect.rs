@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use async_std::net::ToSocketAddrs;
-use captcha_http1::{Origin, Sender};
-use captcha_proto::transport::{Error, SendError};
+use captcha_client::{Origin, Sender};
+use captcha_client::{Error, SendError};
 use futures_rustls::TlsConnector;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
@@ -40,7 +40,7 @@ pub(crate) async fn open(origin: &Origin, tls: &Arc<ClientConfig>) -> Result<Sen
     } else {
         Stream::Plain(tcp)
     };
-    let (sender, driver) = captcha_http1::handshake(origin, Io::new(stream))
+    let (sender, driver) = captcha_client::handshake(origin, Io::new(stream))
         .await
         .map_err(|e| {
             never_sent(

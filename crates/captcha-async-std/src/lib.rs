@@ -13,7 +13,7 @@
 //!   (RUSTSEC-2025-0052, "unmaintained"); nothing here needs more than what smol also runs.
 //! - **HTTP.** hyper 1's `client::conn::http1` over a futures-io adapter
 //!   (`smol_hyper::rt::FuturesIo`), with a keep-alive pool per origin (scheme, host, port)
-//!   bounded by `pool_idle_timeout` and `max_idle_per_host`: `captcha-http1`'s, which
+//!   bounded by `pool_idle_timeout` and `max_idle_per_host`: `captcha-client`'s, which
 //!   `captcha-hyper` shares, with this crate's sockets, timers and tasks plugged in. No tokio
 //!   runtime, no hyper-util.
 //! - **TLS.** rustls with the ring provider passed explicitly, the webpki (Mozilla) roots and
@@ -50,13 +50,13 @@
 //! endpoint:
 //!
 //! ```no_run
-//! use captcha_async_std::{Action, CaptchaGetUrl, Config, Credential, Endpoint, Stamp};
+//! use captcha_async_std::{Api2Action, CaptchaGetUrl, Api2Config, Credential, Endpoint, Stamp};
 //! use http_body_util::{BodyExt, Full};
 //! use smol_hyper::rt::FuturesIo;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! let endpoint: Endpoint = "http://127.0.0.1:8080/v2/index.php".parse()?;
-//! let config = Config::new(Credential::new("AKIDexample", "secret-key")?).with_endpoint(endpoint);
+//! let config = Api2Config::new(Credential::new("AKIDexample", "secret-key")?).with_endpoint(endpoint);
 //! let action = CaptchaGetUrl::new();
 //! let request = config.encode(&action, Stamp::now())?;
 //!
@@ -88,14 +88,14 @@ mod tls;
 pub use client::Client;
 
 pub use captcha_proto;
-pub use captcha_proto::transport::{
+pub use captcha_client::{
     BuildError, ClientBuilder, ClientSettings, Error, Exchange, Phase, RetryPolicy, SendError,
-    V1Exchange,
+    Api2Exchange,
 };
 pub use captcha_proto::{
-    AccountType, Action, ApiError, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
+    AccountType, Api2Action, Api2Error, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
     CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, ClientType,
-    Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, RawAction,
+    Api2Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, Api2RawAction,
     ScriptFormat, SignatureMethod, Stamp, VerifyVerdict,
 };
 

@@ -1,12 +1,12 @@
-//! [`AsyncStd`]: what the shared HTTP/1.1 client (`captcha-http1`) runs on in this crate:
+//! [`AsyncStd`]: what the shared HTTP/1.1 client (`captcha-client`) runs on in this crate:
 //! async-io sockets and timers, async-std's executor, futures-rustls for https.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_http1::{Origin, Runtime, Sender};
-use captcha_proto::transport::{BuildError, ClientSettings, Error};
+use captcha_client::{Origin, Runtime, Sender};
+use captcha_client::{BuildError, ClientSettings, Error};
 use rustls::ClientConfig;
 
 use crate::time::Deadlines;

@@ -1,8 +1,8 @@
-//! The "bring your own client" path from the crate docs, run: `Config::encode`, a bare
+//! The "bring your own client" path from the crate docs, run: `Api2Config::encode`, a bare
 //! async-std socket with hyper's http1 connection, `Action::decode`. Against the emulator.
 
 use captcha_async_std::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, CheckVerdict, Config, Stamp,
+    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, CheckVerdict, Api2Config, Stamp,
 };
 use captcha_emulator::{BackgroundEmulator, Emulator};
 use http_body_util::{BodyExt, Full};
@@ -45,7 +45,7 @@ async fn round_trip(request: http::Request<Vec<u8>>) -> (http::StatusCode, bytes
 async fn encode_send_yourself_decode() {
     let emulator =
         BackgroundEmulator::start(Emulator::builder(), "127.0.0.1:0".parse().unwrap()).unwrap();
-    let config = Config::new(emulator.credential()).with_endpoint(emulator.endpoint());
+    let config = Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint());
 
     let action = CaptchaGetUrl::new();
     let (status, body) = round_trip(config.encode(&action, Stamp::now()).unwrap()).await;

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use captcha_async_std::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, Endpoint, Error, Phase, RawAction, RetryPolicy,
+    CaptchaCheck, CaptchaGetUrl, CaptchaType, Endpoint, Error, Phase, Api2RawAction, RetryPolicy,
 };
 use support::{Act, TestServer, closed_port, json, timed, user_ip};
 
@@ -86,7 +86,7 @@ async fn streamed_oversized_body_is_cut_at_the_limit() {
     .await;
     let client = server.builder().max_body_bytes(10_000).build().unwrap();
     let error = client
-        .call(&RawAction::new("DescribeThings"))
+        .call(&Api2RawAction::new("DescribeThings"))
         .await
         .unwrap_err();
     assert!(

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use captcha_async_std::{CaptchaCheck, CaptchaType, Phase, RawAction};
+use captcha_async_std::{CaptchaCheck, CaptchaType, Phase, Api2RawAction};
 use support::{Act, TestServer, ok, user_ip};
 
 fn check(n: usize) -> CaptchaCheck {
@@ -125,7 +125,7 @@ async fn failed_calls_do_not_poison_the_pool() {
     let server = TestServer::start(|n, _| if n == 2 { Act::Close } else { Act::Reply(ok()) }).await;
     let client = server.builder().build().unwrap();
     assert!(client.check(&check(1)).await.unwrap().is_pass());
-    let error = client.call(&RawAction::new("Anything")).await.unwrap_err();
+    let error = client.call(&Api2RawAction::new("Anything")).await.unwrap_err();
     assert_eq!(error.phase(), Phase::MaybeSent, "{error}");
     assert!(client.check(&check(3)).await.unwrap().is_pass());
     assert_eq!(server.connections(), 2);

@@ -5,7 +5,7 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use captcha_async_std::{CaptchaCheck, CaptchaType, CaptchaVerify, Client, Credential, RawAction};
+use captcha_async_std::{CaptchaCheck, CaptchaType, CaptchaVerify, Client, Credential, Api2RawAction};
 use support::{Act, SECRET_ID, SECRET_KEY, TestServer, json, ok, user_ip};
 
 const TICKET: &str = "t03TicketThatMustNotLeak";
@@ -68,7 +68,7 @@ async fn no_secret_in_logs_or_errors() {
     );
     errors.push(
         client
-            .call(&RawAction::new("Other").param("AppSecretKey", APP_SECRET))
+            .call(&Api2RawAction::new("Other").param("AppSecretKey", APP_SECRET))
             .await
             .unwrap_err(),
     );

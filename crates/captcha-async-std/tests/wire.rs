@@ -3,9 +3,9 @@
 
 mod support;
 
-use captcha_async_std::captcha_proto::transport::DEFAULT_USER_AGENT;
+use captcha_async_std::captcha_client::DEFAULT_USER_AGENT;
 use captcha_async_std::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, HttpMethod, RawAction, Stamp,
+    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, HttpMethod, Api2RawAction, Stamp,
 };
 use support::{Act, TestServer, json, ok, user_ip};
 
@@ -72,7 +72,7 @@ async fn post_keeps_the_form_content_type_and_body() {
 async fn every_call_is_signed_afresh() {
     let server = TestServer::always(ok()).await;
     let client = server.builder().build().unwrap();
-    let action = RawAction::new("DescribeThings").param("limit", "1");
+    let action = Api2RawAction::new("DescribeThings").param("limit", "1");
     for _ in 0..5 {
         client.call(&action).await.unwrap();
     }
@@ -92,7 +92,7 @@ async fn every_call_is_signed_afresh() {
 async fn send_carries_a_request_encoded_elsewhere() {
     let server = TestServer::always(json(r#"{"code":0,"message":"ok","extra":7}"#)).await;
     let client = server.builder().build().unwrap();
-    let action = RawAction::new("DescribeThings");
+    let action = Api2RawAction::new("DescribeThings");
     let mut request = client.config().encode(&action, Stamp::now()).unwrap();
     request
         .headers_mut()
@@ -175,7 +175,7 @@ async fn image_without_vsig_is_a_response_error() {
 #[async_std::test]
 async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
     use captcha_async_std::RetryPolicy;
-    use captcha_async_std::captcha_proto::v3::{DescribeCaptchaResult, V3Config, V3Exchange};
+    use captcha_async_std::captcha_proto::api3::{DescribeCaptchaResult, Api3Config, Api3Exchange};
 
     let server = TestServer::start(|n, _| {
         if n == 1 {
@@ -193,9 +193,9 @@ async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
         .build()
         .unwrap();
     let endpoint = format!("http://{}/", server.addr).parse().unwrap();
-    let config = V3Config::new(client.config().credential().clone()).with_endpoint(endpoint);
+    let config = Api3Config::new(client.config().credential().clone()).with_endpoint(endpoint);
     let action = DescribeCaptchaResult::new("t03v3", "@rand", user_ip(), 199_999_164, "app-key");
-    let exchange = V3Exchange {
+    let exchange = Api3Exchange {
         config: &config,
         action: &action,
     };
@@ -235,7 +235,7 @@ async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
 
 #[async_std::test]
 async fn describe_result_goes_to_the_v3_endpoint() {
-    use captcha_async_std::captcha_proto::v3::{DescribeCaptchaResult, RejectReason, Verdict};
+    use captcha_async_std::captcha_proto::api3::{DescribeCaptchaResult, RejectReason, Verdict};
 
     let server = TestServer::always(json(
         r#"{"Response":{"CaptchaCode":9,"CaptchaMsg":"ticket reused","RequestId":"req-2"}}"#,

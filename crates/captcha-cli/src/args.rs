@@ -353,7 +353,7 @@ pub struct DescribeResultArgs {
 /// `call`.
 #[derive(Debug, Args)]
 pub struct CallArgs {
-    /// The Action name, e.g. DescribeInstances.
+    /// The `Action` name, e.g. DescribeInstances.
     #[arg(long)]
     pub action: String,
     /// A parameter as key=value (repeatable).
@@ -367,7 +367,7 @@ pub struct CallArgs {
 /// `sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// The Action name.
+    /// The `Action` name.
     #[arg(long)]
     pub action: String,
     /// A parameter as key=value (repeatable).

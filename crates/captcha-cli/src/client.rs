@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use captcha_proto::transport::{ClientSettings, Error, Exchange};
-use captcha_proto::{CaptchaImage, CaptchaUrl, Config};
+use captcha_client::{ClientSettings, Error, Exchange};
+use captcha_proto::{CaptchaImage, CaptchaUrl, Api2Config};
 
 use crate::args::TransportArg;
 use crate::failure::Failure;
@@ -20,7 +20,7 @@ impl AnyClient {
     /// Builds the chosen transport around `config` with a whole-call `timeout`.
     pub fn build(
         transport: TransportArg,
-        config: Config,
+        config: Api2Config,
         timeout: Duration,
     ) -> Result<Self, Failure> {
         let mut settings = ClientSettings::new(config);

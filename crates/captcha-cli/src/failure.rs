@@ -3,7 +3,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use captcha_proto::transport::{BuildError, Error, Phase};
+use captcha_client::{BuildError, Error, Phase};
 
 /// A failed command. The message is one line, safe to print (no secrets).
 #[derive(Debug)]

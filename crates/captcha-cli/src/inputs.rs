@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use captcha_proto::{
-    AccountType, Config, Credential, Endpoint, HttpMethod, RawAction, SignatureMethod, UserInfo,
+    AccountType, Api2Config, Credential, Endpoint, HttpMethod, Api2RawAction, SignatureMethod, UserInfo,
 };
 
 use crate::args::{GlobalArgs, HttpMethodArg, SignatureMethodArg, UserArgs};
@@ -26,12 +26,12 @@ pub fn credential(global: &GlobalArgs) -> Result<Credential, Failure> {
 }
 
 /// The API 2.0 config described by the global options.
-pub fn config(global: &GlobalArgs) -> Result<Config, Failure> {
+pub fn config(global: &GlobalArgs) -> Result<Api2Config, Failure> {
     let endpoint: Endpoint = global
         .endpoint
         .parse()
         .map_err(|e| Failure::usage("--endpoint", e))?;
-    Ok(Config::new(credential(global)?)
+    Ok(Api2Config::new(credential(global)?)
         .with_endpoint(endpoint)
         .with_region(global.region.clone())
         .with_signature_method(match global.signature_method {
@@ -83,11 +83,11 @@ pub fn user_info(args: &UserArgs) -> UserInfo {
 }
 
 /// A raw action from `--action` and `--param key=value` pairs.
-pub fn raw_action(action: &str, params: &[String]) -> Result<RawAction, Failure> {
+pub fn raw_action(action: &str, params: &[String]) -> Result<Api2RawAction, Failure> {
     if action.trim().is_empty() {
         return Err(Failure::usage("--action", "must not be empty"));
     }
-    params.iter().try_fold(RawAction::new(action), |raw, pair| {
+    params.iter().try_fold(Api2RawAction::new(action), |raw, pair| {
         let (key, value) = pair
             .split_once('=')
             .ok_or_else(|| Failure::usage("--param", format!("{pair:?} is not key=value")))?;

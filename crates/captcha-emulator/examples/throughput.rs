@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_proto::{CaptchaCheck, CaptchaType, Config, Stamp};
+use captcha_proto::{CaptchaCheck, CaptchaType, Api2Config, Stamp};
 use http::header::{HOST, HeaderValue};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
@@ -60,7 +60,7 @@ fn main() -> Result<(), BoxError> {
     let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
 
     let prepared = Instant::now();
-    let config = Config::new(emulator.credential()).with_endpoint(emulator.endpoint());
+    let config = Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint());
     let user: IpAddr = "203.0.113.7".parse()?;
     let host = HeaderValue::from_str(&emulator.local_addr().to_string())?;
     let now = emulator.now_unix();

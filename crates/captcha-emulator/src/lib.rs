@@ -46,14 +46,14 @@
 //!
 //! ```no_run
 //! use captcha_emulator::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
-//! use captcha_proto::{Stamp, v3::{DescribeCaptchaResult, V3Config}};
+//! use captcha_proto::{Stamp, v3::{DescribeCaptchaResult, Api3Config}};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let running = Emulator::demo().start("127.0.0.1:0".parse()?).await?;
 //! let user = "203.0.113.7".parse()?;
 //! let minted = running.mint_v3_ticket(DEMO_CAPTCHA_APP_ID, user)?;
 //! let check = DescribeCaptchaResult::new(minted.ticket, minted.randstr, user, DEMO_CAPTCHA_APP_ID, DEMO_APP_SECRET_KEY);
-//! let config = V3Config::new(running.credential()).with_endpoint(running.v3_endpoint());
+//! let config = Api3Config::new(running.credential()).with_endpoint(running.v3_endpoint());
 //! let request = config.encode(&check, Stamp::new(running.now_unix(), 1)?)?;
 //! // … send `request` with any client: CaptchaCode 1 the first time, 9 after …
 //! # Ok(()) }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use captcha_emulator::Emulator;
-use captcha_proto::{Action, CaptchaCheck, CaptchaType, CheckVerdict, HttpMethod};
+use captcha_proto::{Api2Action, CaptchaCheck, CaptchaType, CheckVerdict, HttpMethod};
 use http::StatusCode;
 use support::{Connection, ID, KEY, common, post};
 use tokio::sync::Barrier;

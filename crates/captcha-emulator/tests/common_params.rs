@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use captcha_emulator::Emulator;
-use captcha_proto::{Action, CaptchaGetUrl, Config, Credential, HttpMethod, SignatureMethod};
+use captcha_proto::{Api2Action, CaptchaGetUrl, Api2Config, Credential, HttpMethod, SignatureMethod};
 use http::StatusCode;
 use support::{ID, KEY, NOW, common, form, get, post, signed, with_host};
 
@@ -319,14 +319,14 @@ async fn temporary_credentials_need_their_token() {
     .await;
     let temp = Credential::new("AKIDtemp", "temp-key").unwrap();
     let endpoint = h.emulator.endpoint();
-    let without = Config::new(temp.clone()).with_endpoint(endpoint.clone());
+    let without = Api2Config::new(temp.clone()).with_endpoint(endpoint.clone());
     let request = without.encode(&CaptchaGetUrl::new(), h.stamp(1)).unwrap();
     assert_eq!(h.send(request).await.code(), 4105);
     let wrong =
-        Config::new(temp.clone().with_token("other").unwrap()).with_endpoint(endpoint.clone());
+        Api2Config::new(temp.clone().with_token("other").unwrap()).with_endpoint(endpoint.clone());
     let request = wrong.encode(&CaptchaGetUrl::new(), h.stamp(2)).unwrap();
     assert_eq!(h.send(request).await.code(), 4105);
-    let right = Config::new(temp.with_token("sts-token").unwrap()).with_endpoint(endpoint);
+    let right = Api2Config::new(temp.with_token("sts-token").unwrap()).with_endpoint(endpoint);
     let request = right.encode(&CaptchaGetUrl::new(), h.stamp(3)).unwrap();
     assert_eq!(h.send(request).await.code(), 0);
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use captcha_proto::{Action, CaptchaGetUrl, CaptchaVerify, VerifyVerdict};
+use captcha_proto::{Api2Action, CaptchaGetUrl, CaptchaVerify, VerifyVerdict};
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, SET_COOKIE};
 use support::{Answer, Harness, common};

@@ -4,7 +4,7 @@
 mod support;
 
 use captcha_proto::{
-    Action, CaptchaIframeQuery, CaptchaQuery, CaptchaType, ClientType, DisturbLevel, IsHttps,
+    Api2Action, CaptchaIframeQuery, CaptchaQuery, CaptchaType, ClientType, DisturbLevel, IsHttps,
     ScriptFormat,
 };
 use http::StatusCode;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator, StartError};
-use captcha_proto::{CaptchaCheck, CaptchaGetUrl, CaptchaType, Config, Stamp};
+use captcha_proto::{CaptchaCheck, CaptchaGetUrl, CaptchaType, Api2Config, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -274,7 +274,7 @@ fn the_background_emulator_needs_no_runtime() {
         captcha_emulator::DEMO_SECRET_ID
     );
     let ticket = emulator.mint_ticket("127.0.0.1".parse().unwrap(), 9);
-    let config = Config::new(emulator.credential()).with_endpoint(emulator.endpoint());
+    let config = Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint());
     let check = CaptchaCheck::new(ticket, "127.0.0.1".parse().unwrap(), CaptchaType::Slider);
     let request = config.encode(&check, Stamp::now()).unwrap();
     let mut stream = std::net::TcpStream::connect(emulator.local_addr()).unwrap();

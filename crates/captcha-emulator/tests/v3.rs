@@ -1,5 +1,5 @@
 //! API 3.0 `DescribeCaptchaResult`: every documented `CaptchaCode` from requests encoded by
-//! the core's `V3Config`, one pass per ticket under 200 concurrent checks, the mint
+//! the core's `Api3Config`, one pass per ticket under 200 concurrent checks, the mint
 //! endpoint, counters, faults, and logs without secrets.
 
 mod support;
@@ -13,8 +13,8 @@ use captcha_emulator::{
     UNKNOWN_ACTION, V3_TICKETS_PATH, V3Ticket,
 };
 use captcha_proto::ResponseError;
-use captcha_proto::v3::{
-    DescribeCaptchaResult, RawV3Action, RejectReason, V3Action, Verdict, parse_response,
+use captcha_proto::api3::{
+    DescribeCaptchaResult, Api3RawAction, RejectReason, Api3Action, Verdict, parse_response,
 };
 use http::StatusCode;
 use http::header::CONTENT_TYPE;
@@ -398,13 +398,13 @@ async fn minting_for_an_unknown_app_is_an_error() {
 async fn requests_are_counted_by_action() {
     let h = support::start().await;
     h.describe(&check(&mint(&h))).await;
-    h.describe(&RawV3Action::new(
+    h.describe(&Api3RawAction::new(
         "captcha",
         "2019-07-22",
         "DescribeCaptchaResult",
     ))
     .await;
-    h.describe(&RawV3Action::new("captcha", "2019-07-22", "Nope"))
+    h.describe(&Api3RawAction::new("captcha", "2019-07-22", "Nope"))
         .await;
     let mut no_action = h.v3_request(&check(&mint(&h)));
     no_action.headers_mut().remove("x-tc-action");
@@ -435,7 +435,7 @@ async fn answer_faults_replace_the_check_without_spending_the_ticket() {
     h.emulator.set_fault(Fault::Code(4400));
     let answer = h.describe(&action).await;
     match action.decode_response(&answer.to_response()) {
-        Err(ResponseError::Service(e)) => {
+        Err(ResponseError::Api3(e)) => {
             assert!(e.is_rate_limited() && e.is_retryable(), "{e}");
             assert!(is_uuid_like(e.request_id().unwrap()));
         }
@@ -520,10 +520,10 @@ async fn logs_name_the_action_and_code_but_never_a_secret() {
 #[tokio::test]
 async fn refusals_decode_as_service_errors() {
     let h = support::start().await;
-    let action = RawV3Action::new("captcha", "2019-07-22", "Nope");
+    let action = Api3RawAction::new("captcha", "2019-07-22", "Nope");
     let answer = h.describe(&action).await;
     match action.decode_response(&answer.to_response()) {
-        Err(ResponseError::Service(e)) => {
+        Err(ResponseError::Api3(e)) => {
             assert_eq!(e.code(), "InvalidAction");
             assert!(e.message().contains("Nope"), "{}", e.message());
             assert!(is_uuid_like(e.request_id().unwrap()));

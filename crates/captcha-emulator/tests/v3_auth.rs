@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use captcha_emulator::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
-use captcha_proto::v3::{self, DescribeCaptchaResult, RawV3Action, V3Config};
+use captcha_proto::api3::{self, DescribeCaptchaResult, Api3RawAction, Api3Config};
 use captcha_proto::{Credential, Stamp};
 use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderValue, Request, StatusCode};
@@ -49,8 +49,8 @@ fn assert_refused(answer: &Answer, code: &str, words: &str) {
     assert!(is_uuid_like(request_id.as_str().unwrap()), "{request_id}");
 }
 
-fn config_for(h: &Harness, credential: Credential) -> V3Config {
-    V3Config::new(credential).with_endpoint(h.emulator.v3_endpoint())
+fn config_for(h: &Harness, credential: Credential) -> Api3Config {
+    Api3Config::new(credential).with_endpoint(h.emulator.v3_endpoint())
 }
 
 #[tokio::test]
@@ -180,8 +180,8 @@ async fn an_unknown_secret_id_or_a_wrong_key_is_refused() {
 #[tokio::test]
 async fn a_scope_for_another_service_or_date_is_signature_failure() {
     let h = support::start().await;
-    let fields = serde_json::from_slice(&v3::V3Action::payload(&fake_check()).unwrap()).unwrap();
-    let cvm = RawV3Action::new("cvm", "2019-07-22", "DescribeCaptchaResult").with_params(fields);
+    let fields = serde_json::from_slice(&v3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
+    let cvm = Api3RawAction::new("cvm", "2019-07-22", "DescribeCaptchaResult").with_params(fields);
     assert_refused(
         &h.describe(&cvm).await,
         "AuthFailure.SignatureFailure",
@@ -281,8 +281,8 @@ async fn missing_or_bad_common_headers_are_parameter_errors() {
 async fn an_unknown_action_or_version_is_refused_after_the_signature() {
     let h = support::start().await;
     let fields: serde_json::Map<_, _> =
-        serde_json::from_slice(&v3::V3Action::payload(&fake_check()).unwrap()).unwrap();
-    let action = RawV3Action::new("captcha", "2019-07-22", "DescribeCaptchaResults")
+        serde_json::from_slice(&v3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
+    let action = Api3RawAction::new("captcha", "2019-07-22", "DescribeCaptchaResults")
         .with_params(fields.clone());
     assert_refused(
         &h.describe(&action).await,
@@ -290,7 +290,7 @@ async fn an_unknown_action_or_version_is_refused_after_the_signature() {
         "\"DescribeCaptchaResults\" does not exist",
     );
     let version =
-        RawV3Action::new("captcha", "2017-03-12", "DescribeCaptchaResult").with_params(fields);
+        Api3RawAction::new("captcha", "2017-03-12", "DescribeCaptchaResult").with_params(fields);
     assert_refused(
         &h.describe(&version).await,
         "NoSuchVersion",
@@ -343,7 +343,7 @@ async fn a_body_over_ten_mebibytes_is_refused_unread() {
     );
 }
 
-/// A request signed by hand with the core's signer, for bodies `V3Config` would not make.
+/// A request signed by hand with the core's signer, for bodies `Api3Config` would not make.
 fn hand_signed(h: &Harness, body: &str) -> Request<Vec<u8>> {
     let mut request = Request::post("/")
         .header(HOST, "127.0.0.1")

@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_http1::{Transmitter, call};
+use captcha_client::{Transmitter, call};
 use http::{Request, Response};
 
-use captcha_proto::Config;
-use captcha_proto::transport::{
+use captcha_proto::Api2Config;
+use captcha_client::{
     BuildClient, BuildError, ClientBuilder, ClientSettings, Error, Exchange,
 };
 
@@ -52,7 +52,7 @@ struct Shared {
 
 impl BuildClient for Client {
     fn from_settings(settings: ClientSettings) -> Result<Self, BuildError> {
-        let tls = captcha_proto::transport::tls::client_config(&settings)?;
+        let tls = captcha_client::tls_config(&settings)?;
         let transmitter = Transmitter::new(&settings, Tokio::new(&settings, tls))?;
         Ok(Self {
             timeout: settings.timeout,
@@ -76,7 +76,7 @@ impl Client {
     }
 
     /// Credential, endpoint, region, signature and HTTP method.
-    pub fn config(&self) -> &Config {
+    pub fn config(&self) -> &Api2Config {
         &self.shared.settings.config
     }
 
@@ -115,7 +115,7 @@ impl Client {
         .await
     }
 
-    /// Sends a request you encoded yourself (e.g. with [`Config::encode`]) through the
+    /// Sends a request you encoded yourself (e.g. with [`Api2Config::encode`]) through the
     /// pool, with this client's timeout, body limit and `User-Agent` (unless the request
     /// has one). Sent once: it cannot be re-signed, so it is never retried.
     ///

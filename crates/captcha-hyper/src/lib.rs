@@ -25,7 +25,7 @@
 //! ```
 //!
 //! ## Behaviour
-//! - **HTTP.** hyper 1's connection API under the keep-alive pool of `captcha-http1`, the
+//! - **HTTP.** hyper 1's connection API under the keep-alive pool of `captcha-client`, the
 //!   same one `captcha-async-std` uses; connections are opened with hyper-util's TCP
 //!   connector (DNS off the runtime threads) and hyper-rustls. Not hyper-util's pooled
 //!   client, which the design first named: it hands each connection back to its pool from
@@ -54,13 +54,13 @@
 //! With a bare hyper connection (no pool, no TLS), for an `http` endpoint:
 //!
 //! ```no_run
-//! use captcha_hyper::{Action, CaptchaGetUrl, Config, Credential, Endpoint, Stamp};
+//! use captcha_hyper::{Api2Action, CaptchaGetUrl, Api2Config, Credential, Endpoint, Stamp};
 //! use http_body_util::{BodyExt, Full};
 //! use hyper_util::rt::TokioIo;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! let endpoint: Endpoint = "http://127.0.0.1:8080/v2/index.php".parse()?;
-//! let config = Config::new(Credential::new("AKIDexample", "secret-key")?).with_endpoint(endpoint);
+//! let config = Api2Config::new(Credential::new("AKIDexample", "secret-key")?).with_endpoint(endpoint);
 //! let action = CaptchaGetUrl::new();
 //! let request = config.encode(&action, Stamp::now())?;
 //!
@@ -85,14 +85,14 @@ mod runtime;
 pub use client::Client;
 
 pub use captcha_proto;
-pub use captcha_proto::transport::{
+pub use captcha_client::{
     BuildError, ClientBuilder, ClientSettings, Error, Exchange, Phase, RetryPolicy, SendError,
-    V1Exchange,
+    Api2Exchange,
 };
 pub use captcha_proto::{
-    AccountType, Action, ApiError, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
+    AccountType, Api2Action, Api2Error, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
     CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, ClientType,
-    Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, RawAction,
+    Api2Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, Api2RawAction,
     ScriptFormat, SignatureMethod, Stamp, VerifyVerdict,
 };
 

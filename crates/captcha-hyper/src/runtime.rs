@@ -1,4 +1,4 @@
-//! [`Tokio`]: what the shared HTTP/1.1 client (`captcha-http1`) runs on in this crate:
+//! [`Tokio`]: what the shared HTTP/1.1 client (`captcha-client`) runs on in this crate:
 //! hyper-util's TCP connector (DNS off the runtime threads, connect timeout, `TCP_NODELAY`)
 //! under hyper-rustls for https, tokio's tasks and timers. Private: none of these types
 //! leave the crate.
@@ -7,8 +7,8 @@ use std::error::Error as StdError;
 use std::future::{Future, poll_fn};
 use std::time::Duration;
 
-use captcha_http1::{Origin, Runtime, Sender};
-use captcha_proto::transport::{ClientSettings, Error, SendError};
+use captcha_client::{Origin, Runtime, Sender};
+use captcha_client::{ClientSettings, Error, SendError};
 use http::Uri;
 use http::uri::Scheme;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
@@ -48,7 +48,7 @@ impl Tokio {
         let mut connector = self.connector.clone();
         poll_fn(|cx| connector.poll_ready(cx)).await?;
         let io = connector.call(connect_uri(origin)?).await?;
-        let (sender, driver) = captcha_http1::handshake(origin, io).await?;
+        let (sender, driver) = captcha_client::handshake(origin, io).await?;
         tokio::spawn(driver);
         Ok(sender)
     }

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use captcha_hyper::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, Phase, RawAction, RetryPolicy,
+    CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, Phase, Api2RawAction, RetryPolicy,
 };
 use common::{Reply, TestServer, builder, self_signed, url_reply};
 
@@ -57,7 +57,7 @@ async fn per_call_timeout_overrides_and_shares_the_pool() {
     short.get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.accepts(), 1, "with_timeout must reuse the pool");
     let started = Instant::now();
-    let error = short.call(&RawAction::new("Slow")).await.unwrap_err();
+    let error = short.call(&Api2RawAction::new("Slow")).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(started.elapsed() <= Duration::from_millis(1100));
 }
@@ -204,7 +204,7 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     assert!(matches!(error, Error::Response(_)), "{error:?}");
 
     // Redirects are not followed: the 302 reaches the decoder.
-    let error = client.call(&RawAction::new("Moved")).await.unwrap_err();
+    let error = client.call(&Api2RawAction::new("Moved")).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error:?}");
     assert_eq!(server.seen().len(), 3);
 }

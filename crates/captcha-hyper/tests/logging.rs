@@ -2,7 +2,7 @@
 
 mod common;
 
-use captcha_hyper::{CaptchaCheck, CaptchaType, HttpMethod, RawAction};
+use captcha_hyper::{CaptchaCheck, CaptchaType, HttpMethod, Api2RawAction};
 use common::{LogCapture, Reply, SECRET_KEY, TestServer, builder};
 
 const TICKET: &str = "t03VerySecretTicketValue";
@@ -34,7 +34,7 @@ async fn span_has_fields_and_logs_are_redacted() {
         let logs = LogCapture::start();
         let check = CaptchaCheck::new(TICKET, "203.0.113.7".parse().unwrap(), CaptchaType::Slider);
         assert!(client.check(&check).await.unwrap().is_pass());
-        let raw = RawAction::new("CaptchaIframeQuery").param("AppSecretKey", "raw-app-secret");
+        let raw = Api2RawAction::new("CaptchaIframeQuery").param("AppSecretKey", "raw-app-secret");
         client.call(&raw).await.unwrap();
         let text = logs.text();
         let seen = server.seen();

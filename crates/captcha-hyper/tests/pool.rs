@@ -91,7 +91,7 @@ async fn default_user_agent_and_get() {
     assert_eq!(seen.method, "GET");
     assert_eq!(
         seen.header("user-agent"),
-        Some(captcha_hyper::captcha_proto::transport::DEFAULT_USER_AGENT)
+        Some(captcha_hyper::captcha_client::DEFAULT_USER_AGENT)
     );
     assert!(seen.target.starts_with("/v2/index.php?"));
     assert_eq!(seen.param("Action").as_deref(), Some("CaptchaGetUrl"));
@@ -128,7 +128,7 @@ fn call_futures_are_send() {
         .unwrap();
     let ip = "127.0.0.1".parse().unwrap();
     let check = captcha_hyper::CaptchaCheck::new("t", ip, captcha_hyper::CaptchaType::Slider);
-    let raw = captcha_hyper::RawAction::new("X");
+    let raw = captcha_hyper::Api2RawAction::new("X");
     let url_action = CaptchaGetUrl::new();
     is_send(&client.check(&check));
     is_send(&client.call(&raw));

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use captcha_hyper::{Action, CaptchaGetUrl, Config, Credential, Error, Phase, Stamp};
+use captcha_hyper::{Api2Action, CaptchaGetUrl, Api2Config, Credential, Error, Phase, Stamp};
 use common::{Reply, SECRET_ID, SECRET_KEY, TestServer, builder, url_reply};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;
@@ -77,7 +77,7 @@ async fn send_keeps_the_limits_and_needs_an_absolute_uri() {
 #[tokio::test]
 async fn bring_your_own_client() {
     let server = TestServer::start(|_| url_reply()).await;
-    let config = Config::new(Credential::new(SECRET_ID, SECRET_KEY).unwrap())
+    let config = Api2Config::new(Credential::new(SECRET_ID, SECRET_KEY).unwrap())
         .with_endpoint(server.endpoint());
     let action = CaptchaGetUrl::new();
     let request = config.encode(&action, Stamp::now()).unwrap();

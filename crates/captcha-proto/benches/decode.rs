@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use captcha_proto::Action;
+use captcha_proto::Api2Action;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::StatusCode;
 

@@ -9,7 +9,7 @@
 
 use std::hint::black_box;
 
-use captcha_proto::v3;
+use captcha_proto::api3;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 mod common;

@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use captcha_proto::{Action, HttpMethod, Stamp, v1};
+use captcha_proto::{Api2Action, HttpMethod, Stamp, v1};
 use http::Request;
 use http::uri::{Parts, PathAndQuery, Uri};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};

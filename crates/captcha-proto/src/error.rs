@@ -1,11 +1,13 @@
 //! Errors, split by whose fault they are: [`EncodeError`] (the caller's input),
-//! [`DecodeError`] (the peer's bytes) and [`ApiError`] (the server refused).
+//! [`DecodeError`] (the peer's bytes) and [`Api2Error`] (the server refused).
 //! A captcha verdict is never an error.
 
 use std::fmt;
 
 use http::StatusCode;
 
+use crate::api2::Api2Error;
+use crate::api3::Api3Error;
 use crate::redact;
 
 /// The caller's input cannot be encoded into a request. Names the field at fault and
@@ -161,183 +163,8 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// The server answered and refused: a non-zero API 2.0 `code`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    code: i64,
-    message: String,
-    code_desc: Option<String>,
-}
-
-impl ApiError {
-    /// An API error as found in a response envelope.
-    pub fn new(code: i64, message: impl Into<String>, code_desc: Option<String>) -> Self {
-        // Upstreams may quote the request in their message: mask secret values in it.
-        Self {
-            code,
-            message: redact::mask_values(&message.into()),
-            code_desc: code_desc.map(|d| redact::mask_values(&d)),
-        }
-    }
-
-    /// The numeric `code`.
-    pub fn code(&self) -> i64 {
-        self.code
-    }
-
-    /// The server's `message` (often with a module code in parentheses).
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The `codeDesc`, when the server sent one (e.g. `AuthFailure`).
-    pub fn code_desc(&self) -> Option<&str> {
-        self.code_desc.as_deref()
-    }
-
-    /// The documented meaning of the code (protocol.md §4.2), if it is a documented one.
-    pub fn meaning(&self) -> Option<&'static str> {
-        code_meaning(self.code)
-    }
-
-    /// 4100–4110: the signature, key, token or permission was refused. Retrying the same
-    /// request cannot help; the credential or clock must be fixed.
-    pub fn is_auth_failure(&self) -> bool {
-        (4100..=4110).contains(&self.code)
-    }
-
-    /// 4500 (or the older 4200): a repeated nonce or a timestamp outside the server's window.
-    pub fn is_replay_or_skew(&self) -> bool {
-        matches!(self.code, 4200 | 4500)
-    }
-
-    /// 4400, 6000, 6200: quota or a transient server fault; retrying later (re-signed) may work.
-    pub fn is_retryable(&self) -> bool {
-        matches!(self.code, 4400 | 6000 | 6200)
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error {}", self.code)?;
-        if let Some(meaning) = self.meaning() {
-            write!(f, " ({meaning})")?;
-        }
-        if let Some(desc) = &self.code_desc {
-            write!(f, " [{desc}]")?;
-        }
-        if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-/// The documented meaning of an API 2.0 common error code.
-pub fn code_meaning(code: i64) -> Option<&'static str> {
-    Some(match code {
-        0 => "success",
-        4000 => "invalid request parameter",
-        4100 => "authentication failed",
-        4101 => "not authorised to call the interface",
-        4102 => "not authorised to access the resource",
-        4103 => "not authorised for the resource the interface operates on",
-        4104 => "key does not exist or is disabled",
-        4105 => "token error",
-        4106 => "MFA check failed",
-        4110 => "other authentication failure",
-        4200 => "request expired",
-        4300 => "access denied",
-        4400 => "quota exceeded",
-        4500 => "replay attack: nonce repeated or timestamp out of range",
-        4600 => "protocol not supported",
-        5000 => "resource does not exist",
-        5100 => "resource operation failed (for CaptchaCheck: verification failed)",
-        5200 => "resource purchase failed",
-        5300 => "insufficient balance",
-        5400 => "partial success",
-        5500 => "user qualification check failed",
-        6000 => "internal server error",
-        6100 => "version not supported",
-        6200 => "interface temporarily unavailable",
-        _ => return None,
-    })
-}
-
-/// An API 3.0 refusal: `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceError {
-    code: String,
-    message: String,
-    request_id: Option<String>,
-}
-
-impl ServiceError {
-    /// A refusal with its dotted code (e.g. `AuthFailure.SignatureExpire`).
-    pub fn new(
-        code: impl Into<String>,
-        message: impl Into<String>,
-        request_id: Option<String>,
-    ) -> Self {
-        Self {
-            code: code.into(),
-            message: redact::mask_values(&message.into()),
-            request_id,
-        }
-    }
-
-    /// The error code, e.g. `AuthFailure.SignatureFailure`.
-    pub fn code(&self) -> &str {
-        &self.code
-    }
-
-    /// The server's message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The request id, for Tencent support.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-
-    /// `AuthFailure.*` or `UnauthorizedOperation.*`: fix the credential or clock; retrying cannot help.
-    pub fn is_auth_failure(&self) -> bool {
-        self.code.starts_with("AuthFailure") || self.code.starts_with("UnauthorizedOperation")
-    }
-
-    /// `AuthFailure.SignatureExpire`: the timestamp is more than 5 minutes off.
-    pub fn is_signature_expired(&self) -> bool {
-        self.code == "AuthFailure.SignatureExpire"
-    }
-
-    /// `RequestLimitExceeded*`: too many requests.
-    pub fn is_rate_limited(&self) -> bool {
-        self.code.starts_with("RequestLimitExceeded")
-    }
-
-    /// Rate limits and internal errors: retrying later (re-signed) may work.
-    pub fn is_retryable(&self) -> bool {
-        self.is_rate_limited() || self.code.starts_with("InternalError")
-    }
-}
-
-impl fmt::Display for ServiceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error {}: {}", self.code, self.message)?;
-        if let Some(id) = &self.request_id {
-            write!(f, " (RequestId {id})")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ServiceError {}
-
 /// A response that does not carry the action's result: either the bytes are wrong
-/// ([`DecodeError`]) or the server refused ([`ApiError`] for API 2.0, [`ServiceError`]
+/// ([`DecodeError`]) or the server refused ([`Api2Error`] for API 2.0, [`Api3Error`]
 /// for API 3.0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -345,14 +172,14 @@ pub enum ResponseError {
     /// The bytes are not what the protocol promises.
     Decode(DecodeError),
     /// The API 2.0 server refused with a non-zero code.
-    Api(ApiError),
+    Api(Api2Error),
     /// The API 3.0 server refused with an error code.
-    Service(ServiceError),
+    Service(Api3Error),
 }
 
 impl ResponseError {
     /// The API error, if the server refused.
-    pub fn api(&self) -> Option<&ApiError> {
+    pub fn api(&self) -> Option<&Api2Error> {
         match self {
             Self::Api(e) => Some(e),
             Self::Decode(_) | Self::Service(_) => None,
@@ -395,14 +222,14 @@ impl From<DecodeError> for ResponseError {
     }
 }
 
-impl From<ApiError> for ResponseError {
-    fn from(e: ApiError) -> Self {
+impl From<Api2Error> for ResponseError {
+    fn from(e: Api2Error) -> Self {
         Self::Api(e)
     }
 }
 
-impl From<ServiceError> for ResponseError {
-    fn from(e: ServiceError) -> Self {
+impl From<Api3Error> for ResponseError {
+    fn from(e: Api3Error) -> Self {
         Self::Service(e)
     }
 }

@@ -149,8 +149,8 @@ fn json_container_end(bytes: &[u8], start: usize) -> usize {
 /// which prints the URI (with the ticket and signature) as it is.
 ///
 /// ```
-/// # use captcha_proto::{Config, Credential, CaptchaCheck, CaptchaType, Stamp, redact::Redacted};
-/// let config = Config::new(Credential::new("AKIDexample", "key")?);
+/// # use captcha_proto::{Api2Config, Credential, CaptchaCheck, CaptchaType, Stamp, redact::Redacted};
+/// let config = Api2Config::new(Credential::new("AKIDexample", "key")?);
 /// let check = CaptchaCheck::new("t03SecretTicket", "127.0.0.1".parse().unwrap(), CaptchaType::Slider);
 /// let request = config.encode(&check, Stamp::new(1465185768, 11886)?)?;
 /// let shown = Redacted(&request).to_string();

@@ -34,7 +34,7 @@ impl SignedText for Signing {
 }
 
 /// Writes the pairs of `params` in their order, joined by `&`: their wire form to `form`
-/// and their signed form to `signed`. `Config::encode` needs this only when a key holds `_`
+/// and their signed form to `signed`. `Api2Config::encode` needs this only when a key holds `_`
 /// or a byte to escape: otherwise the text `Params` holds is the string to sign and its
 /// values are escaped where they stand (see [`Params::signed_text`]).
 ///

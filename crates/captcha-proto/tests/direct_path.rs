@@ -1,14 +1,14 @@
 //! The typed actions' direct path (`Action::write_direct`, parameters written straight into
 //! the request) against the `Params` path every other action takes: for any config and any
-//! field values, `Config::encode` gives the same request, byte for byte, or the same error.
+//! field values, `Api2Config::encode` gives the same request, byte for byte, or the same error.
 
 mod common;
 
 use std::net::IpAddr;
 
 use captcha_proto::{
-    AccountType, Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery,
-    CaptchaType, CaptchaVerify, ClientType, Config, Credential, DisturbLevel, EncodeError,
+    AccountType, Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery,
+    CaptchaType, CaptchaVerify, ClientType, Api2Config, Credential, DisturbLevel, EncodeError,
     HttpMethod, IsHttps, Params, ResponseError, ScriptFormat, SignatureMethod, Stamp,
 };
 use common::{ALNUM, AWKWARD, proptest_config, text, unicode};
@@ -16,10 +16,10 @@ use proptest::prelude::*;
 
 const REGRESSIONS: &str = "proptest-regressions/direct_path.txt";
 
-/// `A` without its direct path: `Config::encode` then writes through `Params`.
+/// `A` without its direct path: `Api2Config::encode` then writes through `Params`.
 struct ThroughParams<'a, A>(&'a A);
 
-impl<A: Action> Action for ThroughParams<'_, A> {
+impl<A: Api2Action> Api2Action for ThroughParams<'_, A> {
     type Output = A::Output;
 
     fn name(&self) -> &str {
@@ -37,7 +37,7 @@ impl<A: Action> Action for ThroughParams<'_, A> {
 
 /// Both paths' results for `action`, as comparable text (method, URI, headers, body) or
 /// the error.
-fn both_paths<A: Action>(config: &Config, action: &A, stamp: Stamp) -> (String, String) {
+fn both_paths<A: Api2Action>(config: &Api2Config, action: &A, stamp: Stamp) -> (String, String) {
     let shown = |encoded: Result<http::Request<Vec<u8>>, EncodeError>| match encoded {
         Ok(request) => format!(
             "{} {} {:?} {:?}",
@@ -72,7 +72,7 @@ fn ip() -> impl Strategy<Value = IpAddr> {
 }
 
 /// A config over every setting that changes the common parameters.
-fn config() -> impl Strategy<Value = Config> {
+fn config() -> impl Strategy<Value = Api2Config> {
     (
         any::<bool>(),
         any::<bool>(),
@@ -93,7 +93,7 @@ fn config() -> impl Strategy<Value = Config> {
             if let Some(token) = token {
                 credential = credential.with_token(token).expect("a non-empty token");
             }
-            let mut config = Config::new(credential).with_region(region);
+            let mut config = Api2Config::new(credential).with_region(region);
             if post {
                 config = config.with_http_method(HttpMethod::Post);
             }
@@ -208,7 +208,7 @@ fn credentials_whose_token_needs_escaping_still_encode() {
         .unwrap()
         .with_token("a+b/c=")
         .unwrap();
-    let config = Config::new(credential);
+    let config = Api2Config::new(credential);
     let stamp = Stamp::new(common::TIMESTAMP, common::NONCE).unwrap();
     let check = CaptchaCheck::new("t03", IpAddr::from([127, 0, 0, 1]), CaptchaType::Slider);
     let request = config.encode(&check, stamp).unwrap();

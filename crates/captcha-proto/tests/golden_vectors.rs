@@ -7,8 +7,8 @@ mod common;
 use captcha_proto::config::{FORM_CONTENT_TYPE, REQUEST_CLIENT};
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaIframeQuery, CaptchaType, ClientType, Config, Credential,
-    DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, RawAction, SecretKey, Stamp,
+    Api2Action, CaptchaCheck, CaptchaIframeQuery, CaptchaType, ClientType, Api2Config, Credential,
+    DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, Api2RawAction, SecretKey, Stamp,
 };
 use common::{NONCE, SECRET_ID, TIMESTAMP, as_pairs, credential, secret_key};
 use http::header::CONTENT_TYPE;
@@ -22,8 +22,8 @@ fn stamp() -> Stamp {
 
 /// The three steps of one vector encoded through `Config`, asserted one after the other.
 /// `wire` is the full URL for GET and the form body for POST.
-fn assert_config_steps<A: Action>(
-    config: &Config,
+fn assert_config_steps<A: Api2Action>(
+    config: &Api2Config,
     action: &A,
     stamp: Stamp,
     string_to_sign: &str,
@@ -73,8 +73,8 @@ fn assert_config_steps<A: Action>(
 }
 
 /// Config as the published vectors use it: no RequestClient, fixed endpoint.
-fn vector_config(credential: Credential, endpoint: &str) -> Config {
-    Config::new(credential)
+fn vector_config(credential: Credential, endpoint: &str) -> Api2Config {
+    Api2Config::new(credential)
         .with_endpoint(endpoint.parse::<Endpoint>().unwrap())
         .with_request_client(None)
 }
@@ -137,7 +137,7 @@ const RFC3986: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 #[test]
 fn v1_through_config_encode() {
     let config = vector_config(credential(), CVM_V2);
-    let describe = RawAction::new("DescribeInstances")
+    let describe = Api2RawAction::new("DescribeInstances")
         .param("instanceIds.0", "ins-09dx96dg")
         .param("limit", "20")
         .param("offset", "0");
@@ -210,7 +210,7 @@ fn v2_sha256_through_config_encode() {
     let config = vector_config(credential(), CVM_V2)
         .with_region("ap-guangzhou")
         .with_signature_method(SignatureMethod::HmacSha256);
-    let describe = RawAction::new("DescribeInstances").param("InstanceIds.0", "ins-09dx96dg");
+    let describe = Api2RawAction::new("DescribeInstances").param("InstanceIds.0", "ins-09dx96dg");
     assert_config_steps(
         &config,
         &describe,
@@ -356,7 +356,7 @@ fn v3_post_sha256_through_config_encode() {
     .with_region("ap-guangzhou")
     .with_signature_method(SignatureMethod::HmacSha256)
     .with_http_method(HttpMethod::Post);
-    let describe = RawAction::new("DescribeInstances").param("Version", "2017-03-12");
+    let describe = Api2RawAction::new("DescribeInstances").param("Version", "2017-03-12");
     assert_config_steps(
         &config,
         &describe,
@@ -411,7 +411,7 @@ fn v4_through_config_encode() {
         "https://cvm.tencentcloudapi.com/",
     )
     .with_region("ap-guangzhou");
-    let describe = RawAction::new("DescribeInstances")
+    let describe = Api2RawAction::new("DescribeInstances")
         .param("InstanceIds.0", "ins-09dx96dg")
         .param("Limit", "20")
         .param("Offset", "0")
@@ -485,8 +485,8 @@ fn d1_query() -> CaptchaIframeQuery {
 }
 
 /// The default endpoint and region, no RequestClient: the D vectors' setting.
-fn csec_config() -> Config {
-    let config = Config::new(credential()).with_request_client(None);
+fn csec_config() -> Api2Config {
+    let config = Api2Config::new(credential()).with_request_client(None);
     assert_eq!(config.endpoint().as_str(), CSEC_V2);
     assert_eq!(config.region(), "gz");
     config
@@ -571,7 +571,7 @@ fn request_client_is_sent_and_signed_by_default() {
         REQUEST_CLIENT,
         concat!("SDK_RUST_", env!("CARGO_PKG_VERSION"))
     );
-    let config = Config::new(credential());
+    let config = Api2Config::new(credential());
     assert_eq!(config.request_client(), Some(REQUEST_CLIENT));
 
     let text = config.string_to_sign(&d1_query(), stamp()).unwrap();
@@ -616,12 +616,12 @@ fn request_client_is_sent_and_signed_by_default() {
 
 #[test]
 fn request_client_can_be_switched_off_or_replaced() {
-    let off = Config::new(credential()).with_request_client(None);
+    let off = Api2Config::new(credential()).with_request_client(None);
     let request = off.encode(&d1_query(), stamp()).unwrap();
     assert!(!request.uri().to_string().contains("RequestClient"));
     assert_eq!(request.uri().to_string(), D1_URL);
 
-    let custom = Config::new(credential()).with_request_client(Some("my-app_1.0;rust,x"));
+    let custom = Api2Config::new(credential()).with_request_client(Some("my-app_1.0;rust,x"));
     let request = custom.encode(&d1_query(), stamp()).unwrap();
     let params = common::wire_params(&request);
     assert!(params.contains(&("RequestClient".to_owned(), "my-app_1.0;rust,x".to_owned())));
@@ -635,7 +635,7 @@ fn request_client_can_be_switched_off_or_replaced() {
     .unwrap();
 
     for bad in ["has space", "ünïcode", &"x".repeat(129)] {
-        let err = Config::new(credential())
+        let err = Api2Config::new(credential())
             .with_request_client(Some(bad))
             .encode(&d1_query(), stamp())
             .unwrap_err();
@@ -650,7 +650,7 @@ fn request_client_can_be_switched_off_or_replaced() {
             "{bad:?}: {err:?}"
         );
     }
-    let err = Config::new(credential())
+    let err = Api2Config::new(credential())
         .with_request_client(Some(""))
         .encode(&d1_query(), stamp())
         .unwrap_err();
@@ -665,7 +665,7 @@ fn request_client_can_be_switched_off_or_replaced() {
 #[test]
 fn token_is_signed_between_timestamp_and_the_action_params() {
     let config =
-        Config::new(credential().with_token("sts/token=").unwrap()).with_request_client(None);
+        Api2Config::new(credential().with_token("sts/token=").unwrap()).with_request_client(None);
     let text = config.string_to_sign(&d1_query(), stamp()).unwrap();
     assert_eq!(
         text,

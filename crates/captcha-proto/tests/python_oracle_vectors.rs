@@ -57,7 +57,7 @@ mod common;
 use captcha_proto::config::FORM_CONTENT_TYPE;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaType, Config, Credential, HttpMethod, RawAction, Stamp,
+    Api2Action, CaptchaCheck, CaptchaType, Api2Config, Credential, HttpMethod, Api2RawAction, Stamp,
 };
 use common::{SECRET_ID, SECRET_KEY, as_pairs};
 
@@ -71,8 +71,8 @@ fn config(
     credential: Credential,
     signature_method: SignatureMethod,
     http_method: HttpMethod,
-) -> Config {
-    Config::new(credential)
+) -> Api2Config {
+    Api2Config::new(credential)
         .with_request_client(Some("SDK_RUST_0.1.0"))
         .with_signature_method(signature_method)
         .with_http_method(http_method)
@@ -90,8 +90,8 @@ fn check(ticket: &str) -> CaptchaCheck {
 }
 
 /// Asserts the oracle's string to sign, signature and wire form, one step at a time.
-fn assert_oracle<A: Action>(
-    config: &Config,
+fn assert_oracle<A: Api2Action>(
+    config: &Api2Config,
     action: &A,
     string_to_sign: &str,
     signature: &str,
@@ -221,7 +221,7 @@ fn o4_check_post_sha1_with_an_emoji_ticket() {
 
 #[test]
 fn o5_raw_action_signs_underscore_keys_as_dots() {
-    let action = RawAction::new("DescribeThings")
+    let action = Api2RawAction::new("DescribeThings")
         .param("Placement_Zone", "CN_GUANGZHOU")
         .param("instanceIds.0", "ins-1")
         .param("limit", "20");

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use captcha_proto::redact::{MASK, Redacted};
 use captcha_proto::v1;
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
-    CaptchaType, CaptchaVerify, ClientType, Config, Credential, DisturbLevel, EncodeError,
-    HttpMethod, IsHttps, RawAction, ScriptFormat, SignatureMethod, Stamp,
+    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
+    CaptchaType, CaptchaVerify, ClientType, Api2Config, Credential, DisturbLevel, EncodeError,
+    HttpMethod, IsHttps, Api2RawAction, ScriptFormat, SignatureMethod, Stamp,
 };
 use common::{ALNUM, SECRET_ID, proptest_config, text};
 use http::StatusCode;
@@ -135,10 +135,10 @@ fn assert_hidden(what: &str, shown: &str, windows: &Windows) -> Result<(), TestC
 
 /// Everything that holds the secrets, built with `signature_method` and `http_method`.
 struct Subjects {
-    config: Config,
+    config: Api2Config,
     check: CaptchaCheck,
     verify: CaptchaVerify,
-    raw: RawAction,
+    raw: Api2RawAction,
 }
 
 fn subjects(s: &Secrets, signature_method: SignatureMethod, http_method: HttpMethod) -> Subjects {
@@ -146,7 +146,7 @@ fn subjects(s: &Secrets, signature_method: SignatureMethod, http_method: HttpMet
         .unwrap()
         .with_token(s.token.as_str())
         .unwrap();
-    let config = Config::new(credential)
+    let config = Api2Config::new(credential)
         .with_signature_method(signature_method)
         .with_http_method(http_method);
     let check = CaptchaCheck::new(
@@ -157,7 +157,7 @@ fn subjects(s: &Secrets, signature_method: SignatureMethod, http_method: HttpMet
     .uid("user 1")
     .business_id(1);
     let verify = CaptchaVerify::new(s.captcha_sig.as_str(), "uazm").business_id(1);
-    let raw = RawAction::new("CaptchaCheck")
+    let raw = Api2RawAction::new("CaptchaCheck")
         .param("ticket", s.ticket.as_str())
         .param("captchaSig", s.captcha_sig.as_str())
         .param("userToken", s.token.as_str())
@@ -173,7 +173,7 @@ fn subjects(s: &Secrets, signature_method: SignatureMethod, http_method: HttpMet
 }
 
 /// Encodes `action`, and returns the `Redacted` dump (Display and Debug) and the signature.
-fn dump<A: Action>(config: &Config, action: &A) -> (Vec<String>, String) {
+fn dump<A: Api2Action>(config: &Api2Config, action: &A) -> (Vec<String>, String) {
     let request = config
         .encode(action, Stamp::new(1465185768, 11886).unwrap())
         .unwrap();
@@ -287,7 +287,7 @@ fn show_holders_and_requests(
         shown.note("CaptchaCheck", format!("{check:?}"));
         shown.note("Ticket", format!("{:?}", check.ticket()));
         shown.note("CaptchaVerify", format!("{verify:?}"));
-        shown.note("RawAction", format!("{raw:?}"));
+        shown.note("Api2RawAction", format!("{raw:?}"));
         // The actions without a secret field.
         let get_url = CaptchaGetUrl::new().business_id(1);
         let iframe = CaptchaIframeQuery::new(
@@ -330,13 +330,13 @@ fn show_holders_and_requests(
     let Subjects { config, check, .. } = &subjects(s, method, HttpMethod::Get);
     let ticket = s.ticket.as_str();
     let errors: Vec<EncodeError> = [
-        config.encode(&RawAction::new("X").param("Token", s.token.as_str()), stamp),
+        config.encode(&Api2RawAction::new("X").param("Token", s.token.as_str()), stamp),
         config.encode(
-            &RawAction::new("X").param("Signature", s.key.as_str()),
+            &Api2RawAction::new("X").param("Signature", s.key.as_str()),
             stamp,
         ),
         config.encode(
-            &RawAction::new("X")
+            &Api2RawAction::new("X")
                 .param("ticket", ticket)
                 .param("ticket", ticket),
             stamp,
@@ -426,7 +426,7 @@ fn show_decoded_echoes(s: &Secrets, pad: usize, shown: &mut Shown) -> Result<(),
         .decode(StatusCode::OK, refusal.as_bytes())
         .unwrap_err();
     prop_assert!(e.api().is_some());
-    shown.note("ApiError", format!("{e:?} / {e}"));
+    shown.note("Api2Error", format!("{e:?} / {e}"));
     Ok(())
 }
 

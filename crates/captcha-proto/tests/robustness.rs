@@ -1,4 +1,4 @@
-//! Robustness: `Config::encode` never panics on any input (it encodes, or refuses with a
+//! Robustness: `Api2Config::encode` never panics on any input (it encodes, or refuses with a
 //! typed `EncodeError`), every decoder never panics on any bytes and status, and a table of
 //! envelope cases decodes to the documented verdicts and errors (protocol.md §4).
 
@@ -10,9 +10,9 @@ use captcha_proto::actions::UserInfo;
 use captcha_proto::config::RESERVED_PARAMETERS;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
-    AccountType, Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
-    CaptchaQuery, CaptchaType, CaptchaVerify, CheckVerdict, ClientType, Config, Credential,
-    DecodeErrorKind, DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, RawAction,
+    AccountType, Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
+    CaptchaQuery, CaptchaType, CaptchaVerify, CheckVerdict, ClientType, Api2Config, Credential,
+    DecodeErrorKind, DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, Api2RawAction,
     ResponseError, ScriptFormat, Stamp, VerifyVerdict,
 };
 use common::{AWKWARD, as_pairs, proptest_config, text, unicode, wire_params};
@@ -85,7 +85,7 @@ enum AnyAction {
     GetUrl(CaptchaGetUrl),
     IframeQuery(CaptchaIframeQuery),
     Query(CaptchaQuery),
-    Raw(RawAction),
+    Raw(Api2RawAction),
 }
 
 /// Raw parameter names: arbitrary ones, and the common parameters the encoder reserves.
@@ -187,7 +187,7 @@ fn any_action() -> BoxedStrategy<AnyAction> {
             .prop_map(|(name, params, single_use)| {
                 let raw = params
                     .into_iter()
-                    .fold(RawAction::new(name), |raw, (k, v)| raw.param(k, v));
+                    .fold(Api2RawAction::new(name), |raw, (k, v)| raw.param(k, v));
                 AnyAction::Raw(if single_use { raw.single_use() } else { raw })
             }),
     ]
@@ -268,7 +268,7 @@ fn any_config() -> BoxedStrategy<AnyConfig> {
 impl AnyConfig {
     /// The configuration, or `None` when the credential or endpoint is refused (with a typed
     /// error, which is all this test asks of them).
-    fn build(&self) -> Option<Config> {
+    fn build(&self) -> Option<Api2Config> {
         let mut credential =
             Credential::new(self.secret_id.as_str(), self.secret_key.as_str()).ok()?;
         if let Some(token) = &self.token {
@@ -281,7 +281,7 @@ impl AnyConfig {
                 Endpoint::new(*https, host, *port, path).ok()?
             }
         };
-        let mut config = Config::new(credential)
+        let mut config = Api2Config::new(credential)
             .with_endpoint(endpoint)
             .with_region(self.region.as_str());
         if let Some(client) = &self.request_client {
@@ -298,8 +298,8 @@ impl AnyConfig {
 }
 
 /// Encodes `action`; a success must verify as a server parses it, a refusal must be typed.
-fn check_encode<A: Action>(
-    config: &Config,
+fn check_encode<A: Api2Action>(
+    config: &Api2Config,
     action: &A,
     raw_keys: &[String],
     stamp: Stamp,
@@ -401,7 +401,7 @@ fn decode_all(status: StatusCode, body: &[u8]) -> Result<(), TestCaseError> {
     );
     let query_json = CaptchaQuery::new(ip, CaptchaType::Standard, 1, 1, ScriptFormat::Json);
     let query_js = CaptchaQuery::new(ip, CaptchaType::Standard, 1, 1, ScriptFormat::JavaScript);
-    let raw = RawAction::new("DescribeInstances");
+    let raw = Api2RawAction::new("DescribeInstances");
 
     inspect(status, check.decode(status, body))?;
     inspect(status, verify.decode(status, body))?;
@@ -430,7 +430,7 @@ fn inspect<T: std::fmt::Debug>(
             prop_assert_eq!(e.status(), status);
             let _ = (e.to_string(), format!("{e:?}"));
         }
-        Err(ResponseError::Api(e)) => {
+        Err(ResponseError::Api2(e)) => {
             prop_assert_ne!(e.code(), 0, "code 0 is not a refusal");
             let _ = (
                 e.to_string(),
@@ -615,7 +615,7 @@ fn auth_failure_is_an_api_error_with_its_meaning() {
         .decode(OK, br#"{"code":4400}"#)
         .unwrap_err();
     assert!(quota.is_retryable());
-    let replay = RawAction::new("X")
+    let replay = Api2RawAction::new("X")
         .decode(OK, br#"{"code":4500}"#)
         .unwrap_err();
     assert!(replay.api().unwrap().is_replay_or_skew());
@@ -739,7 +739,7 @@ trait DecodeUrl {
     fn decode_url(&self, body: &[u8]) -> Result<captcha_proto::CaptchaUrl, ResponseError>;
 }
 
-impl<A: Action<Output = captcha_proto::CaptchaUrl>> DecodeUrl for A {
+impl<A: Api2Action<Output = captcha_proto::CaptchaUrl>> DecodeUrl for A {
     fn decode_url(&self, body: &[u8]) -> Result<captcha_proto::CaptchaUrl, ResponseError> {
         self.decode(OK, body)
     }
@@ -876,7 +876,7 @@ fn query_script_modes() {
 
 #[test]
 fn raw_action_returns_the_whole_object() {
-    let raw = RawAction::new("DescribeInstances");
+    let raw = Api2RawAction::new("DescribeInstances");
     let map = raw
         .decode(
             OK,
@@ -901,7 +901,7 @@ fn raw_action_returns_the_whole_object() {
 
 #[test]
 fn encode_refusals_name_the_field() {
-    let config = Config::new(Credential::new("AKIDexample", "key").unwrap());
+    let config = Api2Config::new(Credential::new("AKIDexample", "key").unwrap());
     let stamp = Stamp::new(1, 1).unwrap();
     let ip: IpAddr = "127.0.0.1".parse().unwrap();
     let err = |r: Result<http::Request<Vec<u8>>, EncodeError>| r.unwrap_err();
@@ -927,23 +927,23 @@ fn encode_refusals_name_the_field() {
         EncodeError::EmptyField { field: "uid" }
     );
     assert_eq!(
-        err(config.encode(&RawAction::new(""), stamp)),
+        err(config.encode(&Api2RawAction::new(""), stamp)),
         EncodeError::EmptyField { field: "Action" }
     );
     assert_eq!(
-        err(config.encode(&RawAction::new("X").param("", "v"), stamp)),
+        err(config.encode(&Api2RawAction::new("X").param("", "v"), stamp)),
         EncodeError::EmptyParameterName
     );
     for reserved in RESERVED_PARAMETERS {
         assert_eq!(
-            err(config.encode(&RawAction::new("X").param(reserved, "v"), stamp)),
+            err(config.encode(&Api2RawAction::new("X").param(reserved, "v"), stamp)),
             EncodeError::ReservedParameter {
                 name: reserved.to_owned()
             },
         );
     }
     assert_eq!(
-        err(config.encode(&RawAction::new("X").param("a", "1").param("a", "2"), stamp)),
+        err(config.encode(&Api2RawAction::new("X").param("a", "1").param("a", "2"), stamp)),
         EncodeError::DuplicateParameter {
             name: "a".to_owned()
         }
@@ -953,7 +953,7 @@ fn encode_refusals_name_the_field() {
             err(config
                 .clone()
                 .with_region(region)
-                .encode(&RawAction::new("X"), stamp)),
+                .encode(&Api2RawAction::new("X"), stamp)),
             EncodeError::EmptyField { field: "Region" }
                 | EncodeError::InvalidValue {
                     field: "Region",
@@ -988,8 +988,8 @@ fn arrays_are_not_envelopes() {
 /// fix is in the test report).
 #[test]
 fn keys_equal_up_to_underscore_are_duplicates() {
-    let config = Config::new(Credential::new("AKIDexample", "key").unwrap());
-    let raw = RawAction::new("X").param("a_b", "1").param("a.b", "2");
+    let config = Api2Config::new(Credential::new("AKIDexample", "key").unwrap());
+    let raw = Api2RawAction::new("X").param("a_b", "1").param("a.b", "2");
     assert_eq!(
         config.encode(&raw, Stamp::new(1, 1).unwrap()).unwrap_err(),
         EncodeError::DuplicateParameter {

@@ -1,11 +1,11 @@
 //! Decoding `DescribeCaptchaResult` answers (protocol.md §5.5): every documented
-//! `CaptchaCode` is an `Ok` verdict, `Response.Error` is a `ServiceError`, and malformed
+//! `CaptchaCode` is an `Ok` verdict, `Response.Error` is a `Api3Error`, and malformed
 //! bodies are `DecodeError`s.
 
-use captcha_proto::transport::Exchange;
-use captcha_proto::v3::{
-    self, CaptchaResult, DescribeCaptchaResult, RawV3Action, RejectReason, V3Action, V3Config,
-    V3Exchange, Verdict,
+use captcha_client::Exchange;
+use captcha_proto::api3::{
+    self, CaptchaResult, DescribeCaptchaResult, Api3RawAction, RejectReason, Api3Action, Api3Config,
+    Api3Exchange, Verdict,
 };
 use captcha_proto::{Credential, DecodeErrorKind, ResponseError};
 use http::StatusCode;
@@ -170,7 +170,7 @@ fn error_envelope_is_a_service_error() {
                 r#"{{"Response":{{"Error":{{"Code":"{code}","Message":"refused: {code}"}},"RequestId":"6e4b2b3c-0000-4000-8000-000000000001"}}}}"#
             );
             let err = action("t").decode(status, body.as_bytes()).unwrap_err();
-            let ResponseError::Service(service) = &err else {
+            let ResponseError::Api3(service) = &err else {
                 panic!("{err:?}");
             };
             assert_eq!(service.code(), code);
@@ -188,7 +188,7 @@ fn error_envelope_is_a_service_error() {
     let err = action("t")
         .decode(OK, br#"{"Response":{"Error":{"Code":"InternalError"}}}"#)
         .unwrap_err();
-    let ResponseError::Service(service) = err else {
+    let ResponseError::Api3(service) = err else {
         panic!()
     };
     assert_eq!(
@@ -329,9 +329,9 @@ fn decode_error_snippets_mask_secrets() {
 
 #[test]
 fn exchange_drives_the_v3_call() {
-    let config = V3Config::new(Credential::new("AKIDexample", "secret").unwrap());
+    let config = Api3Config::new(Credential::new("AKIDexample", "secret").unwrap());
     let check = action("t03ticket");
-    let exchange = V3Exchange {
+    let exchange = Api3Exchange {
         config: &config,
         action: &check,
     };
@@ -349,8 +349,8 @@ fn exchange_drives_the_v3_call() {
         Verdict::Reject(RejectReason::RandstrMismatch)
     );
 
-    let raw = RawV3Action::new("cvm", "2017-03-12", "DescribeInstances");
-    let exchange = V3Exchange {
+    let raw = Api3RawAction::new("cvm", "2017-03-12", "DescribeInstances");
+    let exchange = Api3Exchange {
         config: &config,
         action: &raw,
     };
@@ -367,7 +367,7 @@ fn exchange_drives_the_v3_call() {
             br#"{"Response":{"Error":{"Code":"InvalidAction","Message":"m"},"RequestId":"r"}}"#
                 .to_vec()
         )),
-        Err(ResponseError::Service(_))
+        Err(ResponseError::Api3(_))
     ));
     // `decode_response` reads an http::Response as a transport hands it over.
     let response = http::Response::builder()

@@ -2,7 +2,7 @@
 //! round trips and every tamper is caught; decode never panics; secrets never show.
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::v3::{self, DescribeCaptchaResult, V3Action, V3Config, VerifyError};
+use captcha_proto::api3::{self, DescribeCaptchaResult, Api3Action, Api3Config, VerifyError};
 use captcha_proto::{Credential, Endpoint, ResponseError, SecretKey, Stamp};
 use http::{Request, StatusCode};
 use proptest::prelude::*;
@@ -215,7 +215,7 @@ proptest! {
                 prop_assert!(status.is_success());
                 prop_assert_eq!(result.is_pass(), result.code == 1);
             }
-            Err(ResponseError::Service(e)) => prop_assert!(!e.code().is_empty()),
+            Err(ResponseError::Api3(e)) => prop_assert!(!e.code().is_empty()),
             Err(ResponseError::Decode(e)) => prop_assert_eq!(e.status(), status),
             Err(other) => prop_assert!(false, "unexpected {:?}", other),
         }
@@ -242,7 +242,7 @@ proptest! {
     ) {
         let credential = Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", &secret_key).unwrap()
             .with_token(&token).unwrap();
-        let config = V3Config::new(credential.clone())
+        let config = Api3Config::new(credential.clone())
             .with_endpoint("http://127.0.0.1:9/".parse::<Endpoint>().unwrap());
         let action = DescribeCaptchaResult::new(
             ticket.as_str(), randstr.as_str(), "198.51.100.4".parse().unwrap(), 199999164, app_secret_key.as_str(),

@@ -2,8 +2,8 @@
 //! step, the UTC date of the credential scope, and signatures computed by an independent
 //! implementation (Tencent's own Python SDK).
 
-use captcha_proto::v3::{
-    self, DescribeCaptchaResult, Language, RawV3Action, UtcDate, V3Config, VerifyError,
+use captcha_proto::api3::{
+    self, DescribeCaptchaResult, Language, Api3RawAction, UtcDate, Api3Config, VerifyError,
 };
 use captcha_proto::{Credential, EncodeError, Endpoint, SecretKey, Stamp};
 use http::Request;
@@ -414,7 +414,7 @@ mod python_sdk_oracle {
             ),
         ];
         for (credential, action, timestamp, body, expected) in cases {
-            let config = V3Config::new(credential.clone());
+            let config = Api3Config::new(credential.clone());
             let request = config
                 .encode(&action, Stamp::new(timestamp, 1).unwrap())
                 .unwrap();
@@ -434,7 +434,7 @@ mod python_sdk_oracle {
 
 #[test]
 fn describe_captcha_result_request_shape() {
-    let config = V3Config::new(credential())
+    let config = Api3Config::new(credential())
         .with_language(Language::EnUs)
         .with_request_client(None);
     let action = DescribeCaptchaResult::new(
@@ -483,7 +483,7 @@ fn describe_captcha_result_request_shape() {
         .imei("860000000000001")
         .need_get_captcha_time(false)
         .captcha_type(9);
-    let request = V3Config::new(credential())
+    let request = Api3Config::new(credential())
         .with_region("ap-guangzhou")
         .encode(&full, Stamp::new(1_700_000_000, 5).unwrap())
         .unwrap();
@@ -503,7 +503,7 @@ fn describe_captcha_result_request_shape() {
 fn endpoints_sign_for_their_bare_host() {
     let action = DescribeCaptchaResult::new("t", "r", "127.0.0.1".parse().unwrap(), 1, "k");
     let stamp = Stamp::new(1_700_000_000, 1).unwrap();
-    let international = V3Config::international(credential())
+    let international = Api3Config::international(credential())
         .encode(&action, stamp)
         .unwrap();
     assert_eq!(
@@ -516,7 +516,7 @@ fn endpoints_sign_for_their_bare_host() {
     );
 
     let local: Endpoint = "http://127.0.0.1:47123/".parse().unwrap();
-    let config = V3Config::new(credential()).with_endpoint(local);
+    let config = Api3Config::new(credential()).with_endpoint(local);
     let request = config.encode(&action, stamp).unwrap();
     assert_eq!(request.uri(), "http://127.0.0.1:47123/");
     assert_eq!(request.headers()["host"], "127.0.0.1");
@@ -529,7 +529,7 @@ fn endpoints_sign_for_their_bare_host() {
 #[test]
 fn validation_errors_name_the_field() {
     let ip = "127.0.0.1".parse().unwrap();
-    let config = V3Config::new(credential());
+    let config = Api3Config::new(credential());
     let stamp = Stamp::new(1_700_000_000, 1).unwrap();
     let field_of = |action: DescribeCaptchaResult| match config.encode(&action, stamp) {
         Err(EncodeError::EmptyField { field } | EncodeError::InvalidValue { field, .. }) => field,
@@ -556,7 +556,7 @@ fn validation_errors_name_the_field() {
     assert_eq!(field_of(ok.clone().mac_address("")), "MacAddress");
     assert_eq!(field_of(ok.clone().imei("")), "Imei");
 
-    let region = V3Config::new(credential()).with_region("ap guangzhou");
+    let region = Api3Config::new(credential()).with_region("ap guangzhou");
     assert!(matches!(
         region.encode(&ok, stamp),
         Err(EncodeError::InvalidValue {
@@ -564,7 +564,7 @@ fn validation_errors_name_the_field() {
             ..
         })
     ));
-    let client = V3Config::new(credential()).with_request_client(Some("bad client!"));
+    let client = Api3Config::new(credential()).with_request_client(Some("bad client!"));
     assert!(matches!(
         client.encode(&ok, stamp),
         Err(EncodeError::InvalidValue {
@@ -579,14 +579,14 @@ fn validation_errors_name_the_field() {
             ..
         })
     ));
-    let raw = RawV3Action::new("cvm", "", "DescribeInstances");
+    let raw = Api3RawAction::new("cvm", "", "DescribeInstances");
     assert_eq!(
         config.encode(&raw, stamp).unwrap_err(),
         EncodeError::EmptyField {
             field: "X-TC-Version"
         }
     );
-    let raw = RawV3Action::new("cvm", "2017-03-12", "Describe Instances");
+    let raw = Api3RawAction::new("cvm", "2017-03-12", "Describe Instances");
     assert!(matches!(
         config.encode(&raw, stamp),
         Err(EncodeError::InvalidValue {
@@ -594,7 +594,7 @@ fn validation_errors_name_the_field() {
             ..
         })
     ));
-    let raw = RawV3Action::new("", "2017-03-12", "DescribeInstances");
+    let raw = Api3RawAction::new("", "2017-03-12", "DescribeInstances");
     assert_eq!(
         config.encode(&raw, stamp).unwrap_err(),
         EncodeError::EmptyField { field: "service" }
@@ -603,10 +603,10 @@ fn validation_errors_name_the_field() {
 
 #[test]
 fn raw_action_signs_any_service() {
-    let call = RawV3Action::new("cvm", "2017-03-12", "DescribeInstances")
+    let call = Api3RawAction::new("cvm", "2017-03-12", "DescribeInstances")
         .param("Limit", 1)
         .param("Offset", 0);
-    let config = V3Config::new(credential())
+    let config = Api3Config::new(credential())
         .with_endpoint("https://cvm.tencentcloudapi.com/".parse().unwrap())
         .with_region("ap-guangzhou");
     let request = config

@@ -1,7 +1,7 @@
 //! Server-side TC3 verification (`v3::verify_request`): what it accepts and the typed
 //! error for each way a request can be wrong.
 
-use captcha_proto::v3::{self, VerifyError};
+use captcha_proto::api3::{self, VerifyError};
 use captcha_proto::{Credential, SecretKey};
 use http::Request;
 

@@ -1,5 +1,5 @@
 //! Property: whatever the parameters, method, HMAC, endpoint and stamp, a request built by
-//! `Config::encode` and parsed back as a server parses it (form-decoding the query or body)
+//! `Api2Config::encode` and parsed back as a server parses it (form-decoding the query or body)
 //! passes `v1::verify`; and changing any one signed part — a parameter value, the method, the
 //! host, the path, the timestamp or the key — makes verification fail.
 
@@ -7,7 +7,7 @@ mod common;
 
 use captcha_proto::config::RESERVED_PARAMETERS;
 use captcha_proto::v1::{self, SignatureMethod, VerifyError};
-use captcha_proto::{Config, Credential, Endpoint, HttpMethod, RawAction, SecretKey, Stamp};
+use captcha_proto::{Api2Config, Credential, Endpoint, HttpMethod, Api2RawAction, SecretKey, Stamp};
 use common::{ALNUM, as_pairs, proptest_config, text, unicode, value, wire_params};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -77,7 +77,7 @@ fn stamp() -> impl Strategy<Value = Stamp> {
     (any::<u64>(), 1u64..).prop_map(|(t, n)| Stamp::new(t, n).unwrap())
 }
 
-/// One generated call: everything `Config::encode` needs.
+/// One generated call: everything `Api2Config::encode` needs.
 #[derive(Debug, Clone)]
 struct Call {
     key: String,
@@ -132,13 +132,13 @@ fn call() -> impl Strategy<Value = Call> {
 }
 
 impl Call {
-    fn config(&self) -> Config {
+    fn config(&self) -> Api2Config {
         let mut credential =
             Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA", self.key.as_str()).unwrap();
         if let Some(token) = &self.token {
             credential = credential.with_token(token.as_str()).unwrap();
         }
-        let config = Config::new(credential)
+        let config = Api2Config::new(credential)
             .with_endpoint(self.endpoint.clone())
             .with_signature_method(self.signature_method)
             .with_http_method(self.http_method);
@@ -149,10 +149,10 @@ impl Call {
         }
     }
 
-    fn action(&self) -> RawAction {
+    fn action(&self) -> Api2RawAction {
         self.params
             .iter()
-            .fold(RawAction::new(self.action.as_str()), |action, (k, v)| {
+            .fold(Api2RawAction::new(self.action.as_str()), |action, (k, v)| {
                 action.param(k.as_str(), v.as_str())
             })
     }
@@ -219,7 +219,7 @@ proptest! {
         }
         let signature_count = wire.iter().filter(|(k, _)| k == "Signature").count();
         prop_assert_eq!(signature_count, 1);
-        let expected_count = call.params.len() + 6 // Action Region Timestamp Nonce SecretId Signature
+        let expected_count = call.params.len() + 6 // Api2Action Region Timestamp Nonce SecretId Signature
             + usize::from(call.signature_method == SignatureMethod::HmacSha256)
             + usize::from(call.token.is_some())
             + usize::from(call.request_client);

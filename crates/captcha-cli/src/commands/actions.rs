@@ -1,9 +1,9 @@
 //! The sending subcommands: one per API 2.0 action, plus `call` for any action.
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::transport::{Exchange, V1Exchange};
+use captcha_client::{Exchange, Api2Exchange};
 use captcha_proto::{
-    Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType,
+    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType,
     CaptchaVerify, CheckVerdict, ClientType, DisturbLevel, Stamp, VerifyVerdict,
 };
 use serde_json::Value;
@@ -20,7 +20,7 @@ use crate::pinned::Pinned;
 
 /// Encodes `action` and either prints it (`--dry-run`, redacted) or sends it.
 /// Returns `None` for a dry run.
-fn send<A: Action>(
+fn send<A: Api2Action>(
     global: &GlobalArgs,
     send: &SendArgs,
     action: &A,
@@ -28,7 +28,7 @@ fn send<A: Action>(
     let config = inputs::config(global)?;
     let timeout = inputs::timeout(global)?;
     let exchange = Pinned::new(
-        V1Exchange {
+        Api2Exchange {
             config: &config,
             action,
         },

@@ -8,10 +8,10 @@ use captcha_emulator::{
     Emulator,
 };
 use captcha_proto::redact::{Redacted, mask_values};
-use captcha_proto::transport::{V1Exchange, V3Exchange};
-use captcha_proto::v3::{DescribeCaptchaResult, RejectReason, V3Config, Verdict};
+use captcha_client::{Api2Exchange, Api3Exchange};
+use captcha_proto::api3::{DescribeCaptchaResult, RejectReason, Api3Config, Verdict};
 use captcha_proto::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Config, Credential,
+    CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Api2Config, Credential,
     HttpMethod, IsHttps, SignatureMethod, VerifyVerdict,
 };
 use http::Request;
@@ -47,7 +47,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Failure> {
         ),
     ];
     for (transport, http_method, signature_method) in flows {
-        let config = Config::new(credential.clone())
+        let config = Api2Config::new(credential.clone())
             .with_endpoint(endpoint.clone())
             .with_http_method(http_method)
             .with_signature_method(signature_method);
@@ -66,7 +66,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Failure> {
         };
         walk(&client, &config, emulator.handle(), &image_path)?;
         let v3_config =
-            V3Config::new(credential.clone()).with_endpoint(emulator.handle().v3_endpoint());
+            Api3Config::new(credential.clone()).with_endpoint(emulator.handle().v3_endpoint());
         walk_v3(&client, &v3_config, emulator.handle())?;
     }
     println!("\ndemo complete: every step behaved as Tencent's server does");
@@ -83,7 +83,7 @@ fn show(request: &Request<Vec<u8>>) {
 /// One transport's pass through the image flow and the ticket flow.
 fn walk(
     client: &AnyClient,
-    config: &Config,
+    config: &Api2Config,
     emulator: &captcha_emulator::EmulatorHandle,
     image_path: &PathBuf,
 ) -> Result<(), Failure> {
@@ -146,7 +146,7 @@ fn walk(
 /// API 3.0: the check Tencent serves today, `DescribeCaptchaResult` with TC3-HMAC-SHA256.
 fn walk_v3(
     client: &AnyClient,
-    config: &V3Config,
+    config: &Api3Config,
     emulator: &captcha_emulator::EmulatorHandle,
 ) -> Result<(), Failure> {
     println!("  6. DescribeCaptchaResult (API 3.0): a fresh ticket and Randstr pass");
@@ -162,7 +162,7 @@ fn walk_v3(
     );
     let exchange = || {
         Pinned::new(
-            V3Exchange {
+            Api3Exchange {
                 config,
                 action: &describe,
             },
@@ -196,11 +196,11 @@ fn walk_v3(
 }
 
 /// An exchange that prints each request it encodes.
-fn shown<'a, A: captcha_proto::Action>(
-    config: &'a Config,
+fn shown<'a, A: captcha_proto::Api2Action>(
+    config: &'a Api2Config,
     action: &'a A,
-) -> Pinned<'static, V1Exchange<'a, A>> {
-    Pinned::new(V1Exchange { config, action }, None, None).showing(&show)
+) -> Pinned<'static, Api2Exchange<'a, A>> {
+    Pinned::new(Api2Exchange { config, action }, None, None).showing(&show)
 }
 
 fn expect(condition: bool, what: &str) -> Result<(), Failure> {

@@ -1,8 +1,8 @@
 //! `describe-result`: API 3.0 `DescribeCaptchaResult`, the captcha check Tencent serves today.
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::transport::{Exchange, V3Exchange};
-use captcha_proto::v3::{CaptchaResult, DescribeCaptchaResult, V3Config, Verdict};
+use captcha_client::{Exchange, Api3Exchange};
+use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult, Api3Config, Verdict};
 use captcha_proto::{Endpoint, Stamp};
 
 use super::Outcome;
@@ -38,7 +38,7 @@ pub fn run(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Outcome, Fa
         action = action.imei(v.as_str());
     }
     let exchange = Pinned::new(
-        V3Exchange {
+        Api3Exchange {
             config: &v3_config,
             action: &action,
         },
@@ -67,16 +67,16 @@ pub fn run(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Outcome, Fa
     })
 }
 
-fn v3_config(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<V3Config, Failure> {
+fn v3_config(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Api3Config, Failure> {
     let credential = inputs::credential(global)?;
     if args.international {
-        return Ok(V3Config::international(credential));
+        return Ok(Api3Config::international(credential));
     }
     let endpoint: Endpoint = args
         .v3_endpoint
         .parse()
         .map_err(|e| Failure::usage("--v3-endpoint", e))?;
-    Ok(V3Config::new(credential).with_endpoint(endpoint))
+    Ok(Api3Config::new(credential).with_endpoint(endpoint))
 }
 
 fn report(result: &CaptchaResult) -> Report {

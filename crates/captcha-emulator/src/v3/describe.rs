@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use captcha_proto::v3::DISASTER_RECOVERY_PREFIX;
+use captcha_proto::api3::DISASTER_RECOVERY_PREFIX;
 use serde_json::{Map, Value};
 
 use super::envelope::{self, INVALID_PARAMETER, MISSING_PARAMETER, UNKNOWN_PARAMETER};

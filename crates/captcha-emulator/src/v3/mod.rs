@@ -17,7 +17,7 @@ mod envelope;
 mod tickets;
 
 use bytes::Bytes;
-use captcha_proto::v3::{
+use captcha_proto::api3::{
     ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, TIMESTAMP_HEADER,
     TOKEN_HEADER, VERSION_HEADER, VerifyError, verify_request_with,
 };

@@ -12,8 +12,8 @@ use captcha_emulator::{
     Clock, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator, EmulatorBuilder, ManualClock, RunningEmulator,
 };
 use captcha_proto::v1::{self, SignatureMethod};
-use captcha_proto::v3::{V3Action, V3Config};
-use captcha_proto::{Config, SecretKey, Stamp};
+use captcha_proto::api3::{Api3Action, Api3Config};
+use captcha_proto::{Api2Config, SecretKey, Stamp};
 use http::header::{CONTENT_TYPE, HOST, HeaderValue};
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -50,8 +50,8 @@ pub async fn start_with(builder: EmulatorBuilder) -> Harness {
 
 impl Harness {
     /// A client configuration pointed at the emulator (GET, HMAC-SHA1).
-    pub fn config(&self) -> Config {
-        Config::new(self.emulator.credential()).with_endpoint(self.emulator.endpoint())
+    pub fn config(&self) -> Api2Config {
+        Api2Config::new(self.emulator.credential()).with_endpoint(self.emulator.endpoint())
     }
 
     /// A stamp at the clock's current time.
@@ -251,19 +251,19 @@ impl Answer {
 
 impl Harness {
     /// An API 3.0 configuration pointed at the emulator (signs for host 127.0.0.1).
-    pub fn v3_config(&self) -> V3Config {
-        V3Config::new(self.emulator.credential()).with_endpoint(self.emulator.v3_endpoint())
+    pub fn v3_config(&self) -> Api3Config {
+        Api3Config::new(self.emulator.credential()).with_endpoint(self.emulator.v3_endpoint())
     }
 
     /// `action` encoded and signed with [`Harness::v3_config`] at the clock's time.
-    pub fn v3_request(&self, action: &(impl V3Action + ?Sized)) -> Request<Vec<u8>> {
+    pub fn v3_request(&self, action: &(impl Api3Action + ?Sized)) -> Request<Vec<u8>> {
         self.v3_config()
             .encode(action, self.stamp(1))
             .expect("the action encodes")
     }
 
     /// Sends `action`, signed at the clock's time, on a fresh connection.
-    pub async fn describe(&self, action: &(impl V3Action + ?Sized)) -> Answer {
+    pub async fn describe(&self, action: &(impl Api3Action + ?Sized)) -> Answer {
         self.send(self.v3_request(action)).await
     }
 }

@@ -13,9 +13,9 @@ use std::hint::black_box;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use captcha_proto::v3::{self, DescribeCaptchaResult, V3Config};
+use captcha_proto::api3::{self, DescribeCaptchaResult, Api3Config};
 use captcha_proto::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, Config, Credential, Endpoint, HttpMethod, IsHttps,
+    CaptchaCheck, CaptchaGetUrl, CaptchaType, Api2Config, Credential, Endpoint, HttpMethod, IsHttps,
     Stamp,
 };
 use hmac::{Hmac, Mac};
@@ -55,12 +55,12 @@ pub fn credential() -> Credential {
 }
 
 /// Tencent's endpoint, region `gz`, HMAC-SHA1, the given HTTP method.
-pub fn config(method: HttpMethod) -> Config {
-    Config::new(credential()).with_http_method(method)
+pub fn config(method: HttpMethod) -> Api2Config {
+    Api2Config::new(credential()).with_http_method(method)
 }
 
 /// The same with HMAC-SHA256.
-pub fn config_sha256() -> Config {
+pub fn config_sha256() -> Api2Config {
     config(HttpMethod::Get).with_signature_method(captcha_proto::SignatureMethod::HmacSha256)
 }
 
@@ -102,8 +102,8 @@ pub fn clock_like_stamp() -> Stamp {
 }
 
 /// API 3.0 config on the China endpoint.
-pub fn v3_config() -> V3Config {
-    V3Config::new(credential())
+pub fn v3_config() -> Api3Config {
+    Api3Config::new(credential())
 }
 
 /// `DescribeCaptchaResult` for the same ticket.

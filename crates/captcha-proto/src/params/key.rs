@@ -82,7 +82,7 @@ impl From<Cow<'static, str>> for ParamKey {
 
 /// The signing form of a key: every `_` becomes `.` (PHP turns `.` into `_` in incoming keys).
 /// The reference the fuzz harnesses and tests check the faster comparisons against.
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(test)]
 pub(crate) fn signing_key_bytes(key: &str) -> impl Iterator<Item = u8> + '_ {
     key.bytes().map(signing_byte)
 }

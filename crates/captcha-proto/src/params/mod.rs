@@ -8,13 +8,11 @@ use std::ops::Range;
 use percent_encoding::percent_encode_byte;
 use smallvec::SmallVec;
 
-mod direct;
 mod key;
 
-pub use direct::DirectParams;
 pub use key::ParamKey;
 use key::prefixed_signing_order;
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(test)]
 pub(crate) use key::signing_key_bytes;
 #[cfg(test)]
 use key::signing_prefix;
@@ -260,15 +258,6 @@ impl Params {
             .then(|| &self.buf[self.lead..])
     }
 
-    /// The parameters as `key=value&…` when that text is both the string to sign and the
-    /// wire form: nothing in any key or value to map or escape.
-    pub(crate) fn plain_text(&self) -> Option<&str> {
-        self.entries
-            .iter()
-            .all(|e| e.plain)
-            .then(|| &self.buf[self.lead..])
-    }
-
     /// Takes the buffer with every value percent-encoded (RFC 3986) where it stands: the
     /// lead, then the wire form of every pair, in the one allocation the parameters were
     /// written to. Only for a set whose [`signed_text`](Self::signed_text) is `Some`
@@ -435,20 +424,6 @@ impl std::fmt::Debug for Params {
                     .collect::<Vec<_>>(),
             )
             .finish()
-    }
-}
-
-/// Where typed actions write their parameters: a [`Params`], or a [`DirectParams`] when
-/// the request is written straight from them. One writer of each action's parameters (in
-/// signing order) serves both.
-pub(crate) trait ParamSink {
-    /// Adds `key` with `value`.
-    fn push_value(&mut self, key: &ParamKey, value: Value<'_>) -> Result<(), EncodeError>;
-}
-
-impl ParamSink for Params {
-    fn push_value(&mut self, key: &ParamKey, value: Value<'_>) -> Result<(), EncodeError> {
-        Params::push_value(self, key, value)
     }
 }
 

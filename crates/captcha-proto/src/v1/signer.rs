@@ -14,7 +14,7 @@ use crate::secret::SecretKey;
 ///
 /// Keying an HMAC hashes the key's inner and outer pads, two of the six or so hash blocks
 /// a request costs. A `Signer` does that once; each [`sign`](Self::sign) starts from a copy
-/// of the keyed state. [`Config`](crate::Config) keeps one, so encoding never re-keys.
+/// of the keyed state. [`Api2Config`](crate::Api2Config) keeps one, so encoding never re-keys.
 ///
 /// The keyed state is as sensitive as the key: `Debug` shows only the method.
 ///

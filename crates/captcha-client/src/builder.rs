@@ -1,0 +1,247 @@
+//! [`ClientBuilder`]: the one builder both transports share, so their knobs cannot drift.
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use super::error::BuildError;
+use super::retry::RetryPolicy;
+use super::settings::ClientSettings;
+use crate::config::{Api2Config, HttpMethod};
+use crate::credential::Credential;
+use crate::endpoint::Endpoint;
+use crate::v1::SignatureMethod;
+
+/// A transport client that can be built from [`ClientSettings`].
+pub trait BuildClient: Sized {
+    /// Builds the client (TLS config, pool, …).
+    fn from_settings(settings: ClientSettings) -> Result<Self, BuildError>;
+}
+
+/// Collects client settings; `build()` makes the transport's client `C`.
+///
+/// Without [`ClientBuilder::credential`], `build()` reads `TENCENTCLOUD_SECRET_ID`,
+/// `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN`.
+#[derive(Debug)]
+pub struct ClientBuilder<C> {
+    credential: Option<Credential>,
+    endpoint: Endpoint,
+    v3_endpoint: Option<Endpoint>,
+    region: Option<String>,
+    signature_method: SignatureMethod,
+    http_method: HttpMethod,
+    request_client: Option<Option<String>>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    max_body_bytes: Option<usize>,
+    pool_idle_timeout: Option<Duration>,
+    max_idle_per_host: Option<usize>,
+    user_agent: Option<String>,
+    retry: Option<RetryPolicy>,
+    roots: Vec<Vec<u8>>,
+    webpki_roots: Option<bool>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C: BuildClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: BuildClient> ClientBuilder<C> {
+    /// A builder with every default.
+    pub fn new() -> Self {
+        Self {
+            credential: None,
+            endpoint: Endpoint::default(),
+            v3_endpoint: None,
+            region: None,
+            signature_method: SignatureMethod::default(),
+            http_method: HttpMethod::default(),
+            request_client: None,
+            connect_timeout: None,
+            timeout: None,
+            max_body_bytes: None,
+            pool_idle_timeout: None,
+            max_idle_per_host: None,
+            user_agent: None,
+            retry: None,
+            roots: Vec::new(),
+            webpki_roots: None,
+            client: PhantomData,
+        }
+    }
+
+    /// The API credential (default: from the environment).
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// The API 2.0 endpoint (default `https://csec.api.qcloud.com/v2/index.php`).
+    pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.endpoint = endpoint;
+        self
+    }
+
+    /// The API 3.0 endpoint of `describe_result` (default `https://captcha.tencentcloudapi.com/`;
+    /// see [`crate::v3::international_endpoint`] for the international site).
+    pub fn v3_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.v3_endpoint = Some(endpoint);
+        self
+    }
+
+    /// The `Region` parameter (default `gz`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// HMAC-SHA1 (default) or HMAC-SHA256.
+    pub fn signature_method(mut self, method: SignatureMethod) -> Self {
+        self.signature_method = method;
+        self
+    }
+
+    /// GET (default) or POST.
+    pub fn http_method(mut self, method: HttpMethod) -> Self {
+        self.http_method = method;
+        self
+    }
+
+    /// The `RequestClient` parameter; `None` sends none.
+    pub fn request_client(mut self, value: Option<&str>) -> Self {
+        self.request_client = Some(value.map(str::to_owned));
+        self
+    }
+
+    /// Connect (and TLS handshake) limit (default 5 s).
+    pub fn connect_timeout(mut self, limit: Duration) -> Self {
+        self.connect_timeout = Some(limit);
+        self
+    }
+
+    /// Whole-call limit (default 10 s); per call, use the client's `with_timeout`.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// Largest response body (default 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// Idle pooled-connection lifetime (default 50 s, below Tencent's 60 s).
+    pub fn pool_idle_timeout(mut self, limit: Duration) -> Self {
+        self.pool_idle_timeout = Some(limit);
+        self
+    }
+
+    /// Most idle connections kept per host (default 32).
+    pub fn max_idle_per_host(mut self, count: usize) -> Self {
+        self.max_idle_per_host = Some(count);
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    /// Automatic retries of never-sent requests (default: none).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Trusts one more root certificate, DER-encoded.
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(der.into());
+        self
+    }
+
+    /// Whether to trust the bundled Mozilla roots (default true).
+    pub fn webpki_roots(mut self, enabled: bool) -> Self {
+        self.webpki_roots = Some(enabled);
+        self
+    }
+
+    /// The settings this builder describes (reads the environment if no credential was given).
+    pub fn settings(self) -> Result<ClientSettings, BuildError> {
+        let credential = match self.credential {
+            Some(credential) => credential,
+            None => Credential::from_env()?,
+        };
+        let mut config = Api2Config::new(credential)
+            .with_endpoint(self.endpoint)
+            .with_signature_method(self.signature_method)
+            .with_http_method(self.http_method);
+        if let Some(region) = self.region {
+            config = config.with_region(region);
+        }
+        if let Some(client) = &self.request_client {
+            config = config.with_request_client(client.as_deref());
+        }
+        let mut settings = ClientSettings::new(config);
+        if let Some(endpoint) = self.v3_endpoint {
+            settings.v3_config = settings.v3_config.with_endpoint(endpoint);
+        }
+        if let Some(v) = self.connect_timeout {
+            settings.connect_timeout = v;
+        }
+        if let Some(v) = self.timeout {
+            settings.timeout = v;
+        }
+        if let Some(v) = self.max_body_bytes {
+            settings.max_body_bytes = v;
+        }
+        if let Some(v) = self.pool_idle_timeout {
+            settings.pool_idle_timeout = v;
+        }
+        if let Some(v) = self.max_idle_per_host {
+            settings.max_idle_per_host = v;
+        }
+        if let Some(v) = self.user_agent {
+            settings.user_agent = v;
+        }
+        if let Some(v) = self.retry {
+            settings.retry = v;
+        }
+        if let Some(v) = self.webpki_roots {
+            settings.webpki_roots = v;
+        }
+        settings.extra_root_certificates.extend(self.roots);
+        check(&settings)?;
+        Ok(settings)
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, BuildError> {
+        C::from_settings(self.settings()?)
+    }
+}
+
+fn check(settings: &ClientSettings) -> Result<(), BuildError> {
+    let invalid = |setting, reason: &str| {
+        Err(BuildError::InvalidSetting {
+            setting,
+            reason: reason.to_owned(),
+        })
+    };
+    if settings.timeout.is_zero() {
+        return invalid("timeout", "must be greater than zero");
+    }
+    if settings.connect_timeout.is_zero() {
+        return invalid("connect_timeout", "must be greater than zero");
+    }
+    if settings.max_body_bytes == 0 {
+        return invalid("max_body_bytes", "must be greater than zero");
+    }
+    if http::HeaderValue::from_str(&settings.user_agent).is_err() {
+        return invalid("user_agent", "must be visible ASCII");
+    }
+    Ok(())
+}

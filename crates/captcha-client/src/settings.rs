@@ -1,0 +1,62 @@
+//! [`ClientSettings`]: every knob of a transport client, with the defaults users expect.
+
+use std::time::Duration;
+
+use super::retry::RetryPolicy;
+use crate::config::Api2Config;
+use crate::v3::Api3Config;
+
+/// The `User-Agent` transports send unless told otherwise.
+pub const DEFAULT_USER_AGENT: &str = concat!("tencent-captcha-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Everything a transport client is built from. Build it with
+/// [`ClientBuilder`](super::ClientBuilder); transports read it in their `from_settings`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ClientSettings {
+    /// Credential, endpoint, region, signature and HTTP method of API 2.0 calls.
+    pub config: Api2Config,
+    /// Credential and endpoint of API 3.0 calls (`DescribeCaptchaResult`); by default the same
+    /// credential and Tencent's China endpoint `https://captcha.tencentcloudapi.com/`.
+    pub v3_config: Api3Config,
+    /// Limit on TCP connect (and, for https, the TLS handshake). Default 5 s.
+    pub connect_timeout: Duration,
+    /// Limit on a whole call, from first connect to the last body byte, retries included.
+    /// Default 10 s.
+    pub timeout: Duration,
+    /// Largest response body read; larger ones fail with `BodyTooLarge`. Default 1 MiB.
+    pub max_body_bytes: usize,
+    /// How long an idle pooled connection is kept. Default 50 s: below the 60 s after
+    /// which Tencent's servers close idle connections, so a pooled connection is never
+    /// reused just as the server drops it.
+    pub pool_idle_timeout: Duration,
+    /// Most idle connections kept per host. Default 32.
+    pub max_idle_per_host: usize,
+    /// `User-Agent` header.
+    pub user_agent: String,
+    /// Automatic retries (default: none).
+    pub retry: RetryPolicy,
+    /// Extra trusted root certificates (DER), e.g. a private CA or a test certificate.
+    pub extra_root_certificates: Vec<Vec<u8>>,
+    /// Trust the bundled Mozilla (webpki) roots. Default true.
+    pub webpki_roots: bool,
+}
+
+impl ClientSettings {
+    /// Defaults around a config.
+    pub fn new(config: Api2Config) -> Self {
+        Self {
+            v3_config: Api3Config::new(config.credential().clone()),
+            config,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            max_body_bytes: 1024 * 1024,
+            pool_idle_timeout: Duration::from_secs(50),
+            max_idle_per_host: 32,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            retry: RetryPolicy::disabled(),
+            extra_root_certificates: Vec::new(),
+            webpki_roots: true,
+        }
+    }
+}

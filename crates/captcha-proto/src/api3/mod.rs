@@ -1,0 +1,50 @@
+//! API 3.0, the captcha API Tencent serves today (`captcha.tencentcloudapi.com`, version
+//! `2019-07-22`), signed with [`tc3`](crate::tc3): [`DescribeCaptchaResult`] checks the ticket
+//! and randstr a user's browser got from `TCaptcha.js`; [`Api3RawAction`] sends any other
+//! API 3.0 action of any service.
+//!
+//! - [`Api3Config`] encodes any [`Api3Action`] into a signed `http::Request`.
+//! - A rejected ticket is an `Ok` [`CaptchaResult`] whose [`Verdict`] says why;
+//!   `Response.Error` is [`ResponseError::Api3`](crate::ResponseError::Api3).
+//! - [`Api3Exchange`] is the form in which a client's call loop drives a call.
+//!
+//! ```
+//! use captcha_proto::{Credential, Stamp};
+//! use captcha_proto::api3::{Api3Action, Api3Config, DescribeCaptchaResult, RejectReason, Verdict};
+//!
+//! let config = Api3Config::new(Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")?);
+//! let check = DescribeCaptchaResult::new("t03ticket", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret-key");
+//! let request = config.encode(&check, Stamp::new(1_700_000_000, 1)?)?;
+//! assert_eq!(request.method(), http::Method::POST);
+//! // … any HTTP client sends `request` …
+//! let body = br#"{"Response":{"CaptchaCode":9,"CaptchaMsg":"ticket reused","RequestId":"3c1"}}"#;
+//! let result = check.decode(http::StatusCode::OK, body)?;
+//! assert_eq!(result.verdict, Verdict::Reject(RejectReason::TicketReused));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod action;
+mod config;
+mod describe;
+mod envelope;
+mod error;
+mod raw;
+mod result;
+
+pub use action::{Api3Action, Api3Exchange};
+pub use config::{
+    ACTION_HEADER, Api3Config, CHINA_ENDPOINT, INTERNATIONAL_ENDPOINT, JSON_CONTENT_TYPE,
+    LANGUAGE_HEADER, Language, REGION_HEADER, REQUEST_CLIENT_HEADER, VERSION_HEADER,
+    china_endpoint, international_endpoint,
+};
+pub use describe::{
+    CAPTCHA_SERVICE, CAPTCHA_VERSION, DEFAULT_CAPTCHA_TYPE, DESCRIBE_CAPTCHA_RESULT,
+    DescribeCaptchaResult,
+};
+pub use envelope::{ResponseObject, parse_response};
+pub use error::Api3Error;
+pub use raw::Api3RawAction;
+pub use result::{
+    CaptchaResult, DISASTER_RECOVERY_PREFIX, PASS_CODE, RejectReason, Verdict,
+    decode_captcha_result,
+};

@@ -1,0 +1,140 @@
+//! The UTC calendar date of a UNIX timestamp, for the TC3 credential scope.
+//!
+//! The date is derived here, from the timestamp, so that no caller can pass a local date:
+//! Tencent's documentation warns that a UTC+8 date makes calls made around midnight fail.
+
+/// A proleptic Gregorian date in UTC.
+///
+/// ```
+/// use captcha_proto::api3::UtcDate;
+/// let date = UtcDate::from_timestamp(1551113065);
+/// assert_eq!((date.year(), date.month(), date.day()), (2019, 2, 25));
+/// assert_eq!(date.to_string(), "2019-02-25");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UtcDate {
+    year: u64,
+    month: u8,
+    day: u8,
+}
+
+/// Seconds in a UTC day (TC3 ignores leap seconds, as UNIX time does).
+const SECONDS_PER_DAY: u64 = 86_400;
+
+impl UtcDate {
+    /// The UTC date on which `timestamp` (UNIX seconds) falls.
+    pub fn from_timestamp(timestamp: u64) -> Self {
+        civil_from_days(timestamp / SECONDS_PER_DAY)
+    }
+
+    /// The year, e.g. 2019.
+    pub fn year(&self) -> u64 {
+        self.year
+    }
+
+    /// The month, 1–12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, 1–31.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+}
+
+impl std::fmt::Display for UtcDate {
+    /// `YYYY-MM-DD`, the form the credential scope uses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The `YYYY-MM-DD` UTC date of `timestamp`, as it appears in the credential scope.
+///
+/// ```
+/// use captcha_proto::api3::utc_date;
+/// assert_eq!(utc_date(1551139199), "2019-02-25"); // 23:59:59 UTC
+/// assert_eq!(utc_date(1551139200), "2019-02-26"); // 00:00:00 UTC
+/// ```
+pub fn utc_date(timestamp: u64) -> String {
+    UtcDate::from_timestamp(timestamp).to_string()
+}
+
+/// Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (never negative here, so
+/// all arithmetic is unsigned). Eras are 400-year cycles of 146 097 days starting 0000-03-01.
+fn civil_from_days(days: u64) -> UtcDate {
+    // Shift the epoch to 0000-03-01: 719 468 days before 1970-01-01.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153; // 0 = March … 11 = February
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    UtcDate {
+        year,
+        month: u8::try_from(month).unwrap_or(0),
+        day: u8::try_from(day).unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_and_extremes() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(86_399), "1970-01-01");
+        assert_eq!(utc_date(86_400), "1970-01-02");
+        // 10000-01-01 has five year digits; u64::MAX does not overflow.
+        assert_eq!(utc_date(253_402_300_800), "10000-01-01");
+        let far = UtcDate::from_timestamp(u64::MAX);
+        assert!((1..=12).contains(&far.month()) && (1..=31).contains(&far.day()));
+    }
+
+    #[test]
+    fn every_day_follows_the_previous_one() {
+        // Walk 1970..2500 day by day: the date must advance by exactly one calendar day.
+        let mut previous = UtcDate::from_timestamp(0);
+        for days in 1..(530 * 366) {
+            let date = civil_from_days(days);
+            let y = previous.year;
+            let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
+            let month_len = match previous.month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            let expected = if previous.day < month_len {
+                UtcDate {
+                    day: previous.day + 1,
+                    ..previous
+                }
+            } else if previous.month < 12 {
+                UtcDate {
+                    month: previous.month + 1,
+                    day: 1,
+                    ..previous
+                }
+            } else {
+                UtcDate {
+                    year: previous.year + 1,
+                    month: 1,
+                    day: 1,
+                }
+            };
+            assert_eq!(date, expected, "day {days}");
+            previous = date;
+        }
+    }
+}

@@ -1,0 +1,588 @@
+//! The TC3-HMAC-SHA256 signer (protocol.md §5.3), step by step and as one call.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use http::Request;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::date::UtcDate;
+use crate::credential::Credential;
+use crate::error::EncodeError;
+use crate::redact;
+use crate::secret::SecretKey;
+
+/// The algorithm name, first word of the `Authorization` header and of the string to sign.
+pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+/// The headers TC3 signs, as listed in `SignedHeaders` (the only set Tencent documents).
+pub const SIGNED_HEADERS: &str = "content-type;host";
+/// The last element of the credential scope.
+pub const SCOPE_TERMINATOR: &str = "tc3_request";
+/// What `X-TC-Content-SHA256` holds when the body is left out of the signature.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// Header with the request's UNIX time, signed through the string to sign.
+pub const TIMESTAMP_HEADER: HeaderName = HeaderName::from_static("x-tc-timestamp");
+/// Header with the STS session token of temporary credentials.
+pub const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-tc-token");
+/// Header that, set to [`UNSIGNED_PAYLOAD`], leaves the body out of the signature.
+pub const CONTENT_SHA256_HEADER: HeaderName = HeaderName::from_static("x-tc-content-sha256");
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Lowercase hex SHA-256 of the request body (`HashedRequestPayload`).
+///
+/// ```
+/// use captcha_proto::api3;
+/// assert_eq!(v3::hashed_payload(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+/// ```
+pub fn hashed_payload(payload: &[u8]) -> String {
+    hex::encode(Sha256::digest(payload))
+}
+
+/// The value of a canonical header line: trimmed and lower-cased, as Tencent's doc asks.
+fn canonical_header_value(value: &str) -> String {
+    value.trim().to_ascii_lowercase()
+}
+
+/// The canonical request. `content_type` and `host` are trimmed and lower-cased here;
+/// `query` is the query string exactly as sent (empty for a POST without one).
+///
+/// ```
+/// use captcha_proto::api3;
+/// let text = v3::canonical_request("POST", "/", "", "application/json; charset=utf-8",
+///     "cvm.tencentcloudapi.com", &v3::hashed_payload(b"{}"));
+/// assert!(text.starts_with("POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n"));
+/// ```
+pub fn canonical_request(
+    method: &str,
+    path: &str,
+    query: &str,
+    content_type: &str,
+    host: &str,
+    hashed_payload: &str,
+) -> String {
+    canonical_request_with(
+        method,
+        path,
+        query,
+        &[("content-type", content_type), ("host", host)],
+        hashed_payload,
+    )
+}
+
+/// The canonical request over any signed headers, given as `(lowercase name, value)` in
+/// ascending name order (the verifier accepts requests that sign more than the two).
+pub(super) fn canonical_request_with(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    hashed_payload: &str,
+) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    let mut out = format!("{method}\n{path}\n{query}\n");
+    for (name, value) in headers {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(&canonical_header_value(value));
+        out.push('\n');
+    }
+    out.push('\n');
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+    out.push('\n');
+    out.push_str(hashed_payload);
+    out
+}
+
+/// `date/service/tc3_request`.
+///
+/// ```
+/// assert_eq!(captcha_proto::api3::credential_scope("2019-02-25", "cvm"), "2019-02-25/cvm/tc3_request");
+/// ```
+pub fn credential_scope(date: &str, service: &str) -> String {
+    format!("{date}/{service}/{SCOPE_TERMINATOR}")
+}
+
+/// The string to sign: algorithm, timestamp, credential scope and the hex SHA-256 of the
+/// canonical request, one per line.
+///
+/// ```
+/// use captcha_proto::api3;
+/// let text = v3::string_to_sign(1551113065, "2019-02-25/cvm/tc3_request", "…");
+/// assert!(text.starts_with("TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n"));
+/// ```
+pub fn string_to_sign(timestamp: u64, credential_scope: &str, canonical_request: &str) -> String {
+    let hashed = hashed_payload(canonical_request.as_bytes());
+    format!("{ALGORITHM}\n{timestamp}\n{credential_scope}\n{hashed}")
+}
+
+/// `kSigning`, derived from the SecretKey, the UTC date and the service. It signs every
+/// request of that day and service, so it is as secret as the key: zeroized on drop,
+/// redacted in `Debug`.
+#[derive(Clone)]
+pub struct SigningKey(Zeroizing<[u8; 32]>);
+
+impl SigningKey {
+    /// The 32 key bytes.
+    pub fn expose_secret(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        <HmacSha256 as Mac>::new_from_slice(self.0.as_slice()).expect("HMAC takes any key length")
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey([redacted])")
+    }
+}
+
+fn hmac_bytes(key: &[u8], message: &str) -> Zeroizing<[u8; 32]> {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message.as_bytes());
+    Zeroizing::new(mac.finalize().into_bytes().into())
+}
+
+/// `kSigning = HMAC(HMAC(HMAC("TC3" + SecretKey, date), service), "tc3_request")`.
+///
+/// ```
+/// use captcha_proto::{SecretKey, v3};
+/// let key = v3::signing_key(&SecretKey::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"), "2019-02-25", "cvm");
+/// let signature = v3::signature(&key, "text");
+/// assert_eq!(signature.expose_secret().len(), 64);
+/// ```
+pub fn signing_key(secret_key: &SecretKey, date: &str, service: &str) -> SigningKey {
+    let mut prefixed = Zeroizing::new(String::with_capacity(secret_key.expose_secret().len() + 3));
+    prefixed.push_str("TC3");
+    prefixed.push_str(secret_key.expose_secret());
+    let k_date = hmac_bytes(prefixed.as_bytes(), date);
+    let k_service = hmac_bytes(k_date.as_slice(), service);
+    SigningKey(hmac_bytes(k_service.as_slice(), SCOPE_TERMINATOR))
+}
+
+/// A TC3 signature: 64 lowercase hex digits. Redacted in `Debug`; with the request it
+/// would let anyone replay it inside the 5-minute window.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Signature([u8; 64]);
+
+impl Signature {
+    /// The hex text as it goes into the `Authorization` header.
+    pub fn expose_secret(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex is ASCII")
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Signature([redacted])")
+    }
+}
+
+/// Lowercase hex `HMAC_SHA256(kSigning, string_to_sign)`.
+///
+/// ```
+/// use captcha_proto::{SecretKey, v3};
+/// let key = v3::signing_key(&SecretKey::new("k"), "2024-01-01", "captcha");
+/// assert_eq!(v3::signature(&key, "a"), v3::signature(&key, "a"));
+/// assert_ne!(v3::signature(&key, "a"), v3::signature(&key, "b"));
+/// ```
+pub fn signature(key: &SigningKey, string_to_sign: &str) -> Signature {
+    let mut mac = key.mac();
+    mac.update(string_to_sign.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(tag, &mut out).expect("64 hex digits hold 32 bytes");
+    Signature(out)
+}
+
+/// Checks `claimed` (the raw 32 bytes of a signature) in constant time.
+pub(super) fn verify_signature(key: &SigningKey, string_to_sign: &str, claimed: &[u8]) -> bool {
+    let mut mac = key.mac();
+    mac.update(string_to_sign.as_bytes());
+    mac.verify_slice(claimed).is_ok()
+}
+
+/// The `Authorization` header value. It holds the signature: treat it as a secret.
+///
+/// ```
+/// use captcha_proto::{SecretKey, v3};
+/// let key = v3::signing_key(&SecretKey::new("k"), "2019-02-25", "cvm");
+/// let auth = v3::authorization("AKIDexample", "2019-02-25/cvm/tc3_request", &v3::signature(&key, "x"));
+/// assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDexample/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature="));
+/// ```
+pub fn authorization(secret_id: &str, credential_scope: &str, signature: &Signature) -> String {
+    format!(
+        "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={SIGNED_HEADERS}, Signature={}",
+        signature.expose_secret()
+    )
+}
+
+/// A header or request part the signer needs is missing or unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PartError {
+    Missing(&'static str),
+    Invalid(&'static str, &'static str),
+}
+
+impl From<PartError> for EncodeError {
+    fn from(e: PartError) -> Self {
+        match e {
+            PartError::Missing(field) => EncodeError::EmptyField { field },
+            PartError::Invalid(field, reason) => EncodeError::InvalidValue { field, reason },
+        }
+    }
+}
+
+/// What of a request is signed, read the same way by the signer and the verifier.
+pub(super) struct SignedParts<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub content_type: &'a str,
+    /// The host as signed: the `Host` header, else the URI's host (no port).
+    pub host: String,
+    /// True when there is no `Host` header and the signer must add one.
+    pub host_from_uri: bool,
+    pub hashed_payload: String,
+    pub unsigned_payload: bool,
+}
+
+/// The only value of header `name`, as text; `Ok(None)` when absent.
+pub(super) fn single_header<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
+    field: &'static str,
+) -> Result<Option<&'h str>, PartError> {
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(PartError::Invalid(field, "occurs more than once"));
+    }
+    first
+        .to_str()
+        .map(Some)
+        .map_err(|_| PartError::Invalid(field, "is not visible ASCII"))
+}
+
+pub(super) fn signed_parts<B: AsRef<[u8]>>(
+    request: &Request<B>,
+) -> Result<SignedParts<'_>, PartError> {
+    let headers = request.headers();
+    let content_type = single_header(headers, &CONTENT_TYPE, "Content-Type")?
+        .ok_or(PartError::Missing("Content-Type"))?;
+    let (host, host_from_uri) = match single_header(headers, &HOST, "Host")? {
+        Some(host) if !host.trim().is_empty() => (canonical_header_value(host), false),
+        Some(_) => return Err(PartError::Missing("Host")),
+        None => match request.uri().host() {
+            Some(host) if !host.is_empty() => (host.to_ascii_lowercase(), true),
+            _ => return Err(PartError::Missing("Host")),
+        },
+    };
+    let unsigned_payload = single_header(headers, &CONTENT_SHA256_HEADER, "X-TC-Content-SHA256")?
+        .is_some_and(|v| v.trim() == UNSIGNED_PAYLOAD);
+    let hashed = if unsigned_payload {
+        hashed_payload(UNSIGNED_PAYLOAD.as_bytes())
+    } else {
+        hashed_payload(request.body().as_ref())
+    };
+    Ok(SignedParts {
+        method: request.method().as_str(),
+        path: request.uri().path(),
+        query: request.uri().query().unwrap_or(""),
+        content_type,
+        host,
+        host_from_uri,
+        hashed_payload: hashed,
+        unsigned_payload,
+    })
+}
+
+/// A service name: non-empty, ASCII letters, digits, `-`, `_` or `.` (it goes into the scope).
+pub(crate) fn check_service(service: &str) -> Result<(), EncodeError> {
+    if service.is_empty() {
+        return Err(EncodeError::EmptyField { field: "service" });
+    }
+    if !service
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(EncodeError::InvalidValue {
+            field: "service",
+            reason: "use only ASCII letters, digits, '-', '_' and '.'",
+        });
+    }
+    Ok(())
+}
+
+/// Every intermediate value of one TC3 signature, for debugging and golden tests.
+/// `Debug` shows the public steps and hides the key, the signature and the header.
+///
+/// ```
+/// use captcha_proto::{Credential, v3};
+/// let request = http::Request::post("https://cvm.tencentcloudapi.com/")
+///     .header("content-type", "application/json; charset=utf-8")
+///     .body(b"{}".to_vec())?;
+/// let credential = Credential::new("AKIDexample", "secret")?;
+/// let steps = v3::debug_steps(&request, &credential, "cvm", 1551113065)?;
+/// assert_eq!(steps.credential_scope(), "2019-02-25/cvm/tc3_request");
+/// assert!(steps.string_to_sign().ends_with(steps.hashed_canonical_request()));
+/// assert!(!format!("{steps:?}").contains(steps.signature().expose_secret()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Tc3Steps {
+    timestamp: u64,
+    date: UtcDate,
+    host: String,
+    hashed_payload: String,
+    canonical_request: String,
+    hashed_canonical_request: String,
+    credential_scope: String,
+    string_to_sign: String,
+    signing_key: SigningKey,
+    signature: Signature,
+    authorization: Zeroizing<String>,
+}
+
+impl Tc3Steps {
+    /// The signed UNIX time (`X-TC-Timestamp`).
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+
+    /// The UTC date of the timestamp.
+    pub fn date(&self) -> UtcDate {
+        self.date
+    }
+
+    /// The host as signed (lower-cased, no port unless the `Host` header names one).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// `HashedRequestPayload`.
+    pub fn hashed_payload(&self) -> &str {
+        &self.hashed_payload
+    }
+
+    /// `CanonicalRequest`.
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// Hex SHA-256 of the canonical request (last line of the string to sign).
+    pub fn hashed_canonical_request(&self) -> &str {
+        &self.hashed_canonical_request
+    }
+
+    /// `CredentialScope`.
+    pub fn credential_scope(&self) -> &str {
+        &self.credential_scope
+    }
+
+    /// `StringToSign`.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// `kSigning` (secret).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
+    }
+
+    /// The signature (secret).
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// The `Authorization` header value. It carries the signature: every call site is a
+    /// place where a secret leaves its box.
+    pub fn expose_authorization(&self) -> &str {
+        &self.authorization
+    }
+}
+
+impl fmt::Debug for Tc3Steps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tc3Steps")
+            .field("timestamp", &self.timestamp)
+            .field("date", &self.date.to_string())
+            .field("host", &self.host)
+            .field("hashed_payload", &self.hashed_payload)
+            // A GET query may carry secrets: mask them like any request dump.
+            .field(
+                "canonical_request",
+                &redact::mask_values(&self.canonical_request),
+            )
+            .field("hashed_canonical_request", &self.hashed_canonical_request)
+            .field("credential_scope", &self.credential_scope)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signing_key", &self.signing_key)
+            .field("signature", &self.signature)
+            .field("authorization", &redact::MASK)
+            .finish()
+    }
+}
+
+/// Computes every TC3 step for `request` as [`sign_request`] would, without touching it.
+///
+/// Signed: the method, the URI path and query (as sent), `Content-Type` and `Host`
+/// (trimmed, lower-cased; the URI's host when there is no `Host` header) and the body
+/// (or the literal `UNSIGNED-PAYLOAD` when `X-TC-Content-SHA256` says so).
+/// Errors name the missing or unusable part.
+///
+/// ```
+/// use captcha_proto::{Credential, v3};
+/// let request = http::Request::get("https://cvm.tencentcloudapi.com/?Limit=10&Offset=0")
+///     .header("content-type", "application/x-www-form-urlencoded")
+///     .body(Vec::new())?;
+/// let steps = v3::debug_steps(&request, &Credential::new("AKIDexample", "secret")?, "cvm", 1551113065)?;
+/// assert!(steps.canonical_request().starts_with("GET\n/\nLimit=10&Offset=0\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn debug_steps<B: AsRef<[u8]>>(
+    request: &Request<B>,
+    credential: &Credential,
+    service: &str,
+    timestamp: u64,
+) -> Result<Tc3Steps, EncodeError> {
+    check_service(service)?;
+    let parts = signed_parts(request)?;
+    Ok(steps_for(
+        &parts,
+        credential.secret_id().as_str(),
+        credential.secret_key(),
+        service,
+        timestamp,
+    ))
+}
+
+pub(super) fn steps_for(
+    parts: &SignedParts<'_>,
+    secret_id: &str,
+    secret_key: &SecretKey,
+    service: &str,
+    timestamp: u64,
+) -> Tc3Steps {
+    let date = UtcDate::from_timestamp(timestamp);
+    let date_text = date.to_string();
+    let canonical = canonical_request(
+        parts.method,
+        parts.path,
+        parts.query,
+        parts.content_type,
+        &parts.host,
+        &parts.hashed_payload,
+    );
+    let scope = credential_scope(&date_text, service);
+    let text = string_to_sign(timestamp, &scope, &canonical);
+    let key = signing_key(secret_key, &date_text, service);
+    let sig = signature(&key, &text);
+    let auth = Zeroizing::new(authorization(secret_id, &scope, &sig));
+    Tc3Steps {
+        timestamp,
+        date,
+        host: parts.host.clone(),
+        hashed_payload: parts.hashed_payload.clone(),
+        hashed_canonical_request: hashed_payload(canonical.as_bytes()),
+        canonical_request: canonical,
+        credential_scope: scope,
+        string_to_sign: text,
+        signing_key: key,
+        signature: sig,
+        authorization: auth,
+    }
+}
+
+/// Signs `request` for `service` at `timestamp` (UNIX seconds) with TC3-HMAC-SHA256.
+///
+/// On `Ok` only headers change: `Authorization` (marked sensitive), `X-TC-Timestamp`,
+/// `X-TC-Token` (sensitive; set from the credential's token, removed when it has none)
+/// and `Host` when the request had none (the URI's bare host, which is what is signed).
+/// On `Err` the request is untouched. The UTC date of the scope comes from `timestamp`.
+/// Re-sign on every attempt: Tencent refuses timestamps more than 5 minutes off.
+///
+/// ```
+/// use captcha_proto::{Credential, v3};
+/// let mut request = http::Request::post("https://cvm.tencentcloudapi.com/")
+///     .header("content-type", "application/json; charset=utf-8")
+///     .header("x-tc-action", "DescribeInstances")
+///     .body(br#"{"Limit": 1}"#.to_vec())?;
+/// let credential = Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")?;
+/// v3::sign_request(&mut request, &credential, "cvm", 1551113065)?;
+/// assert_eq!(request.headers()["host"], "cvm.tencentcloudapi.com");
+/// assert_eq!(request.headers()["x-tc-timestamp"], "1551113065");
+/// assert!(request.headers()["authorization"].is_sensitive());
+/// assert!(v3::verify_request(&request, &credential, "cvm").is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign_request<B: AsRef<[u8]>>(
+    request: &mut Request<B>,
+    credential: &Credential,
+    service: &str,
+    timestamp: u64,
+) -> Result<(), EncodeError> {
+    check_service(service)?;
+    let parts = signed_parts(request)?;
+    let steps = steps_for(
+        &parts,
+        credential.secret_id().as_str(),
+        credential.secret_key(),
+        service,
+        timestamp,
+    );
+    // Build every header value before touching the request (the commit rule).
+    let host = match parts.host_from_uri {
+        true => {
+            Some(
+                HeaderValue::from_str(&parts.host).map_err(|_| EncodeError::InvalidValue {
+                    field: "Host",
+                    reason: "is not a valid header value",
+                })?,
+            )
+        }
+        false => None,
+    };
+    let mut authorization = HeaderValue::from_str(steps.expose_authorization()).map_err(|_| {
+        EncodeError::InvalidValue {
+            field: "SecretId",
+            reason: "must be visible ASCII without control characters",
+        }
+    })?;
+    authorization.set_sensitive(true);
+    let token = match credential.token() {
+        Some(token) => {
+            let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
+                EncodeError::InvalidValue {
+                    field: "Token",
+                    reason: "must be visible ASCII without control characters",
+                }
+            })?;
+            value.set_sensitive(true);
+            Some(value)
+        }
+        None => None,
+    };
+    let headers = request.headers_mut();
+    if let Some(host) = host {
+        headers.insert(HOST, host);
+    }
+    headers.insert(TIMESTAMP_HEADER, HeaderValue::from(timestamp));
+    headers.insert(AUTHORIZATION, authorization);
+    match token {
+        Some(token) => headers.insert(TOKEN_HEADER, token),
+        None => headers.remove(TOKEN_HEADER),
+    };
+    Ok(())
+}
