@@ -1,9 +1,32 @@
 //! # captcha-async-std
 //!
-//! The Tencent Cloud captcha API (天御, API 2.0) for [async-std] and [smol] programs: the same
-//! [`Client`] methods, builder knobs, retry rules and phase-typed errors as `captcha-hyper`
-//! (the tokio transport), so switching runtime is a one-line change of the crate name.
+//! The Tencent Cloud captcha (天御) SDK for [async-std] and [smol] programs: [`Client`] checks
+//! the ticket a user's browser got from `TCaptcha.js` with API 3.0 `DescribeCaptchaResult`,
+//! and calls any other API 3.0 or API 2.0 action. It is the same client as `captcha-hyper`
+//! (tokio) on another runtime — same methods, builder, retry rules and phase-typed errors —
+//! so switching runtime is a one-line change of the crate name. To send the requests with
+//! an HTTP client of your own, use `captcha-proto` alone.
 //!
+//! ```no_run
+//! use captcha_async_std::{Client, Credential, DescribeCaptchaResult};
+//!
+//! #[async_std::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder()
+//!         .credential(Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA", "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA")?)
+//!         .build()?;
+//!     let check = DescribeCaptchaResult::new("t03…", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret-key");
+//!     let result = client.describe_captcha_result(&check).await?;
+//!     if result.verdict.is_pass() {
+//!         println!("human");
+//!     } else {
+//!         println!("rejected: {:?}", result.verdict);
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ## Behaviour
 //! - **Runtime.** Sockets are `async-io`'s (smol's reactor, which async-std runs on too),
 //!   read without `recv` calls that can only fail; names resolve with async-std's resolver;
 //!   timers are `async_io::Timer` (the calls of a client share one, in a task of its own);
@@ -11,38 +34,20 @@
 //!   The client therefore works under `#[async_std::main]`, `smol::block_on` and
 //!   `futures_lite::future::block_on` alike. async-std is sunset upstream in favour of smol
 //!   (RUSTSEC-2025-0052, "unmaintained"); nothing here needs more than what smol also runs.
-//! - **HTTP.** hyper 1's `client::conn::http1` over a futures-io adapter
-//!   (`smol_hyper::rt::FuturesIo`), with a keep-alive pool per origin (scheme, host, port)
-//!   bounded by `pool_idle_timeout` and `max_idle_per_host`: `captcha-client`'s, which
-//!   `captcha-hyper` shares, with this crate's sockets, timers and tasks plugged in. No tokio
+//! - **HTTP.** [`Client`] is `captcha_client::Client<AsyncStd>`: hyper 1's
+//!   `client::conn::http1` over a futures-io adapter (`smol_hyper::rt::FuturesIo`), under
+//!   `captcha-client`'s keep-alive pool per origin (scheme, host, port), the same code
+//!   `captcha-hyper` runs, with this crate's sockets, timers and tasks plugged in. No tokio
 //!   runtime, no hyper-util.
 //! - **TLS.** rustls with the ring provider passed explicitly, the webpki (Mozilla) roots and
 //!   any extra DER roots from the builder.
 //! - **Limits.** A connect timeout (DNS, TCP, TLS, HTTP handshake), a whole-call deadline
 //!   ([`Client::with_timeout`] per call) and a response body cap read incrementally.
 //! - **Retries** follow [`RetryPolicy`]: only requests that were provably never written,
-//!   each re-signed with a fresh Timestamp and Nonce; single-use calls (`CaptchaCheck`,
-//!   `CaptchaVerify`) never.
+//!   each re-signed with a fresh Timestamp and Nonce; single-use calls
+//!   (`DescribeCaptchaResult`, `CaptchaCheck`, `CaptchaVerify`) never.
 //! - **Secrets** never reach spans, events or errors: requests are logged through
 //!   [`captcha_proto::redact::Redacted`], errors name only scheme, host and port.
-//!
-//! ```no_run
-//! use captcha_async_std::{CaptchaCheck, CaptchaType, CheckVerdict, Client, Credential};
-//!
-//! #[async_std::main]
-//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     let client = Client::builder()
-//!         .credential(Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA", "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA")?)
-//!         .build()?;
-//!     let check = CaptchaCheck::new("t03…", "203.0.113.7".parse()?, CaptchaType::Slider);
-//!     match client.check(&check).await? {
-//!         CheckVerdict::Pass => println!("human"),
-//!         CheckVerdict::Fail { message } => println!("rejected: {message}"),
-//!     }
-//!     Ok(())
-//! }
-//! ```
-//!
 //!
 //! ## Bring your own client
 //! Everything here is `encode` + send + `decode`; any HTTP client can do the middle step.
@@ -78,26 +83,20 @@
 //! [async-std]: https://docs.rs/async-std
 //! [smol]: https://docs.rs/smol
 
-mod client;
 mod connect;
 mod runtime;
 mod stream;
 mod time;
-mod tls;
 
-pub use client::Client;
+pub use runtime::AsyncStd;
 
-pub use captcha_proto;
-pub use captcha_client::{
-    BuildError, ClientBuilder, ClientSettings, Error, Exchange, Phase, RetryPolicy, SendError,
-    Api2Exchange,
-};
-pub use captcha_proto::{
-    AccountType, Api2Action, Api2Error, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
-    CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, ClientType,
-    Api2Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, Api2RawAction,
-    ScriptFormat, SignatureMethod, Stamp, VerifyVerdict,
-};
+/// The captcha client on async-std and smol (see [`captcha_client::Client`] for every method).
+pub type Client = captcha_client::Client<AsyncStd>;
+/// The builder of a [`Client`].
+pub type ClientBuilder = captcha_client::ClientBuilder<AsyncStd>;
+
+pub use captcha_client::{BuildError, ClientSettings, Error, Phase, RetryPolicy, SendError};
+pub use captcha_proto::*;
 
 /// Compiles the README's examples.
 #[cfg(doctest)]

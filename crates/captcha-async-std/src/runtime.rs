@@ -1,36 +1,35 @@
-//! [`AsyncStd`]: what the shared HTTP/1.1 client (`captcha-client`) runs on in this crate:
-//! async-io sockets and timers, async-std's executor, futures-rustls for https.
+//! [`AsyncStd`]: what the client runs on in this crate: async-io sockets and timers,
+//! async-std's executor, futures-rustls for https.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_client::{Origin, Runtime, Sender};
-use captcha_client::{BuildError, ClientSettings, Error};
+use captcha_client::{BuildError, ClientSettings, Error, Origin, Runtime, Sender};
 use rustls::ClientConfig;
 
 use crate::time::Deadlines;
-use crate::{connect, time, tls};
+use crate::{connect, time};
 
-/// Connects with the client's TLS configuration; timers and tasks are async-std's.
+/// The async-std (and smol) [`Runtime`]: connects with the client's TLS configuration;
+/// timers and tasks are async-std's, which run on smol's reactor too.
 #[derive(Clone)]
-pub(crate) struct AsyncStd {
+pub struct AsyncStd {
     tls: Arc<ClientConfig>,
     /// Every call's deadline and connect timeout, for all handles of the client.
     deadlines: Arc<Deadlines>,
 }
 
-impl AsyncStd {
-    /// The runtime of a client with `settings` (its TLS trust and ALPN).
-    pub(crate) fn new(settings: &ClientSettings) -> Result<Self, BuildError> {
+impl Runtime for AsyncStd {
+    /// Announces HTTP/1.1 over ALPN, the only protocol this runtime's connections speak.
+    fn new(_settings: &ClientSettings, mut tls: ClientConfig) -> Result<Self, BuildError> {
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Self {
-            tls: tls::client_config(settings)?,
+            tls: Arc::new(tls),
             deadlines: Arc::new(Deadlines::new()),
         })
     }
-}
 
-impl Runtime for AsyncStd {
     fn open(&self, origin: &Origin) -> impl Future<Output = Result<Sender, Error>> + Send {
         connect::open(origin, &self.tls)
     }

@@ -1,7 +1,7 @@
 //! Reading a response body with a size cap: memory stays bounded by the limit whatever
 //! the server sends or announces.
 
-use captcha_client::{Error, SendError};
+use crate::{Error, SendError};
 use http::HeaderMap;
 use http::header::CONTENT_LENGTH;
 use http_body_util::BodyExt;

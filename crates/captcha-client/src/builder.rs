@@ -1,31 +1,26 @@
-//! [`ClientBuilder`]: the one builder both transports share, so their knobs cannot drift.
+//! [`ClientBuilder`]: the one builder of every [`Client`], whatever its runtime.
 
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use super::error::BuildError;
-use super::retry::RetryPolicy;
-use super::settings::ClientSettings;
-use crate::config::{Api2Config, HttpMethod};
-use crate::credential::Credential;
-use crate::endpoint::Endpoint;
-use crate::v1::SignatureMethod;
+use captcha_proto::{Api2Config, Credential, Endpoint, HttpMethod, SignatureMethod};
 
-/// A transport client that can be built from [`ClientSettings`].
-pub trait BuildClient: Sized {
-    /// Builds the client (TLS config, pool, …).
-    fn from_settings(settings: ClientSettings) -> Result<Self, BuildError>;
-}
+use crate::client::Client;
+use crate::error::BuildError;
+use crate::retry::RetryPolicy;
+use crate::runtime::Runtime;
+use crate::settings::ClientSettings;
 
-/// Collects client settings; `build()` makes the transport's client `C`.
+/// Collects client settings; [`build`](ClientBuilder::build) makes a [`Client`] on the
+/// runtime `R`.
 ///
 /// Without [`ClientBuilder::credential`], `build()` reads `TENCENTCLOUD_SECRET_ID`,
 /// `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN`.
 #[derive(Debug)]
-pub struct ClientBuilder<C> {
+pub struct ClientBuilder<R> {
     credential: Option<Credential>,
     endpoint: Endpoint,
-    v3_endpoint: Option<Endpoint>,
+    api3_endpoint: Option<Endpoint>,
     region: Option<String>,
     signature_method: SignatureMethod,
     http_method: HttpMethod,
@@ -39,22 +34,22 @@ pub struct ClientBuilder<C> {
     retry: Option<RetryPolicy>,
     roots: Vec<Vec<u8>>,
     webpki_roots: Option<bool>,
-    client: PhantomData<fn() -> C>,
+    runtime: PhantomData<fn() -> R>,
 }
 
-impl<C: BuildClient> Default for ClientBuilder<C> {
+impl<R: Runtime> Default for ClientBuilder<R> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<C: BuildClient> ClientBuilder<C> {
+impl<R: Runtime> ClientBuilder<R> {
     /// A builder with every default.
     pub fn new() -> Self {
         Self {
             credential: None,
             endpoint: Endpoint::default(),
-            v3_endpoint: None,
+            api3_endpoint: None,
             region: None,
             signature_method: SignatureMethod::default(),
             http_method: HttpMethod::default(),
@@ -68,7 +63,7 @@ impl<C: BuildClient> ClientBuilder<C> {
             retry: None,
             roots: Vec::new(),
             webpki_roots: None,
-            client: PhantomData,
+            runtime: PhantomData,
         }
     }
 
@@ -78,39 +73,39 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
+    /// The API 3.0 endpoint (default `https://captcha.tencentcloudapi.com/`; see
+    /// [`captcha_proto::api3::international_endpoint`] for the international site).
+    pub fn api3_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.api3_endpoint = Some(endpoint);
+        self
+    }
+
     /// The API 2.0 endpoint (default `https://csec.api.qcloud.com/v2/index.php`).
-    pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
+    pub fn api2_endpoint(mut self, endpoint: Endpoint) -> Self {
         self.endpoint = endpoint;
         self
     }
 
-    /// The API 3.0 endpoint of `describe_result` (default `https://captcha.tencentcloudapi.com/`;
-    /// see [`crate::v3::international_endpoint`] for the international site).
-    pub fn v3_endpoint(mut self, endpoint: Endpoint) -> Self {
-        self.v3_endpoint = Some(endpoint);
-        self
-    }
-
-    /// The `Region` parameter (default `gz`).
-    pub fn region(mut self, region: impl Into<String>) -> Self {
+    /// The API 2.0 `Region` parameter (default `gz`).
+    pub fn api2_region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
-    /// HMAC-SHA1 (default) or HMAC-SHA256.
-    pub fn signature_method(mut self, method: SignatureMethod) -> Self {
+    /// The API 2.0 signature: HMAC-SHA1 (default) or HMAC-SHA256.
+    pub fn api2_signature_method(mut self, method: SignatureMethod) -> Self {
         self.signature_method = method;
         self
     }
 
-    /// GET (default) or POST.
-    pub fn http_method(mut self, method: HttpMethod) -> Self {
+    /// How API 2.0 parameters travel: GET (default) or POST.
+    pub fn api2_http_method(mut self, method: HttpMethod) -> Self {
         self.http_method = method;
         self
     }
 
-    /// The `RequestClient` parameter; `None` sends none.
-    pub fn request_client(mut self, value: Option<&str>) -> Self {
+    /// The API 2.0 `RequestClient` parameter; `None` sends none.
+    pub fn api2_request_client(mut self, value: Option<&str>) -> Self {
         self.request_client = Some(value.map(str::to_owned));
         self
     }
@@ -186,8 +181,8 @@ impl<C: BuildClient> ClientBuilder<C> {
             config = config.with_request_client(client.as_deref());
         }
         let mut settings = ClientSettings::new(config);
-        if let Some(endpoint) = self.v3_endpoint {
-            settings.v3_config = settings.v3_config.with_endpoint(endpoint);
+        if let Some(endpoint) = self.api3_endpoint {
+            settings.api3 = settings.api3.with_endpoint(endpoint);
         }
         if let Some(v) = self.connect_timeout {
             settings.connect_timeout = v;
@@ -219,8 +214,8 @@ impl<C: BuildClient> ClientBuilder<C> {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<C, BuildError> {
-        C::from_settings(self.settings()?)
+    pub fn build(self) -> Result<Client<R>, BuildError> {
+        Client::from_settings(self.settings()?)
     }
 }
 

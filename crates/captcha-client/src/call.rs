@@ -6,7 +6,10 @@
 use std::time::{Duration, Instant};
 
 use captcha_proto::redact::Redacted;
-use captcha_client::{Attempts, Error, Exchange, RetryPolicy};
+use captcha_proto::Exchange;
+
+use crate::retry::{Attempts, RetryPolicy};
+use crate::error::Error;
 use captcha_proto::{EncodeError, Stamp};
 use http::{Request, Response};
 use tracing::Instrument;
@@ -153,8 +156,10 @@ fn record_outcome<T>(result: &Result<T, Error>, started: Instant) {
         }
         Err(error) => {
             span.record("outcome", error.phase().as_str());
-            if let Some(api) = error.api() {
-                span.record("code", api.code());
+            if let Some(refusal) = error.api2() {
+                span.record("code", refusal.code());
+            } else if let Some(refusal) = error.api3() {
+                span.record("code", refusal.code());
             }
             tracing::debug!(latency_ms, error = %error, "call failed");
         }
@@ -169,7 +174,7 @@ fn millis(d: Duration) -> u64 {
 mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    use captcha_client::ClientSettings;
+    use crate::ClientSettings;
     use captcha_proto::{Api2Config, Credential, ResponseError};
 
     use super::*;

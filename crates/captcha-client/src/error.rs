@@ -1,11 +1,10 @@
-//! The transport [`Error`]: every failure says in which phase it happened, and so whether
+//! The client's [`Error`]: every failure says in which phase it happened, and so whether
 //! the server may have seen the request.
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::credential::CredentialError;
-use crate::error::{Api2Error, DecodeError, EncodeError, ResponseError, Api3Error};
+use captcha_proto::{Api2Error, Api3Error, CredentialError, DecodeError, EncodeError, ResponseError};
 
 /// Where a call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,7 +80,7 @@ impl std::error::Error for SendError {
     }
 }
 
-/// A failed call through a transport.
+/// A failed call through a [`Client`](crate::Client).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -104,9 +103,9 @@ pub enum Error {
     /// The response is not what the protocol promises.
     Response(DecodeError),
     /// The API 2.0 server refused.
-    Api(Api2Error),
+    Api2(Api2Error),
     /// The API 3.0 server refused.
-    Service(Api3Error),
+    Api3(Api3Error),
 }
 
 impl Error {
@@ -118,7 +117,7 @@ impl Error {
             Self::MaybeSent(_) => Phase::MaybeSent,
             Self::Timeout { .. } => Phase::Timeout,
             Self::BodyTooLarge { .. } | Self::Response(_) => Phase::Response,
-            Self::Api(_) | Self::Service(_) => Phase::Api,
+            Self::Api2(_) | Self::Api3(_) => Phase::Api,
         }
     }
 
@@ -128,16 +127,24 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::NeverSent(_) => true,
-            Self::Api(e) => e.is_retryable(),
-            Self::Service(e) => e.is_retryable(),
+            Self::Api2(e) => e.is_retryable(),
+            Self::Api3(e) => e.is_retryable(),
             _ => false,
         }
     }
 
     /// The API 2.0 refusal, if that is what this is.
-    pub fn api(&self) -> Option<&Api2Error> {
+    pub fn api2(&self) -> Option<&Api2Error> {
         match self {
-            Self::Api(e) => Some(e),
+            Self::Api2(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The API 3.0 refusal, if that is what this is.
+    pub fn api3(&self) -> Option<&Api3Error> {
+        match self {
+            Self::Api3(e) => Some(e),
             _ => None,
         }
     }
@@ -157,8 +164,8 @@ impl fmt::Display for Error {
                 write!(f, "response body exceeds the {limit}-byte limit")
             }
             Self::Response(e) => write!(f, "bad response: {e}"),
-            Self::Api(e) => e.fmt(f),
-            Self::Service(e) => e.fmt(f),
+            Self::Api2(e) => e.fmt(f),
+            Self::Api3(e) => e.fmt(f),
         }
     }
 }
@@ -169,8 +176,8 @@ impl std::error::Error for Error {
             Self::Encode(e) => Some(e),
             Self::NeverSent(e) | Self::MaybeSent(e) => Some(e),
             Self::Response(e) => Some(e),
-            Self::Api(e) => Some(e),
-            Self::Service(e) => Some(e),
+            Self::Api2(e) => Some(e),
+            Self::Api3(e) => Some(e),
             Self::Timeout { .. } | Self::BodyTooLarge { .. } => None,
         }
     }
@@ -186,8 +193,8 @@ impl From<ResponseError> for Error {
     fn from(e: ResponseError) -> Self {
         match e {
             ResponseError::Decode(e) => Self::Response(e),
-            ResponseError::Api2(e) => Self::Api(e),
-            ResponseError::Api3(e) => Self::Service(e),
+            ResponseError::Api2(e) => Self::Api2(e),
+            ResponseError::Api3(e) => Self::Api3(e),
         }
     }
 }

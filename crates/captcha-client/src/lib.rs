@@ -1,35 +1,60 @@
-//! The HTTP/1.1 client both transports of the Tencent Cloud captcha SDK share
-//! (`captcha-hyper` on tokio, `captcha-async-std` on async-std and smol).
+//! # captcha-client
 //!
-//! hyper 1's connection API ([`hyper::client::conn::http1`]) under a keep-alive pool of our
-//! own, and one exchange: request out on a pooled or new connection, the response body
-//! read under a size cap, every failure put in the phase that says whether the request
-//! may have reached the server. Above them, the whole API call ([`call::exchange`],
-//! [`call::send`]): the deadline, the retries, the tracing span. A transport supplies only
-//! its [`Runtime`]: how to open a connection, spawn a task and wait.
+//! The client of the Tencent Cloud captcha (天御) SDK, written once for every async runtime:
+//! [`Client<R>`](Client) sends what `captcha-proto` encodes and returns what it decodes,
+//! over HTTP/1.1 with a keep-alive pool, rustls (ring) for https, a deadline per call,
+//! retries only of requests that were never sent, and one tracing span per call with
+//! secrets masked. Applications use it through a runtime adapter, which names the client
+//! for its runtime: `captcha-hyper` (tokio) or `captcha-async-std` (async-std and smol).
+//! Depend on this crate directly only to plug in another runtime: implement [`Runtime`].
 //!
-//! Why not hyper-util's pooled client: it hands a connection back to its pool from a task
-//! it spawns for every request, so the next request on a busy client often finds no idle
-//! connection and opens another, and every checkout hashes the origin with SipHash. Here a
-//! connection goes back to the pool as soon as its response body is read, by the call that
-//! used it. On the end-to-end benchmark (BENCHMARKS.md) `captcha-hyper` went from 0.84–0.99×
-//! the request rate of a bare hyper-util client to 0.97–1.13×, with less CPU per request than
-//! that client although it does more (decoding, a deadline and a span per call).
+//! - [`Client`], its [`ClientBuilder`] and [`ClientSettings`]: identical on every runtime,
+//!   because they are the same code.
+//! - [`Error`] says the phase a call failed in ([`Phase`]): never sent (safe to retry),
+//!   maybe sent, timeout, bad response, refusal. [`RetryPolicy`] retries only never-sent
+//!   requests, re-signed, and never a call that spends a ticket.
+//! - The pool: hyper 1's connection API ([`hyper::client::conn::http1`]) under a pool of our
+//!   own. A connection goes back to the pool as soon as its response body is read, by the
+//!   call that used it, so a busy client reuses connections instead of opening more
+//!   (hyper-util's pooled client hands connections back from a task it spawns per request,
+//!   and under load its calls often find none idle).
 //!
-//! Not a general HTTP client: its API is what the two transports need, and may change
-//! with them.
+//! ```no_run
+//! # async fn run<R: captcha_client::Runtime>() -> Result<(), Box<dyn std::error::Error>> {
+//! use crate::Client;
+//! use captcha_proto::{Credential, DescribeCaptchaResult};
+//!
+//! let client = Client::<R>::builder()
+//!     .credential(Credential::new("AKIDexample", "secret-key")?)
+//!     .build()?;
+//! let check = DescribeCaptchaResult::new("t03ticket", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret-key");
+//! let result = client.describe_captcha_result(&check).await?;
+//! # let _ = result;
+//! # Ok(())
+//! # }
+//! ```
 
 mod body;
-pub mod call;
+mod builder;
+mod call;
+mod client;
+mod error;
 mod handshake;
 mod origin;
 mod pool;
+mod retry;
 mod runtime;
+mod settings;
 #[cfg(test)]
 mod testing;
+mod tls;
 mod transmit;
 
+pub use builder::ClientBuilder;
+pub use client::Client;
+pub use error::{BuildError, Error, Phase, SendError};
 pub use handshake::handshake;
 pub use origin::Origin;
+pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Sender};
-pub use transmit::Transmitter;
+pub use settings::{ClientSettings, DEFAULT_USER_AGENT};

@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use captcha_proto::EncodeError;
-use captcha_client::Error;
+use crate::Error;
 use http::uri::{Parts, Scheme};
 use http::{HeaderValue, Uri};
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::error::Error;
+use crate::error::Error;
 
 /// Automatic retries: off by default. When on, only failures where the request was
 /// provably never written (connect, DNS, TLS) are retried, each attempt re-signed, with
@@ -65,7 +65,6 @@ impl RetryPolicy {
     /// `elapsed` into a call whose whole deadline is `timeout`; `None` when the call must end
     /// with `error`: retrying is not allowed, or the wait would not leave the retry any time
     /// (a retry that cannot finish would only turn a clear "never sent" into a vaguer timeout).
-    #[cfg(feature = "clock")]
     pub fn next_delay(
         &self,
         attempt: u32,
@@ -103,7 +102,6 @@ impl RetryPolicy {
     }
 
     /// [`RetryPolicy::backoff`] with a draw from the operating system's random source.
-    #[cfg(feature = "clock")]
     pub fn jittered_backoff(&self, retry: u32) -> Duration {
         let draw = getrandom::u32().unwrap_or(u32::MAX / 2);
         self.backoff(retry, f64::from(draw) / f64::from(u32::MAX))
@@ -113,7 +111,7 @@ impl RetryPolicy {
 /// The retry rules of one call, as a transport's call loop applies them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Attempts {
+pub(crate) enum Attempts {
     /// One attempt only: the request cannot be encoded again (a caller-built request).
     Once,
     /// As `policy` says; never when the call is `single_use` (it spends a ticket or a
@@ -128,7 +126,6 @@ pub enum Attempts {
 
 impl Attempts {
     /// [`RetryPolicy::next_delay`] under these rules: `None` for [`Attempts::Once`].
-    #[cfg(feature = "clock")]
     pub fn next_delay(
         &self,
         attempt: u32,
@@ -148,7 +145,7 @@ impl Attempts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transport::SendError;
+    use crate::error::SendError;
 
     #[test]
     fn retries_only_never_sent_and_never_single_use() {
@@ -201,7 +198,6 @@ mod tests {
         assert_eq!(unbounded.backoff(1, 1.0), Duration::MAX);
     }
 
-    #[cfg(feature = "clock")]
     #[test]
     fn attempts_once_never_retries_and_retry_follows_the_policy() {
         let never = Error::NeverSent(SendError::new("connect refused", None));

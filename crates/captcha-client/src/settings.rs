@@ -1,24 +1,24 @@
-//! [`ClientSettings`]: every knob of a transport client, with the defaults users expect.
+//! [`ClientSettings`]: every knob of a client, with the defaults users expect.
 
 use std::time::Duration;
 
-use super::retry::RetryPolicy;
-use crate::config::Api2Config;
-use crate::v3::Api3Config;
+use captcha_proto::{Api2Config, Api3Config};
 
-/// The `User-Agent` transports send unless told otherwise.
+use crate::retry::RetryPolicy;
+
+/// The `User-Agent` clients send unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("tencent-captcha-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Everything a transport client is built from. Build it with
-/// [`ClientBuilder`](super::ClientBuilder); transports read it in their `from_settings`.
+/// Everything a [`Client`](crate::Client) is built from; [`ClientBuilder`](crate::ClientBuilder)
+/// makes it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientSettings {
     /// Credential, endpoint, region, signature and HTTP method of API 2.0 calls.
-    pub config: Api2Config,
+    pub api2: Api2Config,
     /// Credential and endpoint of API 3.0 calls (`DescribeCaptchaResult`); by default the same
     /// credential and Tencent's China endpoint `https://captcha.tencentcloudapi.com/`.
-    pub v3_config: Api3Config,
+    pub api3: Api3Config,
     /// Limit on TCP connect (and, for https, the TLS handshake). Default 5 s.
     pub connect_timeout: Duration,
     /// Limit on a whole call, from first connect to the last body byte, retries included.
@@ -44,10 +44,10 @@ pub struct ClientSettings {
 
 impl ClientSettings {
     /// Defaults around a config.
-    pub fn new(config: Api2Config) -> Self {
+    pub fn new(api2: Api2Config) -> Self {
         Self {
-            v3_config: Api3Config::new(config.credential().clone()),
-            config,
+            api3: Api3Config::new(api2.credential().clone()),
+            api2,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
             max_body_bytes: 1024 * 1024,

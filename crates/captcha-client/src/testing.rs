@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use captcha_client::{Error, SendError};
+use crate::{Error, SendError};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 

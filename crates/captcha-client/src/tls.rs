@@ -1,4 +1,4 @@
-//! The rustls client configuration every transport uses (feature `rustls`): the ring
+//! The rustls client configuration of every client: the ring
 //! provider passed explicitly (no process-wide default is read or installed), webpki roots
 //! unless turned off, the operating system's store with `native-roots`, plus the settings'
 //! extra DER roots.
@@ -8,11 +8,12 @@ use std::sync::Arc;
 use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, RootCertStore};
 
-use super::{BuildError, ClientSettings};
+use crate::error::BuildError;
+use crate::settings::ClientSettings;
 
 /// The TLS configuration for `settings`. An https endpoint with no trusted root at all is
 /// refused here rather than failing every handshake later.
-pub fn client_config(settings: &ClientSettings) -> Result<ClientConfig, BuildError> {
+pub fn tls_config(settings: &ClientSettings) -> Result<ClientConfig, BuildError> {
     let roots = root_store(settings)?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
@@ -44,7 +45,7 @@ fn root_store(settings: &ClientSettings) -> Result<RootCertStore, BuildError> {
                 )
             })?;
     }
-    if roots.is_empty() && settings.config.endpoint().is_https() {
+    if roots.is_empty() && (settings.api2.endpoint().is_https() || settings.api3.endpoint().is_https()) {
         return Err(invalid(
             "webpki_roots",
             "no root certificate is trusted, so the https endpoint cannot be verified; \

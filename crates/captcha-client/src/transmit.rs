@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use captcha_client::{BuildError, ClientSettings, Error, SendError};
+use crate::{BuildError, ClientSettings, Error, SendError};
 use http::header::{CONNECTION, HOST, HeaderValue, USER_AGENT};
 use http::{Request, Response, Version};
 use http_body_util::Full;
@@ -42,8 +42,8 @@ impl<R: Runtime> Transmitter<R> {
             runtime,
             pool: Pool::new(settings.pool_idle_timeout, settings.max_idle_per_host),
             origins: KnownOrigins::new([
-                settings.config.endpoint().uri(),
-                settings.v3_config.endpoint().uri(),
+                settings.api2.endpoint().uri(),
+                settings.api3.endpoint().uri(),
             ]),
             connect_timeout: settings.connect_timeout,
             max_body_bytes: settings.max_body_bytes,

@@ -1,22 +1,24 @@
 //! # captcha-hyper
 //!
-//! The tokio transport of the Tencent Cloud captcha SDK: [`Client`] sends what
-//! [`captcha_proto`] encodes over hyper 1 (HTTP/1.1 with a keep-alive pool, rustls with the
-//! ring provider for https) and returns what it decodes. No protocol logic lives here.
+//! The Tencent Cloud captcha (天御) SDK for tokio programs: [`Client`] checks the ticket a
+//! user's browser got from `TCaptcha.js` with API 3.0 `DescribeCaptchaResult`, and calls any
+//! other API 3.0 or API 2.0 action, over hyper 1 (HTTP/1.1 with a keep-alive pool) and
+//! rustls (ring). On async-std or smol, use `captcha-async-std` instead: the same client on
+//! another runtime. To send the requests with an HTTP client of your own, use
+//! `captcha-proto` alone.
 //!
 //! ```no_run
-//! use captcha_hyper::{CaptchaCheck, CaptchaType, Client, Credential, Error};
+//! use captcha_hyper::{Client, DescribeCaptchaResult, Error};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! // Once, at start-up; clone it freely (one connection pool).
-//! let client = Client::builder()
-//!     .credential(Credential::new("AKIDexample", "secret-key")?) // or TENCENTCLOUD_SECRET_ID/KEY
-//!     .build()?;
+//! # async fn run(ticket: &str, randstr: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! // Once, at start-up; clone it freely (one connection pool). The credential comes from
+//! // TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY unless given to the builder.
+//! let client = Client::builder().build()?;
 //!
-//! let check = CaptchaCheck::new("t03ticket…", "203.0.113.7".parse()?, CaptchaType::Slider);
-//! match client.check(&check).await {
-//!     Ok(verdict) if verdict.is_pass() => { /* let the user in */ }
-//!     Ok(_) => { /* wrong or reused ticket: ask again */ }
+//! let check = DescribeCaptchaResult::new(ticket, randstr, "203.0.113.7".parse()?, 199999164, "app-secret-key");
+//! match client.describe_captcha_result(&check).await {
+//!     Ok(result) if result.verdict.is_pass() => { /* let the user in */ }
+//!     Ok(_) => { /* wrong, expired or reused ticket: ask again */ }
 //!     Err(e) if e.is_retryable() => { /* never sent: safe to try later */ }
 //!     Err(e) => return Err(e.into()),
 //! }
@@ -25,22 +27,19 @@
 //! ```
 //!
 //! ## Behaviour
-//! - **HTTP.** hyper 1's connection API under the keep-alive pool of `captcha-client`, the
-//!   same one `captcha-async-std` uses; connections are opened with hyper-util's TCP
-//!   connector (DNS off the runtime threads) and hyper-rustls. Not hyper-util's pooled
-//!   client, which the design first named: it hands each connection back to its pool from
-//!   a task spawned per request, so under load calls often find no idle connection and open
-//!   more, and it cost about 5 µs of CPU per call more than this pool (measured with
-//!   `tests/examples/e2e.rs`, see BENCHMARKS.md). Here the call that used a connection
-//!   returns it as soon as the response is read.
+//! - **HTTP.** [`Client`] is `captcha_client::Client<Tokio>`: hyper 1's connection API under
+//!   `captcha-client`'s keep-alive pool, the same code `captcha-async-std` runs; connections
+//!   are opened with hyper-util's TCP connector (DNS off the runtime threads) and
+//!   hyper-rustls. The call that used a connection returns it to the pool as soon as the
+//!   response is read.
 //! - [`Client`] is `Clone + Send + Sync`; its clones share one pool. Idle connections live
 //!   50 s (below Tencent's 60 s), connect plus TLS handshake is limited to 5 s, a whole call
 //!   to 10 s ([`Client::with_timeout`] per call), a response body to 1 MiB. Knobs come from
 //!   the shared [`ClientBuilder`], identical in `captcha-async-std`.
 //! - Each attempt is signed afresh (new `Timestamp` and `Nonce`). Automatic retries are off
 //!   by default; with a [`RetryPolicy`] only requests that were never written (connect,
-//!   DNS, TLS failures) are retried, with jittered backoff, and `CaptchaCheck` /
-//!   `CaptchaVerify` never are (tickets are single use).
+//!   DNS, TLS failures) are retried, with jittered backoff, and `DescribeCaptchaResult`,
+//!   `CaptchaCheck` and `CaptchaVerify` never are (tickets are single use).
 //! - Errors say the phase ([`Error::phase`]): never sent, maybe sent, timeout, body too
 //!   large, bad response, API refusal.
 //! - One `tracing` span `captcha_call` per call (action, attempt, latency_ms, status,
@@ -79,22 +78,17 @@
 //! ```
 
 mod classify;
-mod client;
 mod runtime;
 
-pub use client::Client;
+pub use runtime::Tokio;
 
-pub use captcha_proto;
-pub use captcha_client::{
-    BuildError, ClientBuilder, ClientSettings, Error, Exchange, Phase, RetryPolicy, SendError,
-    Api2Exchange,
-};
-pub use captcha_proto::{
-    AccountType, Api2Action, Api2Error, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
-    CaptchaQuery, CaptchaScript, CaptchaType, CaptchaUrl, CaptchaVerify, CheckVerdict, ClientType,
-    Api2Config, Credential, DecodeError, DisturbLevel, Endpoint, HttpMethod, IsHttps, Api2RawAction,
-    ScriptFormat, SignatureMethod, Stamp, VerifyVerdict,
-};
+/// The captcha client on tokio (see [`captcha_client::Client`] for every method).
+pub type Client = captcha_client::Client<Tokio>;
+/// The builder of a [`Client`].
+pub type ClientBuilder = captcha_client::ClientBuilder<Tokio>;
+
+pub use captcha_client::{BuildError, ClientSettings, Error, Phase, RetryPolicy, SendError};
+pub use captcha_proto::*;
 
 /// Compiles the README's examples.
 #[cfg(doctest)]

@@ -1,14 +1,12 @@
-//! [`Tokio`]: what the shared HTTP/1.1 client (`captcha-client`) runs on in this crate:
-//! hyper-util's TCP connector (DNS off the runtime threads, connect timeout, `TCP_NODELAY`)
-//! under hyper-rustls for https, tokio's tasks and timers. Private: none of these types
-//! leave the crate.
+//! [`Tokio`]: what the client runs on in this crate: hyper-util's TCP connector (DNS off
+//! the runtime threads, connect timeout, `TCP_NODELAY`) under hyper-rustls for https,
+//! tokio's tasks and timers.
 
 use std::error::Error as StdError;
 use std::future::{Future, poll_fn};
 use std::time::Duration;
 
-use captcha_client::{Origin, Runtime, Sender};
-use captcha_client::{ClientSettings, Error, SendError};
+use captcha_client::{BuildError, ClientSettings, Error, Origin, Runtime, SendError, Sender};
 use http::Uri;
 use http::uri::Scheme;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
@@ -20,29 +18,15 @@ use crate::classify;
 /// Errors as the connector stack passes them around.
 pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
 
-/// Opens connections through the client's connector stack; cloning shares it.
+/// The tokio [`Runtime`]: opens connections through the client's connector stack (cloning
+/// shares it), runs tasks and timers on tokio. Calls must run inside a tokio runtime;
+/// building a client does not need one.
 #[derive(Clone)]
-pub(crate) struct Tokio {
+pub struct Tokio {
     connector: HttpsConnector<HttpConnector>,
 }
 
 impl Tokio {
-    /// The connector stack of a client with `settings`, trusting what `tls` trusts.
-    pub(crate) fn new(settings: &ClientSettings, tls: rustls::ClientConfig) -> Self {
-        let mut tcp = HttpConnector::new();
-        tcp.set_connect_timeout(Some(settings.connect_timeout));
-        // Small request/response pairs: do not wait to coalesce segments.
-        tcp.set_nodelay(true);
-        // The TLS layer decides http vs https; the TCP layer must accept both.
-        tcp.enforce_http(false);
-        let connector = HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(tcp);
-        Self { connector }
-    }
-
     /// TCP, TLS for https, then the HTTP/1.1 handshake; the connection's driver is spawned.
     async fn handshake(&self, origin: &Origin) -> Result<Sender, BoxError> {
         let mut connector = self.connector.clone();
@@ -55,6 +39,22 @@ impl Tokio {
 }
 
 impl Runtime for Tokio {
+    /// The connector stack of a client with `settings`, trusting what `tls` trusts.
+    fn new(settings: &ClientSettings, tls: rustls::ClientConfig) -> Result<Self, BuildError> {
+        let mut tcp = HttpConnector::new();
+        tcp.set_connect_timeout(Some(settings.connect_timeout));
+        // Small request/response pairs: do not wait to coalesce segments.
+        tcp.set_nodelay(true);
+        // The TLS layer decides http vs https; the TCP layer must accept both.
+        tcp.enforce_http(false);
+        let connector = HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(tcp);
+        Ok(Self { connector })
+    }
+
     async fn open(&self, origin: &Origin) -> Result<Sender, Error> {
         self.handshake(origin).await.map_err(|error| {
             let message = format!(

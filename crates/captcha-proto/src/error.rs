@@ -166,23 +166,32 @@ impl std::error::Error for DecodeError {}
 /// A response that does not carry the action's result: either the bytes are wrong
 /// ([`DecodeError`]) or the server refused ([`Api2Error`] for API 2.0, [`Api3Error`]
 /// for API 3.0).
+///
+/// Complete by design: whatever an answer is, it is one of the three.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ResponseError {
     /// The bytes are not what the protocol promises.
     Decode(DecodeError),
     /// The API 2.0 server refused with a non-zero code.
-    Api(Api2Error),
+    Api2(Api2Error),
     /// The API 3.0 server refused with an error code.
-    Service(Api3Error),
+    Api3(Api3Error),
 }
 
 impl ResponseError {
-    /// The API error, if the server refused.
-    pub fn api(&self) -> Option<&Api2Error> {
+    /// The API 2.0 refusal, if that is what this is.
+    pub fn api2(&self) -> Option<&Api2Error> {
         match self {
-            Self::Api(e) => Some(e),
-            Self::Decode(_) | Self::Service(_) => None,
+            Self::Api2(e) => Some(e),
+            Self::Decode(_) | Self::Api3(_) => None,
+        }
+    }
+
+    /// The API 3.0 refusal, if that is what this is.
+    pub fn api3(&self) -> Option<&Api3Error> {
+        match self {
+            Self::Api3(e) => Some(e),
+            Self::Decode(_) | Self::Api2(_) => None,
         }
     }
 
@@ -190,8 +199,8 @@ impl ResponseError {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Decode(_) => false,
-            Self::Api(e) => e.is_retryable(),
-            Self::Service(e) => e.is_retryable(),
+            Self::Api2(e) => e.is_retryable(),
+            Self::Api3(e) => e.is_retryable(),
         }
     }
 }
@@ -200,8 +209,8 @@ impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Decode(e) => e.fmt(f),
-            Self::Api(e) => e.fmt(f),
-            Self::Service(e) => e.fmt(f),
+            Self::Api2(e) => e.fmt(f),
+            Self::Api3(e) => e.fmt(f),
         }
     }
 }
@@ -210,8 +219,8 @@ impl std::error::Error for ResponseError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Decode(e) => Some(e),
-            Self::Api(e) => Some(e),
-            Self::Service(e) => Some(e),
+            Self::Api2(e) => Some(e),
+            Self::Api3(e) => Some(e),
         }
     }
 }
@@ -224,12 +233,12 @@ impl From<DecodeError> for ResponseError {
 
 impl From<Api2Error> for ResponseError {
     fn from(e: Api2Error) -> Self {
-        Self::Api(e)
+        Self::Api2(e)
     }
 }
 
 impl From<Api3Error> for ResponseError {
     fn from(e: Api3Error) -> Self {
-        Self::Service(e)
+        Self::Api3(e)
     }
 }
