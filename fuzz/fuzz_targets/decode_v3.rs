@@ -3,4 +3,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| captcha_proto::fuzzing::decode_v3_response(data));
+fuzz_target!(|data: &[u8]| captcha_fuzz_harness::decode_v3_response(data));

@@ -1,7 +1,7 @@
 //! Encode an arbitrary API 2.0 call, parse it back as a server does, and verify it.
 #![no_main]
 
-use captcha_proto::fuzzing::{RoundtripInput, roundtrip};
+use captcha_fuzz_harness::{RoundtripInput, roundtrip};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: RoundtripInput| {

@@ -5,5 +5,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     // Accepted or not, the harness has already checked the verdict is the right one.
-    let _ = captcha_proto::fuzzing::verify_query(data);
+    let _ = captcha_fuzz_harness::verify_query(data);
 });

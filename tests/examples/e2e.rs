@@ -159,7 +159,7 @@ fn outcome(result: Result<CheckVerdict, captcha_client::Error>) -> Outcome {
     match result {
         Ok(CheckVerdict::Pass) => Ok(()),
         Ok(CheckVerdict::Fail { .. }) => Err("verdict fail".to_owned()),
-        Err(e) => Err(match e.api() {
+        Err(e) => Err(match e.api2() {
             Some(api) => format!("api {}", api.code()),
             None => format!("{:?}", e.phase()),
         }),

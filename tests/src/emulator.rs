@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_client::ClientBuilder;
+use captcha_hyper::ClientBuilder;
 
 use crate::{TestClient, Transport};
 
@@ -25,14 +25,14 @@ pub fn start(emulator: impl Into<Emulator>) -> BackgroundEmulator {
 
 /// A client builder aimed at `emulator`: its credential, its API 2.0 endpoint and its
 /// API 3.0 root. Tests add their own knobs, then hand it to [`client`].
-pub fn builder_for(emulator: &BackgroundEmulator) -> ClientBuilder<captcha_hyper::Client> {
+pub fn builder_for(emulator: &BackgroundEmulator) -> captcha_hyper::ClientBuilder {
     ClientBuilder::new()
         .credential(emulator.credential())
-        .endpoint(emulator.endpoint())
-        .v3_endpoint(emulator.v3_endpoint())
+        .api2_endpoint(emulator.endpoint())
+        .api3_endpoint(emulator.api3_endpoint())
 }
 
 /// A `transport` client built from `builder`'s settings.
-pub fn client(transport: Transport, builder: ClientBuilder<captcha_hyper::Client>) -> TestClient {
+pub fn client(transport: Transport, builder: captcha_hyper::ClientBuilder) -> TestClient {
     transport.client(builder.settings().expect("valid client settings"))
 }

@@ -3,7 +3,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use captcha_client::{BuildError, ClientBuilder, ClientSettings, Error, Exchange};
+use captcha_client::{BuildError, ClientSettings, Error};
+use captcha_proto::Exchange;
 use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{
     Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
@@ -80,8 +81,8 @@ impl Transport {
 /// Settings for a client of `endpoint` signing with `credential`; every other knob at its
 /// default (tests change the public fields they care about).
 pub fn settings(endpoint: Endpoint, credential: Credential) -> ClientSettings {
-    ClientBuilder::<captcha_hyper::Client>::new()
-        .endpoint(endpoint)
+    captcha_hyper::ClientBuilder::new()
+        .api2_endpoint(endpoint)
         .credential(credential)
         .settings()
         .expect("valid client settings")
@@ -131,22 +132,22 @@ impl TestClient {
 
     /// `CaptchaCheck`.
     pub async fn check(&self, action: &CaptchaCheck) -> Result<CheckVerdict, Error> {
-        dispatch!(self, c => c.check(action).await)
+        dispatch!(self, c => c.captcha_check(action).await)
     }
 
     /// `CaptchaGetUrl`.
     pub async fn get_url(&self, action: &CaptchaGetUrl) -> Result<CaptchaUrl, Error> {
-        dispatch!(self, c => c.get_url(action).await)
+        dispatch!(self, c => c.captcha_get_url(action).await)
     }
 
     /// `CaptchaIframeQuery`.
     pub async fn iframe_query(&self, action: &CaptchaIframeQuery) -> Result<CaptchaUrl, Error> {
-        dispatch!(self, c => c.iframe_query(action).await)
+        dispatch!(self, c => c.captcha_iframe_query(action).await)
     }
 
     /// `CaptchaQuery`.
     pub async fn query(&self, action: &CaptchaQuery) -> Result<CaptchaScript, Error> {
-        dispatch!(self, c => c.query(action).await)
+        dispatch!(self, c => c.captcha_query(action).await)
     }
 
     /// Fetches a captcha image.
@@ -156,12 +157,12 @@ impl TestClient {
 
     /// `CaptchaVerify`.
     pub async fn verify(&self, action: &CaptchaVerify) -> Result<VerifyVerdict, Error> {
-        dispatch!(self, c => c.verify(action).await)
+        dispatch!(self, c => c.captcha_verify(action).await)
     }
 
     /// Any API 2.0 action.
     pub async fn call<A: Api2Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
-        dispatch!(self, c => c.call(action).await)
+        dispatch!(self, c => c.call_api2(action).await)
     }
 
     /// API 3.0 `DescribeCaptchaResult`.
@@ -169,7 +170,7 @@ impl TestClient {
         &self,
         action: &DescribeCaptchaResult,
     ) -> Result<CaptchaResult, Error> {
-        dispatch!(self, c => c.describe_result(action).await)
+        dispatch!(self, c => c.describe_captcha_result(action).await)
     }
 
     /// Any [`Exchange`].

@@ -1,6 +1,7 @@
 //! Replays every committed fuzz input (`fuzz/corpus/<target>/`, and `fuzz/artifacts/<target>/`
 //! when a local fuzz run left crash files there) through the harnesses of
-//! `captcha_proto::fuzzing`, on stable Rust, as part of `cargo test`.
+//! `captcha-fuzz-harness` (the ones the cargo-fuzz targets call), on stable Rust, as part
+//! of `cargo test`.
 //!
 //! A missing or empty corpus directory fails the test, so the replay cannot pass vacuously.
 
@@ -8,7 +9,7 @@ use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use captcha_proto::fuzzing::{self, RoundtripInput};
+use captcha_fuzz_harness::RoundtripInput;
 
 /// The fuzz targets of `fuzz/Cargo.toml`; each must have a non-empty corpus.
 const TARGETS: [&str; 4] = ["decode_v1", "decode_v3", "verify_query", "roundtrip"];
@@ -84,21 +85,26 @@ fn every_fuzz_target_has_a_corpus() {
 
 #[test]
 fn decode_v1_corpus() {
-    let count = replay("decode_v1", |_, bytes| fuzzing::decode_v1_responses(bytes));
+    let count = replay("decode_v1", |_, bytes| {
+        captcha_fuzz_harness::decode_v1_responses(bytes)
+    });
     assert!(count >= 20, "only {count} decode_v1 inputs");
 }
 
 #[test]
 fn decode_v3_corpus() {
-    let count = replay("decode_v3", |_, bytes| fuzzing::decode_v3_response(bytes));
+    let count = replay("decode_v3", |_, bytes| {
+        captcha_fuzz_harness::decode_v3_response(bytes)
+    });
     assert!(count >= 10, "only {count} decode_v3 inputs");
 }
 
 #[test]
 fn verify_query_corpus() {
     replay("verify_query", |name, bytes| {
-        let accepted = fuzzing::verify_query(bytes);
-        // The `signed-*` seeds are the signed vectors of protocol.md §3.3.
+        let accepted = captcha_fuzz_harness::verify_query(bytes);
+        // The `signed-*` seeds are the signed vectors D1–D3 of docs/protocol.md
+        // ("Derived csec vectors").
         if name.starts_with("signed-") {
             assert!(accepted, "{name} is not accepted");
         }
@@ -111,7 +117,7 @@ fn verify_query_corpus() {
 #[test]
 fn roundtrip_corpus() {
     replay("roundtrip", |name, bytes| {
-        let result = fuzzing::roundtrip_bytes(bytes);
+        let result = captcha_fuzz_harness::roundtrip_bytes(bytes);
         // Seeds are written with `RoundtripInput::to_bytes`: `valid-*` ones are real calls
         // that must encode, `invalid-*` ones must be refused.
         if name.starts_with("valid-") {

@@ -145,7 +145,7 @@ fn wrong_key_is_an_auth_failure() {
         let error = transport
             .block_on_one_thread(client.get_url(&CaptchaGetUrl::new()))
             .unwrap_err();
-        let auth_failure = error.api().is_some_and(|e| e.is_auth_failure());
+        let auth_failure = error.api2().is_some_and(|e| e.is_auth_failure());
         assert!(auth_failure, "{name}: {error:?}");
         assert!(!error.is_retryable(), "{name}: {error:?}");
         emulator.shutdown();
@@ -291,7 +291,7 @@ fn refusals_and_proxy_pages_are_typed() {
         transport.block_on_one_thread(async {
             emulator.set_fault(Fault::Code(4500));
             let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
-            let replay = error.api().is_some_and(|e| e.is_replay_or_skew());
+            let replay = error.api2().is_some_and(|e| e.is_replay_or_skew());
             assert!(replay, "{name}: {error:?}");
             emulator.set_fault(Fault::HttpStatus(502));
             let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();

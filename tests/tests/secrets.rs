@@ -250,7 +250,7 @@ async fn flow(
 
     // API 3.0: pass, spent, wrong AppSecretKey.
     let v3 = emulator
-        .mint_v3_ticket(CAPTCHA_APP_ID, USER_IP)
+        .mint_api3_ticket(CAPTCHA_APP_ID, USER_IP)
         .expect("the app is configured");
     needles.add("API 3.0 ticket", v3.ticket.expose_secret());
     let describe = DescribeCaptchaResult::new(
@@ -543,15 +543,15 @@ fn cli_output_at_trace_shows_no_secret() {
 
     // API 3.0 with the AppSecretKey from the environment, sent and as a dry run.
     let v3 = emulator
-        .mint_v3_ticket(CAPTCHA_APP_ID, USER_IP)
+        .mint_api3_ticket(CAPTCHA_APP_ID, USER_IP)
         .expect("the app is configured");
     needles.add("API 3.0 ticket", v3.ticket.expose_secret());
-    let v3_endpoint = proxy.root_endpoint().to_string();
+    let api3_endpoint = proxy.root_endpoint().to_string();
     let app_id = CAPTCHA_APP_ID.to_string();
     let describe = [
         "describe-result",
         "--v3-endpoint",
-        &v3_endpoint,
+        &api3_endpoint,
         "--captcha-app-id",
         &app_id,
         "--ticket",

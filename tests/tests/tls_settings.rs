@@ -8,7 +8,7 @@ use captcha_proto::{Credential, Endpoint};
 use captcha_tests::{TestClient, Transport};
 
 /// A builder with a throwaway credential aimed at `endpoint` (nothing listens there).
-fn builder(endpoint: &str) -> ClientBuilder<captcha_hyper::Client> {
+fn builder(endpoint: &str) -> captcha_hyper::ClientBuilder {
     let endpoint: Endpoint = endpoint.parse().expect("a valid endpoint");
     ClientBuilder::new()
         .credential(Credential::new("AKIDtlssettings", "tls-settings-key").unwrap())
@@ -18,7 +18,7 @@ fn builder(endpoint: &str) -> ClientBuilder<captcha_hyper::Client> {
 /// What `ClientBuilder::build` of `transport` makes of `builder`.
 fn build(
     transport: Transport,
-    builder: ClientBuilder<captcha_hyper::Client>,
+    builder: captcha_hyper::ClientBuilder,
 ) -> Result<TestClient, BuildError> {
     builder.settings().and_then(|s| transport.try_client(s))
 }

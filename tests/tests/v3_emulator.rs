@@ -5,7 +5,7 @@
 //! re-sent, even with retries on.
 
 use captcha_emulator::{
-    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault, V3Ticket,
+    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault, Api3Ticket,
 };
 use captcha_proto::Credential;
 use captcha_client::{Error, Phase, RetryPolicy};
@@ -16,14 +16,14 @@ use captcha_tests::emulator::{builder_for, client, start, user_ip};
 const ACTION: &str = "DescribeCaptchaResult";
 
 /// A ticket and Randstr for the demo app, as the front-end callback would hand them over.
-fn mint(emulator: &BackgroundEmulator) -> V3Ticket {
+fn mint(emulator: &BackgroundEmulator) -> Api3Ticket {
     emulator
-        .mint_v3_ticket(DEMO_CAPTCHA_APP_ID, user_ip())
+        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user_ip())
         .unwrap()
 }
 
 /// The check a back-end makes with what the front-end callback gave it.
-fn check(minted: &V3Ticket) -> DescribeCaptchaResult {
+fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
     DescribeCaptchaResult::new(
         minted.ticket.clone(),
         minted.randstr.clone(),
@@ -39,7 +39,7 @@ fn a_minted_ticket_passes_once() {
         let name = transport.name();
         let emulator = start(Emulator::demo());
         assert_eq!(
-            emulator.v3_endpoint().to_string(),
+            emulator.api3_endpoint().to_string(),
             format!("http://127.0.0.1:{}/", emulator.local_addr().port())
         );
         let client = client(transport, builder_for(&emulator));
@@ -73,7 +73,7 @@ fn a_minted_ticket_passes_once() {
 fn tampered_then_genuine(
     transport: Transport,
     emulator: &BackgroundEmulator,
-    tamper: impl FnOnce(&V3Ticket) -> DescribeCaptchaResult,
+    tamper: impl FnOnce(&Api3Ticket) -> DescribeCaptchaResult,
 ) -> (CaptchaResult, CaptchaResult) {
     let client = client(transport, builder_for(emulator));
     let minted = mint(emulator);

@@ -95,7 +95,9 @@ pub type Client = captcha_client::Client<AsyncStd>;
 /// The builder of a [`Client`].
 pub type ClientBuilder = captcha_client::ClientBuilder<AsyncStd>;
 
-pub use captcha_client::{BuildError, ClientSettings, Error, Phase, RetryPolicy, SendError};
+pub use captcha_client::{
+    BuildError, ClientSettings, DEFAULT_USER_AGENT, Error, Phase, RetryPolicy, SendError,
+};
 pub use captcha_proto::*;
 
 /// Compiles the README's examples.

@@ -20,7 +20,7 @@ fn client_and_call_futures_are_send_and_small() {
         .unwrap();
     assert_send_sync(&client);
     let check = CaptchaCheck::new("t03api", user_ip(), CaptchaType::Slider);
-    let future = client.check(&check);
+    let future = client.captcha_check(&check);
     assert_send(&future);
     // Connecting and sending are boxed, so a call's future stays small even in debug builds
     // (deeply nested executors copy it several times on the stack).
@@ -30,15 +30,15 @@ fn client_and_call_futures_are_send_and_small() {
         std::mem::size_of_val(&future)
     );
     let get_url = CaptchaGetUrl::new();
-    let future = client.get_url(&get_url);
+    let future = client.captcha_get_url(&get_url);
     assert_send(&future);
 }
 
 #[test]
 fn builder_settings_reach_the_client() {
-    let builder: ClientBuilder<Client> = Client::builder()
+    let builder: ClientBuilder = Client::builder()
         .credential(Credential::new(support::SECRET_ID, SECRET_KEY).unwrap())
-        .region("sh")
+        .api2_region("sh")
         .connect_timeout(Duration::from_secs(2))
         .timeout(Duration::from_secs(4))
         .max_body_bytes(4096)
@@ -47,7 +47,7 @@ fn builder_settings_reach_the_client() {
         .retry(RetryPolicy::with_retries(2));
     let client = builder.build().unwrap();
     let settings = client.settings();
-    assert_eq!(client.config().region(), "sh");
+    assert_eq!(client.api2_config().region(), "sh");
     assert_eq!(settings.connect_timeout, Duration::from_secs(2));
     assert_eq!(client.timeout(), Duration::from_secs(4));
     assert_eq!(settings.max_body_bytes, 4096);
@@ -111,7 +111,7 @@ async fn zero_timeout_handle_always_times_out() {
         .unwrap()
         .with_timeout(Duration::ZERO);
     let check = CaptchaCheck::new("t03zero", user_ip(), CaptchaType::Slider);
-    let error = client.check(&check).await.unwrap_err();
+    let error = client.captcha_check(&check).await.unwrap_err();
     assert!(
         matches!(error, captcha_async_std::Error::Timeout { .. }),
         "{error}"

@@ -20,7 +20,7 @@ async fn closed_port_is_never_sent() {
         .parse()
         .unwrap();
     let client = support::builder_for(endpoint).build().unwrap();
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert_eq!(error.phase(), Phase::NeverSent, "{error}");
     assert!(error.is_retryable());
     assert!(error.to_string().contains("127.0.0.1"), "{error}");
@@ -31,7 +31,7 @@ async fn silent_server_times_out_within_the_deadline() {
     let server = TestServer::start(|_, _| Act::Hang).await;
     let limit = Duration::from_millis(1200);
     let client = server.builder().build().unwrap().with_timeout(limit);
-    let (result, took) = timed(client.check(&check())).await;
+    let (result, took) = timed(client.captcha_check(&check())).await;
     let error = result.unwrap_err();
     assert!(
         matches!(error, Error::Timeout { after } if after == limit),
@@ -53,7 +53,7 @@ async fn builder_timeout_applies_to_every_call() {
     let limit = Duration::from_millis(1000);
     let client = server.builder().timeout(limit).build().unwrap();
     assert_eq!(client.timeout(), limit);
-    let (result, took) = timed(client.get_url(&CaptchaGetUrl::new())).await;
+    let (result, took) = timed(client.captcha_get_url(&CaptchaGetUrl::new())).await;
     assert_eq!(result.unwrap_err().phase(), Phase::Timeout);
     assert!(took <= limit + limit / 10, "took {took:?}");
 }
@@ -63,7 +63,7 @@ async fn announced_oversized_body_is_refused() {
     let big = format!(r#"{{"code":0,"message":"{}"}}"#, "x".repeat(4096));
     let server = TestServer::always(json(&big)).await;
     let client = server.builder().max_body_bytes(1024).build().unwrap();
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert!(
         matches!(error, Error::BodyTooLarge { limit: 1024 }),
         "{error}"
@@ -86,7 +86,7 @@ async fn streamed_oversized_body_is_cut_at_the_limit() {
     .await;
     let client = server.builder().max_body_bytes(10_000).build().unwrap();
     let error = client
-        .call(&Api2RawAction::new("DescribeThings"))
+        .call_api2(&Api2RawAction::new("DescribeThings"))
         .await
         .unwrap_err();
     assert!(
@@ -100,7 +100,7 @@ async fn body_at_the_limit_is_accepted() {
     let body = r#"{"code":0,"message":"No Error"}"#;
     let server = TestServer::always(json(body)).await;
     let client = server.builder().max_body_bytes(body.len()).build().unwrap();
-    assert!(client.check(&check()).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check()).await.unwrap().is_pass());
 }
 
 #[async_std::test]
@@ -118,7 +118,7 @@ async fn close_mid_body_is_maybe_sent_and_check_is_not_resent() {
         .retry(RetryPolicy::with_retries(3))
         .build()
         .unwrap();
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert!(matches!(error, Error::MaybeSent(_)), "{error}");
     assert!(!error.is_retryable());
     async_std::task::sleep(Duration::from_millis(100)).await;
@@ -133,7 +133,7 @@ async fn close_without_answer_is_maybe_sent_even_for_retryable_actions() {
         .retry(RetryPolicy::with_retries(3))
         .build()
         .unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert_eq!(error.phase(), Phase::MaybeSent, "{error}");
     async_std::task::sleep(Duration::from_millis(100)).await;
     assert_eq!(
@@ -161,11 +161,11 @@ async fn never_sent_requests_are_retried_re_signed_but_single_use_ones_are_not()
         .build()
         .unwrap();
 
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert_eq!(error.phase(), Phase::NeverSent, "{error}");
     assert_eq!(server.connections(), 3, "one attempt and two retries");
 
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert_eq!(error.phase(), Phase::NeverSent, "{error}");
     assert_eq!(
         server.connections(),
@@ -191,7 +191,7 @@ async fn retry_does_not_outlive_the_deadline() {
         .timeout(limit)
         .build()
         .unwrap();
-    let (result, took) = timed(client.get_url(&CaptchaGetUrl::new())).await;
+    let (result, took) = timed(client.captcha_get_url(&CaptchaGetUrl::new())).await;
     let error = result.unwrap_err();
     assert!(
         matches!(error.phase(), Phase::NeverSent | Phase::Timeout),
@@ -211,12 +211,12 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     })
     .await;
     let client = server.builder().build().unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert_eq!(error.phase(), Phase::Api);
-    assert!(error.api().unwrap().is_auth_failure());
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    assert!(error.api2().unwrap().is_auth_failure());
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error}");
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error}");
     assert_eq!(
         server.connections(),
@@ -235,7 +235,7 @@ async fn server_refusal_does_not_spend_a_retry_on_check() {
         .retry(RetryPolicy::with_retries(3))
         .build()
         .unwrap();
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert!(error.is_retryable(), "the caller may try later: {error}");
     assert_eq!(
         server.requests().len(),

@@ -16,7 +16,7 @@ async fn hundred_sequential_calls_use_one_connection() {
     let server = TestServer::always(ok()).await;
     let client = server.builder().build().unwrap();
     for n in 0..100 {
-        assert!(client.check(&check(n)).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check(n)).await.unwrap().is_pass());
     }
     assert_eq!(server.requests().len(), 100);
     assert_eq!(server.connections(), 1);
@@ -28,9 +28,9 @@ async fn clones_and_timeout_handles_share_the_pool() {
     let client = server.builder().build().unwrap();
     let clone = client.clone();
     let short = client.with_timeout(Duration::from_secs(3));
-    assert!(client.check(&check(1)).await.unwrap().is_pass());
-    assert!(clone.check(&check(2)).await.unwrap().is_pass());
-    assert!(short.check(&check(3)).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check(1)).await.unwrap().is_pass());
+    assert!(clone.captcha_check(&check(2)).await.unwrap().is_pass());
+    assert!(short.captcha_check(&check(3)).await.unwrap().is_pass());
     assert_eq!(server.connections(), 1);
 }
 
@@ -42,9 +42,9 @@ async fn idle_connections_expire() {
         .pool_idle_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    assert!(client.check(&check(1)).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check(1)).await.unwrap().is_pass());
     async_std::task::sleep(Duration::from_millis(300)).await;
-    assert!(client.check(&check(2)).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check(2)).await.unwrap().is_pass());
     assert_eq!(server.connections(), 2);
 }
 
@@ -53,7 +53,7 @@ async fn no_idle_connections_kept_when_the_cap_is_zero() {
     let server = TestServer::always(ok()).await;
     let client = server.builder().max_idle_per_host(0).build().unwrap();
     for n in 0..3 {
-        assert!(client.check(&check(n)).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check(n)).await.unwrap().is_pass());
     }
     assert_eq!(server.connections(), 3);
 }
@@ -72,7 +72,7 @@ async fn connection_closed_by_the_server_is_replaced_without_an_error() {
     .await;
     let client = server.builder().build().unwrap();
     for n in 0..6 {
-        assert!(client.check(&check(n)).await.unwrap().is_pass(), "call {n}");
+        assert!(client.captcha_check(&check(n)).await.unwrap().is_pass(), "call {n}");
         // Let the close reach the client so the pool sees a dead connection.
         async_std::task::sleep(Duration::from_millis(20)).await;
     }
@@ -92,7 +92,7 @@ async fn connection_close_header_is_honoured() {
     let server = TestServer::start(move |_, _| Act::ReplyAndClose(response.clone())).await;
     let client = server.builder().build().unwrap();
     for n in 0..3 {
-        assert!(client.check(&check(n)).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check(n)).await.unwrap().is_pass());
     }
     assert_eq!(server.connections(), 3);
 }
@@ -105,7 +105,7 @@ async fn concurrent_calls_each_get_a_connection_then_reuse_them() {
         let tasks: Vec<_> = (0..4)
             .map(|n| {
                 let client = client.clone();
-                async_std::task::spawn(async move { client.check(&check(round * 10 + n)).await })
+                async_std::task::spawn(async move { client.captcha_check(&check(round * 10 + n)).await })
             })
             .collect();
         for task in tasks {
@@ -124,9 +124,9 @@ async fn concurrent_calls_each_get_a_connection_then_reuse_them() {
 async fn failed_calls_do_not_poison_the_pool() {
     let server = TestServer::start(|n, _| if n == 2 { Act::Close } else { Act::Reply(ok()) }).await;
     let client = server.builder().build().unwrap();
-    assert!(client.check(&check(1)).await.unwrap().is_pass());
-    let error = client.call(&Api2RawAction::new("Anything")).await.unwrap_err();
+    assert!(client.captcha_check(&check(1)).await.unwrap().is_pass());
+    let error = client.call_api2(&Api2RawAction::new("Anything")).await.unwrap_err();
     assert_eq!(error.phase(), Phase::MaybeSent, "{error}");
-    assert!(client.check(&check(3)).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check(3)).await.unwrap().is_pass());
     assert_eq!(server.connections(), 2);
 }

@@ -51,24 +51,24 @@ async fn no_secret_in_logs_or_errors() {
         .unwrap();
     let client: Client = Client::builder()
         .credential(credential)
-        .endpoint(server.endpoint())
+        .api2_endpoint(server.endpoint())
         .build()
         .unwrap();
 
     let check = CaptchaCheck::new(TICKET, user_ip(), CaptchaType::Slider);
-    assert!(client.check(&check).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check).await.unwrap().is_pass());
     let mut errors = Vec::new();
-    errors.push(client.check(&check).await.unwrap_err());
-    errors.push(client.check(&check).await.unwrap_err());
+    errors.push(client.captcha_check(&check).await.unwrap_err());
+    errors.push(client.captcha_check(&check).await.unwrap_err());
     errors.push(
         client
-            .verify(&CaptchaVerify::new(SIG, "abcd"))
+            .captcha_verify(&CaptchaVerify::new(SIG, "abcd"))
             .await
             .unwrap_err(),
     );
     errors.push(
         client
-            .call(&Api2RawAction::new("Other").param("AppSecretKey", APP_SECRET))
+            .call_api2(&Api2RawAction::new("Other").param("AppSecretKey", APP_SECRET))
             .await
             .unwrap_err(),
     );

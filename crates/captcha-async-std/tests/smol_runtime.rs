@@ -24,7 +24,7 @@ fn pooled_calls_under_smol_block_on() {
         let server = TestServer::always(ok()).await;
         let client = server.builder().build().unwrap();
         for n in 0..50 {
-            assert!(client.check(&check(n)).await.unwrap().is_pass());
+            assert!(client.captcha_check(&check(n)).await.unwrap().is_pass());
         }
         assert_eq!(server.connections(), 1);
     });
@@ -38,7 +38,7 @@ fn tasks_on_smols_executor_share_the_pool() {
         let tasks: Vec<smol::Task<bool>> = (0..8)
             .map(|n| {
                 let client = client.clone();
-                smol::spawn(async move { client.check(&check(n)).await.unwrap().is_pass() })
+                smol::spawn(async move { client.captcha_check(&check(n)).await.unwrap().is_pass() })
             })
             .collect();
         for task in tasks {
@@ -55,7 +55,7 @@ fn timeout_and_tls_under_smol() {
         let silent = TestServer::start(|_, _| Act::Hang).await;
         let limit = Duration::from_millis(1000);
         let client = silent.builder().timeout(limit).build().unwrap();
-        let (result, took) = timed(client.check(&check(1))).await;
+        let (result, took) = timed(client.captcha_check(&check(1))).await;
         assert!(matches!(result, Err(Error::Timeout { .. })));
         assert!(took <= limit + limit / 10, "took {took:?}");
 
@@ -66,9 +66,9 @@ fn timeout_and_tls_under_smol() {
             .add_root_certificate_der(identity.cert_der.clone())
             .build()
             .unwrap();
-        assert!(trusted.check(&check(2)).await.unwrap().is_pass());
+        assert!(trusted.captcha_check(&check(2)).await.unwrap().is_pass());
         let untrusted = server.builder().build().unwrap();
-        let error = untrusted.check(&check(3)).await.unwrap_err();
+        let error = untrusted.captcha_check(&check(3)).await.unwrap_err();
         assert_eq!(error.phase(), Phase::NeverSent);
     });
 }
@@ -78,8 +78,8 @@ fn works_under_a_bare_block_on() {
     futures_lite::future::block_on(async {
         let server = TestServer::always(ok()).await;
         let client = server.builder().build().unwrap();
-        assert!(client.check(&check(1)).await.unwrap().is_pass());
-        assert!(client.check(&check(2)).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check(1)).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check(2)).await.unwrap().is_pass());
         assert_eq!(server.connections(), 1);
     });
 }
@@ -93,31 +93,31 @@ fn full_flow_under_smol() {
         .expect("the emulator starts");
     let client = Client::builder()
         .credential(emulator.credential())
-        .endpoint(emulator.endpoint())
+        .api2_endpoint(emulator.endpoint())
         .build()
         .unwrap();
     smol::block_on(async {
         let with_ip = CaptchaGetUrl::new().user_ip(user_ip());
         let image = client
-            .fetch_image(&client.get_url(&with_ip).await.unwrap())
+            .fetch_image(&client.captcha_get_url(&with_ip).await.unwrap())
             .await
             .unwrap();
         assert!(image.bytes.starts_with(b"\x89PNG"), "a real PNG");
         let sig = image.captcha_sig;
         let answer = emulator.answer_for(sig.expose_secret()).expect("its image");
         let right = CaptchaVerify::new(sig, answer).user_ip(user_ip());
-        assert_eq!(client.verify(&right).await.unwrap(), VerifyVerdict::Right);
-        assert_eq!(client.verify(&right).await.unwrap(), VerifyVerdict::Wrong);
+        assert_eq!(client.captcha_verify(&right).await.unwrap(), VerifyVerdict::Right);
+        assert_eq!(client.captcha_verify(&right).await.unwrap(), VerifyVerdict::Wrong);
 
-        let url = client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+        let url = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
         let sig = client.fetch_image(&url).await.unwrap().captcha_sig;
         let wrong = CaptchaVerify::new(sig, "not-the-answer");
-        assert_eq!(client.verify(&wrong).await.unwrap(), VerifyVerdict::Wrong);
+        assert_eq!(client.captcha_verify(&wrong).await.unwrap(), VerifyVerdict::Wrong);
 
         let ticket = emulator.mint_ticket(user_ip(), 9);
         let check = CaptchaCheck::new(ticket, user_ip(), CaptchaType::Slider);
-        assert_eq!(client.check(&check).await.unwrap(), CheckVerdict::Pass);
-        let spent = client.check(&check).await.unwrap();
+        assert_eq!(client.captcha_check(&check).await.unwrap(), CheckVerdict::Pass);
+        let spent = client.captcha_check(&check).await.unwrap();
         assert!(matches!(spent, CheckVerdict::Fail { .. }), "{spent:?}");
     });
     assert_eq!(emulator.stats().connections_accepted, 1);

@@ -20,9 +20,9 @@ async fn custom_root_is_trusted_and_connections_are_pooled() {
         .add_root_certificate_der(identity.cert_der.clone())
         .build()
         .unwrap();
-    assert!(client.config().endpoint().is_https());
+    assert!(client.api2_config().endpoint().is_https());
     for n in 0..10 {
-        assert!(client.check(&check(n)).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check(n)).await.unwrap().is_pass());
     }
     assert_eq!(server.requests().len(), 10);
     assert_eq!(server.connections(), 1);
@@ -38,7 +38,7 @@ async fn only_the_custom_root_is_enough() {
         .add_root_certificate_der(identity.cert_der.clone())
         .build()
         .unwrap();
-    assert!(client.check(&check(1)).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check(1)).await.unwrap().is_pass());
 }
 
 #[async_std::test]
@@ -46,7 +46,7 @@ async fn untrusted_certificate_is_never_sent() {
     let identity = Identity::for_names(&["localhost", "127.0.0.1"]);
     let server = TestServer::start_tls(&identity, |_, _| support::Act::Reply(ok())).await;
     let client = server.builder().build().unwrap();
-    let error = client.check(&check(1)).await.unwrap_err();
+    let error = client.captcha_check(&check(1)).await.unwrap_err();
     assert_eq!(error.phase(), Phase::NeverSent, "{error}");
     assert!(error.to_string().contains("TLS"), "{error}");
     assert!(server.requests().is_empty());
@@ -61,7 +61,7 @@ async fn certificate_for_another_name_is_never_sent() {
         .add_root_certificate_der(identity.cert_der.clone())
         .build()
         .unwrap();
-    let error = client.check(&check(1)).await.unwrap_err();
+    let error = client.captcha_check(&check(1)).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error}");
     assert!(server.requests().is_empty());
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use captcha_async_std::captcha_client::DEFAULT_USER_AGENT;
+use captcha_async_std::DEFAULT_USER_AGENT;
 use captcha_async_std::{
     Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, HttpMethod, Api2RawAction, Stamp,
 };
@@ -21,7 +21,7 @@ async fn get_sends_origin_form_host_and_user_agent() {
     let server = TestServer::always(ok()).await;
     let client = server.builder().build().unwrap();
     let check = CaptchaCheck::new("t03wire", user_ip(), CaptchaType::Slider);
-    assert!(client.check(&check).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check).await.unwrap().is_pass());
     let seen = &server.requests()[0];
     let line = seen.request_line();
     assert!(line.starts_with("GET /v2/index.php?"), "{line}");
@@ -44,12 +44,12 @@ async fn post_keeps_the_form_content_type_and_body() {
     let server = TestServer::always(ok()).await;
     let client = server
         .builder()
-        .http_method(HttpMethod::Post)
+        .api2_http_method(HttpMethod::Post)
         .user_agent("my-app/1.0")
         .build()
         .unwrap();
     let check = CaptchaCheck::new("t03post", user_ip(), CaptchaType::Slider);
-    assert!(client.check(&check).await.unwrap().is_pass());
+    assert!(client.captcha_check(&check).await.unwrap().is_pass());
     let seen = &server.requests()[0];
     assert_eq!(seen.request_line(), "POST /v2/index.php HTTP/1.1");
     assert_eq!(
@@ -74,7 +74,7 @@ async fn every_call_is_signed_afresh() {
     let client = server.builder().build().unwrap();
     let action = Api2RawAction::new("DescribeThings").param("limit", "1");
     for _ in 0..5 {
-        client.call(&action).await.unwrap();
+        client.call_api2(&action).await.unwrap();
     }
     let nonces: std::collections::HashSet<String> = server
         .requests()
@@ -93,7 +93,7 @@ async fn send_carries_a_request_encoded_elsewhere() {
     let server = TestServer::always(json(r#"{"code":0,"message":"ok","extra":7}"#)).await;
     let client = server.builder().build().unwrap();
     let action = Api2RawAction::new("DescribeThings");
-    let mut request = client.config().encode(&action, Stamp::now()).unwrap();
+    let mut request = client.api2_config().encode(&action, Stamp::now()).unwrap();
     request
         .headers_mut()
         .insert("user-agent", "caller-agent/2".parse().unwrap());
@@ -141,7 +141,7 @@ async fn get_url_then_fetch_image_reads_the_vsig_cookie() {
     })
     .await;
     let client = server.builder().build().unwrap();
-    let url = client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    let url = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     let image = client.fetch_image(&url).await.unwrap();
     assert!(image.bytes.starts_with(b"\x89PNG"));
     assert_eq!(image.content_type.as_deref(), Some("image/png"));
@@ -167,7 +167,7 @@ async fn image_without_vsig_is_a_response_error() {
     })
     .await;
     let client = server.builder().build().unwrap();
-    let url = client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    let url = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     let error = client.fetch_image(&url).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error}");
 }
@@ -175,7 +175,7 @@ async fn image_without_vsig_is_a_response_error() {
 #[async_std::test]
 async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
     use captcha_async_std::RetryPolicy;
-    use captcha_async_std::captcha_proto::api3::{DescribeCaptchaResult, Api3Config, Api3Exchange};
+    use captcha_async_std::api3::{DescribeCaptchaResult, Api3Config, Api3Exchange};
 
     let server = TestServer::start(|n, _| {
         if n == 1 {
@@ -193,7 +193,7 @@ async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
         .build()
         .unwrap();
     let endpoint = format!("http://{}/", server.addr).parse().unwrap();
-    let config = Api3Config::new(client.config().credential().clone()).with_endpoint(endpoint);
+    let config = Api3Config::new(client.api2_config().credential().clone()).with_endpoint(endpoint);
     let action = DescribeCaptchaResult::new("t03v3", "@rand", user_ip(), 199_999_164, "app-key");
     let exchange = Api3Exchange {
         config: &config,
@@ -235,7 +235,7 @@ async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
 
 #[async_std::test]
 async fn describe_result_goes_to_the_v3_endpoint() {
-    use captcha_async_std::captcha_proto::api3::{DescribeCaptchaResult, RejectReason, Verdict};
+    use captcha_async_std::api3::{DescribeCaptchaResult, RejectReason, Verdict};
 
     let server = TestServer::always(json(
         r#"{"Response":{"CaptchaCode":9,"CaptchaMsg":"ticket reused","RequestId":"req-2"}}"#,
@@ -243,11 +243,11 @@ async fn describe_result_goes_to_the_v3_endpoint() {
     .await;
     let client = server
         .builder()
-        .v3_endpoint(format!("http://{}/", server.addr).parse().unwrap())
+        .api3_endpoint(format!("http://{}/", server.addr).parse().unwrap())
         .build()
         .unwrap();
     let action = DescribeCaptchaResult::new("t03v3", "@rand", user_ip(), 199_999_164, "app-key");
-    let result = client.describe_result(&action).await.unwrap();
+    let result = client.describe_captcha_result(&action).await.unwrap();
     assert!(!result.is_pass());
     assert_eq!(
         result.verdict.reject_reason(),

@@ -20,10 +20,10 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// API 2.0 endpoint URL.
-    #[arg(long, global = true, default_value = captcha_proto::endpoint::DEFAULT_ENDPOINT)]
+    #[arg(long, global = true, default_value = captcha_proto::DEFAULT_ENDPOINT)]
     pub endpoint: String,
     /// Region parameter.
-    #[arg(long, global = true, default_value = captcha_proto::config::DEFAULT_REGION)]
+    #[arg(long, global = true, default_value = captcha_proto::api2::DEFAULT_REGION)]
     pub region: String,
     /// SecretId (default: $TENCENTCLOUD_SECRET_ID).
     #[arg(
@@ -341,9 +341,9 @@ pub struct DescribeResultArgs {
     pub need_get_captcha_time: bool,
     /// API 3.0 endpoint (default: Tencent's China site).
     #[arg(long, default_value = "https://captcha.tencentcloudapi.com/")]
-    pub v3_endpoint: String,
+    pub api3_endpoint: String,
     /// Use Tencent's international site (captcha.intl.tencentcloudapi.com).
-    #[arg(long, conflicts_with = "v3_endpoint")]
+    #[arg(long, conflicts_with = "api3_endpoint")]
     pub international: bool,
     #[command(flatten)]
     #[allow(missing_docs)]

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use captcha_client::{ClientSettings, Error, Exchange};
+use captcha_client::{ClientSettings, Error};
+use captcha_proto::Exchange;
 use captcha_proto::{CaptchaImage, CaptchaUrl, Api2Config};
 
 use crate::args::TransportArg;

@@ -1,6 +1,6 @@
 //! Exchange wrappers: pin the Timestamp/Nonce, and show each signed request as it is sent.
 
-use captcha_client::Exchange;
+use captcha_proto::Exchange;
 use captcha_proto::{EncodeError, ResponseError, Stamp};
 use http::{Request, Response};
 

@@ -388,13 +388,13 @@ fn describe_result_passes_then_rejects_against_the_emulator() {
     let emulator = emulator();
     let minted = emulator
         .handle()
-        .mint_v3_ticket(
+        .mint_api3_ticket(
             captcha_emulator::DEMO_CAPTCHA_APP_ID,
             USER_IP.parse().unwrap(),
         )
         .unwrap();
     let app_id = captcha_emulator::DEMO_CAPTCHA_APP_ID.to_string();
-    let v3 = emulator.handle().v3_endpoint().to_string();
+    let v3 = emulator.handle().api3_endpoint().to_string();
     let args = with(
         &at(&emulator),
         &[

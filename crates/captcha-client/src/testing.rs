@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::{Error, SendError};
+use crate::{BuildError, ClientSettings, Error, SendError};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
@@ -16,6 +16,10 @@ use crate::runtime::{Runtime, Sender};
 pub(crate) struct TokioPlain;
 
 impl Runtime for TokioPlain {
+    fn new(_: &ClientSettings, _: rustls::ClientConfig) -> Result<Self, BuildError> {
+        Ok(Self)
+    }
+
     async fn open(&self, origin: &Origin) -> Result<Sender, Error> {
         let never_sent = |e: Box<dyn std::error::Error + Send + Sync>| {
             Error::NeverSent(SendError::new(
@@ -51,6 +55,10 @@ impl Runtime for TokioPlain {
 pub(crate) struct NeverOpens;
 
 impl Runtime for NeverOpens {
+    fn new(_: &ClientSettings, _: rustls::ClientConfig) -> Result<Self, BuildError> {
+        Ok(Self)
+    }
+
     async fn open(&self, _: &Origin) -> Result<Sender, Error> {
         std::future::pending().await
     }

@@ -103,7 +103,7 @@ impl EmulatorBuilder {
     }
 
     /// Adds an API 3.0 captcha app (repeatable; ids must differ): tickets can be minted for
-    /// it ([`EmulatorHandle::mint_v3_ticket`](crate::EmulatorHandle::mint_v3_ticket)) and
+    /// it ([`EmulatorHandle::mint_api3_ticket`](crate::EmulatorHandle::mint_api3_ticket)) and
     /// `DescribeCaptchaResult` checks them against `app_secret_key`. Checked when the
     /// emulator starts (positive id, non-empty key without surrounding whitespace).
     pub fn captcha_app(mut self, app_id: u64, app_secret_key: impl Into<String>) -> Self {

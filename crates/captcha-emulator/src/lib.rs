@@ -35,12 +35,12 @@
 //! ```
 //!
 //! API 3.0 (protocol.md §5): `POST /` with a JSON body, TC3-HMAC-SHA256 verified against
-//! the same credentials (with captcha-proto's `v3::verify_request_with`), the 5-minute
+//! the same credentials (with captcha-proto's `tc3::verify_request_with`), the 5-minute
 //! window on the emulator clock, and Tencent's 3.0 error envelope (HTTP 200, `RequestId`)
 //! for every refusal (`AuthFailure.*`, `MissingParameter`, `InvalidParameter`,
 //! `UnknownParameter`, `InvalidAction`, `NoSuchVersion`). Captcha apps are configured with
 //! [`EmulatorBuilder::captcha_app`] (default: [`DEMO_CAPTCHA_APP_ID`] /
-//! [`DEMO_APP_SECRET_KEY`]); [`EmulatorHandle::mint_v3_ticket`] (also
+//! [`DEMO_APP_SECRET_KEY`]); [`EmulatorHandle::mint_api3_ticket`] (also
 //! `POST /emulator/v3/tickets`) hands out a ticket and Randstr, which answer `CaptchaCode` 1
 //! exactly once, and 7, 8, 9, 13, 15, 16, 21 or 100 as Tencent documents otherwise.
 //!
@@ -51,16 +51,16 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let running = Emulator::demo().start("127.0.0.1:0".parse()?).await?;
 //! let user = "203.0.113.7".parse()?;
-//! let minted = running.mint_v3_ticket(DEMO_CAPTCHA_APP_ID, user)?;
+//! let minted = running.mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user)?;
 //! let check = DescribeCaptchaResult::new(minted.ticket, minted.randstr, user, DEMO_CAPTCHA_APP_ID, DEMO_APP_SECRET_KEY);
-//! let config = Api3Config::new(running.credential()).with_endpoint(running.v3_endpoint());
+//! let config = Api3Config::new(running.credential()).with_endpoint(running.api3_endpoint());
 //! let request = config.encode(&check, Stamp::new(running.now_unix(), 1)?)?;
 //! // … send `request` with any client: CaptchaCode 1 the first time, 9 after …
 //! # Ok(()) }
 //! ```
 //!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
-//! `POST /emulator/tickets`), [`EmulatorHandle::mint_v3_ticket`] (also
+//! `POST /emulator/tickets`), [`EmulatorHandle::mint_api3_ticket`] (also
 //! `POST /emulator/v3/tickets`), [`EmulatorHandle::answer_for`] (also
 //! `GET /emulator/answer?vsig=…`), fault switches ([`Fault`]), counters ([`Stats`]), an
 //! injectable [`Clock`], optional TLS, and [`BackgroundEmulator`] for callers without a
@@ -94,8 +94,8 @@ mod state;
 mod stats;
 mod tickets;
 mod tls;
-mod v2;
-mod v3;
+mod api2;
+mod api3;
 
 pub use apps::{CaptchaApp, UnknownCaptchaApp};
 pub use background::BackgroundEmulator;
@@ -105,7 +105,7 @@ pub use error::StartError;
 pub use faults::Fault;
 pub use server::{EmulatorHandle, RunningEmulator};
 pub use stats::{NO_ACTION, Stats, UNKNOWN_ACTION};
-pub use v3::V3Ticket;
+pub use api3::Api3Ticket;
 
 /// The SecretId the CLI's `serve` and `demo` use when none is configured. Not a real key.
 pub const DEMO_SECRET_ID: &str = "AKIDemulator0000000000000000000000000";
@@ -119,16 +119,16 @@ pub const DEMO_CAPTCHA_APP_ID: u64 = 190_000_000;
 pub const DEMO_APP_SECRET_KEY: &str = "emulator-app-secret-key";
 
 /// The API 2.0 path every action is posted to.
-pub const V2_PATH: &str = "/v2/index.php";
+pub const API2_PATH: &str = "/v2/index.php";
 /// Test-only endpoint that mints a ticket: `POST` a form with `userIp` and `captchaType`,
 /// get `{"ticket":"…"}`.
 pub const TICKETS_PATH: &str = "/emulator/tickets";
 /// The API 3.0 path: `POST /` with a JSON body, signed with TC3-HMAC-SHA256.
-pub const V3_PATH: &str = "/";
+pub const API3_PATH: &str = "/";
 /// Test-only endpoint that mints an API 3.0 ticket: `POST` a form with `CaptchaAppId`
 /// (default: the first configured app) and `UserIp` (default: the caller's address), get
 /// `{"ret":0,"ticket":"…","randstr":"…","appid":"…"}`, the shape of the front-end callback.
-pub const V3_TICKETS_PATH: &str = "/emulator/v3/tickets";
+pub const API3_TICKETS_PATH: &str = "/emulator/v3/tickets";
 /// Test-only endpoint that tells an image's answer: `GET /emulator/answer?vsig=…`,
 /// get `{"answer":"…"}` (404 when the signature is unknown).
 pub const ANSWER_PATH: &str = "/emulator/answer";
@@ -144,7 +144,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The longest GET query accepted (protocol.md §3.1: GET requests up to 32 KB).
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 /// The largest API 3.0 body accepted (protocol.md §5.2: 10 MB for a v3 POST).
-pub const MAX_V3_BODY_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_API3_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]

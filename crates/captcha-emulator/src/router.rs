@@ -18,10 +18,10 @@ use crate::reply::Reply;
 use crate::state::State;
 use crate::stats::Kind;
 use crate::{
-    ANSWER_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH, TICKETS_PATH, V2_PATH, V3_PATH,
-    V3_TICKETS_PATH,
+    ANSWER_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH, TICKETS_PATH, API2_PATH, API3_PATH,
+    API3_TICKETS_PATH,
 };
-use crate::{assets, control, v2, v3};
+use crate::{api2, api3, assets, control};
 
 /// The two ends of the connection a request came on.
 #[derive(Debug, Clone, Copy)]
@@ -59,16 +59,16 @@ enum Route {
 impl Route {
     fn of(method: &Method, path: &str) -> Self {
         match (path, method) {
-            (V2_PATH, _) => Self::V2,
-            (V3_PATH, _) => Self::V3,
+            (API2_PATH, _) => Self::V2,
+            (API3_PATH, _) => Self::V3,
             (IMAGE_PATH, &Method::GET) => Self::Image,
             (SCRIPT_PATH, &Method::GET) => Self::Script,
             (TICKETS_PATH, &Method::POST) => Self::MintTicket,
-            (V3_TICKETS_PATH, &Method::POST) => Self::MintV3Ticket,
+            (API3_TICKETS_PATH, &Method::POST) => Self::MintV3Ticket,
             (ANSWER_PATH, &Method::GET) => Self::Answer,
             (STATS_PATH, &Method::GET) => Self::Stats,
             (
-                IMAGE_PATH | SCRIPT_PATH | TICKETS_PATH | V3_TICKETS_PATH | ANSWER_PATH
+                IMAGE_PATH | SCRIPT_PATH | TICKETS_PATH | API3_TICKETS_PATH | ANSWER_PATH
                 | STATS_PATH,
                 _,
             ) => Self::MethodNotAllowed,
@@ -84,7 +84,7 @@ impl Route {
             Self::Image => "image",
             Self::Script => "script",
             Self::MintTicket => "mint_ticket",
-            Self::MintV3Ticket => "mint_v3_ticket",
+            Self::MintV3Ticket => "mint_api3_ticket",
             Self::Answer => "answer",
             Self::Stats => "stats",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -104,13 +104,13 @@ pub(crate) async fn serve(
     let (kind, reply) = match route {
         Route::V2 => {
             return api(state, started, conn, |fault| {
-                v2::handle(state, request, conn.local, fault)
+                api2::handle(state, request, conn.local, fault)
             })
             .await;
         }
         Route::V3 => {
             return api(state, started, conn, |fault| {
-                v3::handle(state, request, fault)
+                api3::handle(state, request, fault)
             })
             .await;
         }
@@ -195,9 +195,9 @@ mod tests {
 
     #[test]
     fn routes_by_path_and_method() {
-        assert_eq!(Route::of(&Method::GET, V2_PATH), Route::V2);
+        assert_eq!(Route::of(&Method::GET, API2_PATH), Route::V2);
         assert_eq!(
-            Route::of(&Method::PUT, V2_PATH),
+            Route::of(&Method::PUT, API2_PATH),
             Route::V2,
             "v2 answers 4000 itself"
         );
@@ -212,13 +212,13 @@ mod tests {
             Route::V3,
             "v3 answers the envelope itself"
         );
-        assert_eq!(Route::of(&Method::POST, V3_PATH), Route::V3);
+        assert_eq!(Route::of(&Method::POST, API3_PATH), Route::V3);
         assert_eq!(
-            Route::of(&Method::POST, V3_TICKETS_PATH),
+            Route::of(&Method::POST, API3_TICKETS_PATH),
             Route::MintV3Ticket
         );
         assert_eq!(
-            Route::of(&Method::GET, V3_TICKETS_PATH),
+            Route::of(&Method::GET, API3_TICKETS_PATH),
             Route::MethodNotAllowed
         );
         assert_eq!(Route::of(&Method::GET, "/index.html"), Route::NotFound);

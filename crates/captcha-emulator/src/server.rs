@@ -23,8 +23,8 @@ use crate::faults::Fault;
 use crate::router::{self, Connection};
 use crate::state::State;
 use crate::stats::Stats;
-use crate::v3::V3Ticket;
-use crate::{V2_PATH, V3_PATH, tls};
+use crate::api3::Api3Ticket;
+use crate::{API2_PATH, API3_PATH, tls};
 
 /// A client must send its request headers within this time (idle keep-alive included).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -40,7 +40,7 @@ pub struct EmulatorHandle {
     state: Arc<State>,
     local_addr: SocketAddr,
     endpoint: Endpoint,
-    v3_endpoint: Endpoint,
+    api3_endpoint: Endpoint,
 }
 
 impl EmulatorHandle {
@@ -51,9 +51,9 @@ impl EmulatorHandle {
     }
 
     /// The API 3.0 endpoint, `http(s)://127.0.0.1:PORT/` (give it to a client builder's
-    /// `v3_endpoint`).
-    pub fn v3_endpoint(&self) -> Endpoint {
-        self.v3_endpoint.clone()
+    /// `api3_endpoint`).
+    pub fn api3_endpoint(&self) -> Endpoint {
+        self.api3_endpoint.clone()
     }
 
     /// The address the server listens on.
@@ -103,11 +103,11 @@ impl EmulatorHandle {
     /// of the app `captcha_app_id`: they pass one `DescribeCaptchaResult` with that app's
     /// `AppSecretKey` and the same `UserIp` within the ticket lifetime. Also
     /// `POST /emulator/v3/tickets`.
-    pub fn mint_v3_ticket(
+    pub fn mint_api3_ticket(
         &self,
         captcha_app_id: u64,
         user_ip: IpAddr,
-    ) -> Result<V3Ticket, UnknownCaptchaApp> {
+    ) -> Result<Api3Ticket, UnknownCaptchaApp> {
         if !self.state.apps.contains(captcha_app_id) {
             return Err(UnknownCaptchaApp { captcha_app_id });
         }
@@ -204,8 +204,8 @@ pub(crate) async fn start(
     let bind_error = |source| StartError::Bind { addr, source };
     let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
     let local_addr = listener.local_addr().map_err(bind_error)?;
-    let endpoint = endpoint_for(local_addr, acceptor.is_some(), V2_PATH);
-    let v3_endpoint = endpoint_for(local_addr, acceptor.is_some(), V3_PATH);
+    let endpoint = endpoint_for(local_addr, acceptor.is_some(), API2_PATH);
+    let api3_endpoint = endpoint_for(local_addr, acceptor.is_some(), API3_PATH);
     let (stop, stopped) = watch::channel(false);
     let slots = Arc::new(Semaphore::new(builder.max_connections));
     let task = tokio::spawn(accept_loop(
@@ -221,7 +221,7 @@ pub(crate) async fn start(
             state,
             local_addr,
             endpoint,
-            v3_endpoint,
+            api3_endpoint,
         },
         stop,
         task,

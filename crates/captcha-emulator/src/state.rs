@@ -16,7 +16,7 @@ use crate::nonces::NonceStore;
 use crate::script::ScriptStore;
 use crate::stats::StatsRecorder;
 use crate::tickets::TicketStore;
-use crate::v3::V3TicketStore;
+use crate::api3::Api3TicketStore;
 use crate::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
 
 /// A configured key pair as the server looks it up.
@@ -36,7 +36,7 @@ pub(crate) struct State {
     pub(crate) tickets: TicketStore,
     /// API 3.0: the captcha apps and the tickets minted for them.
     pub(crate) apps: CaptchaApps,
-    pub(crate) v3_tickets: V3TicketStore,
+    pub(crate) v3_tickets: Api3TicketStore,
     pub(crate) images: ImageStore,
     pub(crate) scripts: ScriptStore,
     pub(crate) faults: FaultSwitch,
@@ -87,7 +87,7 @@ impl State {
             nonces: NonceStore::new(builder.nonce_capacity),
             tickets: TicketStore::new(ttl),
             apps,
-            v3_tickets: V3TicketStore::new(ttl),
+            v3_tickets: Api3TicketStore::new(ttl),
             images: ImageStore::new(ttl),
             scripts: ScriptStore::new(ttl),
             faults: FaultSwitch::default(),

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use captcha_emulator::{
     CaptchaApp, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault, NO_ACTION,
-    UNKNOWN_ACTION, V3_TICKETS_PATH, V3Ticket,
+    UNKNOWN_ACTION, API3_TICKETS_PATH, Api3Ticket,
 };
 use captcha_proto::ResponseError;
 use captcha_proto::api3::{
@@ -30,7 +30,7 @@ fn user() -> IpAddr {
 }
 
 /// The check a back-end makes with what the front-end callback gave it.
-fn check(minted: &V3Ticket) -> DescribeCaptchaResult {
+fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
     DescribeCaptchaResult::new(
         minted.ticket.clone(),
         minted.randstr.clone(),
@@ -40,9 +40,9 @@ fn check(minted: &V3Ticket) -> DescribeCaptchaResult {
     )
 }
 
-fn mint(h: &Harness) -> V3Ticket {
+fn mint(h: &Harness) -> Api3Ticket {
     h.emulator
-        .mint_v3_ticket(DEMO_CAPTCHA_APP_ID, user())
+        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user())
         .expect("the demo app is configured")
 }
 
@@ -203,7 +203,7 @@ async fn another_apps_ticket_is_16_and_stays_good_for_its_app() {
     );
     assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 1);
 
-    let other = h.emulator.mint_v3_ticket(OTHER_APP, user()).unwrap();
+    let other = h.emulator.mint_api3_ticket(OTHER_APP, user()).unwrap();
     let own = DescribeCaptchaResult::new(
         other.ticket.clone(),
         other.randstr.clone(),
@@ -321,7 +321,7 @@ async fn two_hundred_concurrent_checks_pass_exactly_once() {
 }
 
 fn mint_request(form: &str) -> http::Request<Vec<u8>> {
-    http::Request::post(V3_TICKETS_PATH)
+    http::Request::post(API3_TICKETS_PATH)
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(form.as_bytes().to_vec())
         .unwrap()
@@ -374,7 +374,7 @@ async fn the_mint_endpoint_hands_out_what_the_front_end_callback_would() {
         assert_eq!(answer.status, status, "{form}");
         assert!(answer.json()["error"].is_string());
     }
-    let get = http::Request::get(V3_TICKETS_PATH)
+    let get = http::Request::get(API3_TICKETS_PATH)
         .body(Vec::new())
         .unwrap();
     assert_eq!(h.send(get).await.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -385,7 +385,7 @@ async fn the_mint_endpoint_hands_out_what_the_front_end_callback_would() {
 #[tokio::test]
 async fn minting_for_an_unknown_app_is_an_error() {
     let h = support::start().await;
-    let error = h.emulator.mint_v3_ticket(42, user()).unwrap_err();
+    let error = h.emulator.mint_api3_ticket(42, user()).unwrap_err();
     assert_eq!(error.captcha_app_id, 42);
     assert!(error.to_string().contains("42"), "{error}");
     let app: CaptchaApp = h.emulator.captcha_app();

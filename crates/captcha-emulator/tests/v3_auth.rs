@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use captcha_emulator::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
 use captcha_proto::api3::{self, DescribeCaptchaResult, Api3RawAction, Api3Config};
+use captcha_proto::tc3;
 use captcha_proto::{Credential, Stamp};
 use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderValue, Request, StatusCode};
@@ -50,7 +51,7 @@ fn assert_refused(answer: &Answer, code: &str, words: &str) {
 }
 
 fn config_for(h: &Harness, credential: Credential) -> Api3Config {
-    Api3Config::new(credential).with_endpoint(h.emulator.v3_endpoint())
+    Api3Config::new(credential).with_endpoint(h.emulator.api3_endpoint())
 }
 
 #[tokio::test]
@@ -180,7 +181,7 @@ async fn an_unknown_secret_id_or_a_wrong_key_is_refused() {
 #[tokio::test]
 async fn a_scope_for_another_service_or_date_is_signature_failure() {
     let h = support::start().await;
-    let fields = serde_json::from_slice(&v3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
+    let fields = serde_json::from_slice(&api3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
     let cvm = Api3RawAction::new("cvm", "2019-07-22", "DescribeCaptchaResult").with_params(fields);
     assert_refused(
         &h.describe(&cvm).await,
@@ -281,7 +282,7 @@ async fn missing_or_bad_common_headers_are_parameter_errors() {
 async fn an_unknown_action_or_version_is_refused_after_the_signature() {
     let h = support::start().await;
     let fields: serde_json::Map<_, _> =
-        serde_json::from_slice(&v3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
+        serde_json::from_slice(&api3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
     let action = Api3RawAction::new("captcha", "2019-07-22", "DescribeCaptchaResults")
         .with_params(fields.clone());
     assert_refused(
@@ -352,7 +353,7 @@ fn hand_signed(h: &Harness, body: &str) -> Request<Vec<u8>> {
         .header("x-tc-version", "2019-07-22")
         .body(body.as_bytes().to_vec())
         .unwrap();
-    v3::sign_request(&mut request, &h.emulator.credential(), "captcha", NOW).unwrap();
+    tc3::sign_request(&mut request, &h.emulator.credential(), "captcha", NOW).unwrap();
     request
 }
 
@@ -445,7 +446,7 @@ async fn an_unsigned_payload_is_accepted_like_tencent_does() {
         .header("x-tc-content-sha256", "UNSIGNED-PAYLOAD")
         .body(body)
         .unwrap();
-    v3::sign_request(&mut request, &h.emulator.credential(), "captcha", NOW).unwrap();
+    tc3::sign_request(&mut request, &h.emulator.credential(), "captcha", NOW).unwrap();
     assert_eq!(h.send(request).await.captcha_code(), 15);
 }
 
@@ -558,6 +559,6 @@ fn the_core_signer_agrees_with_the_python_sdk() {
     let mut request = python_request();
     let python_authorization = request.headers_mut().remove("authorization").unwrap();
     let credential = Credential::new(ID, KEY).unwrap();
-    v3::sign_request(&mut request, &credential, "captcha", NOW).unwrap();
+    tc3::sign_request(&mut request, &credential, "captcha", NOW).unwrap();
     assert_eq!(request.headers()["authorization"], python_authorization);
 }

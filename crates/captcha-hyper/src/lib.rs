@@ -87,7 +87,9 @@ pub type Client = captcha_client::Client<Tokio>;
 /// The builder of a [`Client`].
 pub type ClientBuilder = captcha_client::ClientBuilder<Tokio>;
 
-pub use captcha_client::{BuildError, ClientSettings, Error, Phase, RetryPolicy, SendError};
+pub use captcha_client::{
+    BuildError, ClientSettings, DEFAULT_USER_AGENT, Error, Phase, RetryPolicy, SendError,
+};
 pub use captcha_proto::*;
 
 /// Compiles the README's examples.

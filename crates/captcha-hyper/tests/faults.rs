@@ -24,7 +24,7 @@ async fn silent_server_times_out_within_deadline() {
     let limit = Duration::from_secs(2);
     let client = builder(server.endpoint()).timeout(limit).build().unwrap();
     let started = Instant::now();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         matches!(error, Error::Timeout { after } if after == limit),
@@ -50,14 +50,14 @@ async fn per_call_timeout_overrides_and_shares_the_pool() {
     })
     .await;
     let client = builder(server.endpoint()).build().unwrap();
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     let short = client.with_timeout(Duration::from_secs(1));
     assert_eq!(short.timeout(), Duration::from_secs(1));
     assert_eq!(client.timeout(), Duration::from_secs(10));
-    short.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    short.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.accepts(), 1, "with_timeout must reuse the pool");
     let started = Instant::now();
-    let error = short.call(&Api2RawAction::new("Slow")).await.unwrap_err();
+    let error = short.call_api2(&Api2RawAction::new("Slow")).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(started.elapsed() <= Duration::from_millis(1100));
 }
@@ -72,7 +72,7 @@ async fn closed_port_is_never_sent() {
         .parse()
         .unwrap();
     let client = builder(endpoint).build().unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(error.is_retryable());
     assert!(error.to_string().contains("connection refused"), "{error}");
@@ -87,7 +87,7 @@ async fn oversized_body_is_refused_by_content_length() {
     })
     .await;
     let client = builder(server.endpoint()).build().unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(
         matches!(error, Error::BodyTooLarge { limit: 1_048_576 }),
         "{error:?}"
@@ -103,7 +103,7 @@ async fn endless_body_stops_at_the_limit() {
         .max_body_bytes(256 * 1024)
         .build()
         .unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(
         matches!(error, Error::BodyTooLarge { limit: 262_144 }),
         "{error:?}"
@@ -117,14 +117,14 @@ async fn close_mid_body_is_maybe_sent_and_check_is_not_retried() {
         .retry(RetryPolicy::with_retries(3))
         .build()
         .unwrap();
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert!(matches!(error, Error::MaybeSent(_)), "{error:?}");
     assert!(!error.is_retryable());
     assert!(!error.to_string().contains("t03SecretTicket"));
     assert_eq!(server.seen().len(), 1, "a ticket must be sent once");
 
     // Not single use either: maybe-sent is still never retried.
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::MaybeSent(_)), "{error:?}");
     assert_eq!(server.seen().len(), 2);
 }
@@ -137,7 +137,7 @@ async fn close_without_answer_is_maybe_sent() {
         .build()
         .unwrap();
     let error = client
-        .verify(&captcha_hyper::CaptchaVerify::new("sig", "ABCD"))
+        .captcha_verify(&captcha_hyper::CaptchaVerify::new("sig", "ABCD"))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::MaybeSent(_)), "{error:?}");
@@ -157,7 +157,7 @@ async fn never_sent_check_is_not_retried() {
         .retry(RetryPolicy::with_retries(3))
         .build()
         .unwrap();
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert_eq!(server.accepts(), 1);
     assert!(server.seen().is_empty());
@@ -176,7 +176,7 @@ async fn retries_give_up_after_the_policy_count() {
         .retry(RetryPolicy::with_retries(2))
         .build()
         .unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert_eq!(server.accepts(), 3, "one attempt plus two retries");
 }
@@ -196,15 +196,15 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     })
     .await;
     let client = builder(server.endpoint()).build().unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert_eq!(error.phase(), Phase::Api);
-    assert_eq!(error.api().map(|e| e.code()), Some(4100));
+    assert_eq!(error.api2().map(|e| e.code()), Some(4100));
 
-    let error = client.check(&check()).await.unwrap_err();
+    let error = client.captcha_check(&check()).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error:?}");
 
     // Redirects are not followed: the 302 reaches the decoder.
-    let error = client.call(&Api2RawAction::new("Moved")).await.unwrap_err();
+    let error = client.call_api2(&Api2RawAction::new("Moved")).await.unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error:?}");
     assert_eq!(server.seen().len(), 3);
 }
@@ -223,7 +223,7 @@ async fn stalled_tls_handshake_hits_the_connect_timeout() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(error.to_string().contains("longer than"), "{error}");

@@ -28,14 +28,14 @@ async fn span_has_fields_and_logs_are_redacted() {
     let server = TestServer::start(|_| Reply::json(r#"{"code":0,"message":"OK"}"#)).await;
     for method in [HttpMethod::Get, HttpMethod::Post] {
         let client = builder(server.endpoint())
-            .http_method(method)
+            .api2_http_method(method)
             .build()
             .unwrap();
         let logs = LogCapture::start();
         let check = CaptchaCheck::new(TICKET, "203.0.113.7".parse().unwrap(), CaptchaType::Slider);
-        assert!(client.check(&check).await.unwrap().is_pass());
+        assert!(client.captcha_check(&check).await.unwrap().is_pass());
         let raw = Api2RawAction::new("CaptchaIframeQuery").param("AppSecretKey", "raw-app-secret");
-        client.call(&raw).await.unwrap();
+        client.call_api2(&raw).await.unwrap();
         let text = logs.text();
         let seen = server.seen();
         let signature = seen.last().unwrap().param("Signature").unwrap();
@@ -68,7 +68,7 @@ async fn api_code_is_recorded_and_failures_are_redacted() {
     let client = builder(server.endpoint()).build().unwrap();
     let logs = LogCapture::start();
     let check = CaptchaCheck::new(TICKET, "203.0.113.7".parse().unwrap(), CaptchaType::Slider);
-    let error = client.check(&check).await.unwrap_err();
+    let error = client.captcha_check(&check).await.unwrap_err();
     assert!(!format!("{error:?} {error}").contains(TICKET));
     let text = logs.text();
     let signature = server.seen()[0].param("Signature").unwrap();

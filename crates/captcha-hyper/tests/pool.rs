@@ -20,7 +20,7 @@ async fn hundred_sequential_calls_use_one_connection() {
     let server = TestServer::start(|_| url_reply()).await;
     let client = builder(server.endpoint()).build().unwrap();
     for _ in 0..100 {
-        client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+        client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     }
     assert_eq!(server.seen().len(), 100);
     assert_eq!(server.accepts(), 1);
@@ -45,7 +45,7 @@ async fn clones_on_other_tasks_share_the_pool() {
                 let client = client.clone();
                 tokio::spawn(async move {
                     for _ in 0..5 {
-                        client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+                        client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
                     }
                 })
             })
@@ -64,12 +64,12 @@ async fn clones_on_other_tasks_share_the_pool() {
 async fn post_and_sha256_are_what_the_server_sees() {
     let server = TestServer::start(|_| url_reply()).await;
     let client = builder(server.endpoint())
-        .http_method(HttpMethod::Post)
-        .signature_method(SignatureMethod::HmacSha256)
+        .api2_http_method(HttpMethod::Post)
+        .api2_signature_method(SignatureMethod::HmacSha256)
         .user_agent("my-app/1.0")
         .build()
         .unwrap();
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     let seen = &server.seen()[0];
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.target, "/v2/index.php");
@@ -86,12 +86,12 @@ async fn post_and_sha256_are_what_the_server_sees() {
 async fn default_user_agent_and_get() {
     let server = TestServer::start(|_| url_reply()).await;
     let client = builder(server.endpoint()).build().unwrap();
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     let seen = &server.seen()[0];
     assert_eq!(seen.method, "GET");
     assert_eq!(
         seen.header("user-agent"),
-        Some(captcha_hyper::captcha_client::DEFAULT_USER_AGENT)
+        Some(captcha_hyper::DEFAULT_USER_AGENT)
     );
     assert!(seen.target.starts_with("/v2/index.php?"));
     assert_eq!(seen.param("Action").as_deref(), Some("CaptchaGetUrl"));
@@ -104,7 +104,7 @@ async fn idle_connections_are_closed_after_the_idle_timeout() {
         .pool_idle_timeout(std::time::Duration::from_millis(200))
         .build()
         .unwrap();
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.closed(), 0);
     // The client stays alive: only the pool's idle timer can close the connection.
     let started = std::time::Instant::now();
@@ -116,7 +116,7 @@ async fn idle_connections_are_closed_after_the_idle_timeout() {
         1,
         "idle connection not closed by the pool timer"
     );
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.accepts(), 2);
 }
 
@@ -130,8 +130,8 @@ fn call_futures_are_send() {
     let check = captcha_hyper::CaptchaCheck::new("t", ip, captcha_hyper::CaptchaType::Slider);
     let raw = captcha_hyper::Api2RawAction::new("X");
     let url_action = CaptchaGetUrl::new();
-    is_send(&client.check(&check));
-    is_send(&client.call(&raw));
-    is_send(&client.get_url(&url_action));
+    is_send(&client.captcha_check(&check));
+    is_send(&client.call_api2(&raw));
+    is_send(&client.captcha_get_url(&url_action));
     is_send(&client.send(http::Request::new(Vec::new())));
 }

@@ -22,7 +22,7 @@ async fn never_sent_is_retried_and_re_signed() {
         .build()
         .unwrap();
     let logs = LogCapture::start();
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.accepts(), 2);
     assert_eq!(server.seen().len(), 1);
 

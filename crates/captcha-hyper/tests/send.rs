@@ -16,14 +16,14 @@ async fn send_carries_a_caller_encoded_request() {
     let server = TestServer::start(|_| url_reply()).await;
     let client = builder(server.endpoint()).build().unwrap();
     let action = CaptchaGetUrl::new();
-    let request = client.config().encode(&action, Stamp::now()).unwrap();
+    let request = client.api2_config().encode(&action, Stamp::now()).unwrap();
     let response = client.send(request).await.unwrap();
     assert!(response.status().is_success());
     let url = action.decode_response(&response).unwrap();
     assert_eq!(url.uri().host(), Some("captcha.guard.qcloud.com"));
 
     // The caller's own User-Agent wins.
-    let mut request = client.config().encode(&action, Stamp::now()).unwrap();
+    let mut request = client.api2_config().encode(&action, Stamp::now()).unwrap();
     request
         .headers_mut()
         .insert(http::header::USER_AGENT, "mine/2".parse().unwrap());

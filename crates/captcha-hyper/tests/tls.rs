@@ -24,7 +24,7 @@ async fn custom_root_is_trusted_without_webpki_roots() {
             .add_root_certificate_der(cert.clone())
             .build()
             .unwrap();
-        let url = client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+        let url = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
         assert!(url.is_https());
     }
     assert_eq!(server.seen().len(), 2);
@@ -45,7 +45,7 @@ async fn untrusted_certificate_is_a_never_sent_tls_error() {
     let client = builder(https_endpoint(&server, "localhost"))
         .build()
         .unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(error.is_retryable());
     assert!(error.to_string().contains("TLS"), "{error}");
@@ -62,7 +62,7 @@ async fn another_certificate_does_not_vouch_for_the_server() {
         .add_root_certificate_der(other_cert)
         .build()
         .unwrap();
-    let error = client.get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(server.seen().is_empty());
 }
@@ -74,7 +74,7 @@ async fn plain_http_endpoint_needs_no_tls() {
         .webpki_roots(false)
         .build()
         .unwrap();
-    client.get_url(&CaptchaGetUrl::new()).await.unwrap();
+    client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.seen().len(), 1);
 }
 

@@ -9,7 +9,7 @@
 
 use std::hint::black_box;
 
-use captcha_proto::api3;
+use captcha_proto::{api3, tc3};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 mod common;
@@ -24,7 +24,7 @@ fn tc3(c: &mut Criterion) {
         let signed = config.encode(&action, stamp).expect("encodable");
         let (mut parts, body) = signed.into_parts();
         parts.headers.remove(http::header::AUTHORIZATION);
-        parts.headers.remove(v3::TIMESTAMP_HEADER);
+        parts.headers.remove(tc3::TIMESTAMP_HEADER);
         http::Request::from_parts(parts, body)
     };
 
@@ -42,7 +42,7 @@ fn tc3(c: &mut Criterion) {
         b.iter_batched_ref(
             || unsigned.clone(),
             |request| {
-                v3::sign_request(request, &credential, v3::CAPTCHA_SERVICE, common::TIMESTAMP)
+                tc3::sign_request(request, &credential, api3::CAPTCHA_SERVICE, common::TIMESTAMP)
             },
             BatchSize::SmallInput,
         )

@@ -4,7 +4,7 @@
 
 mod common;
 
-use captcha_proto::config::{FORM_CONTENT_TYPE, REQUEST_CLIENT};
+use captcha_proto::api2::{FORM_CONTENT_TYPE, REQUEST_CLIENT};
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
     Api2Action, CaptchaCheck, CaptchaIframeQuery, CaptchaType, ClientType, Api2Config, Credential,

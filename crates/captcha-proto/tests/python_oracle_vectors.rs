@@ -54,7 +54,7 @@
 
 mod common;
 
-use captcha_proto::config::FORM_CONTENT_TYPE;
+use captcha_proto::api2::FORM_CONTENT_TYPE;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
     Api2Action, CaptchaCheck, CaptchaType, Api2Config, Credential, HttpMethod, Api2RawAction, Stamp,

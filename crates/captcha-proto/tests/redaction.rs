@@ -425,7 +425,7 @@ fn show_decoded_echoes(s: &Secrets, pad: usize, shown: &mut Shown) -> Result<(),
     let e = check
         .decode(StatusCode::OK, refusal.as_bytes())
         .unwrap_err();
-    prop_assert!(e.api().is_some());
+    prop_assert!(e.api2().is_some());
     shown.note("Api2Error", format!("{e:?} / {e}"));
     Ok(())
 }

@@ -6,8 +6,8 @@ mod common;
 
 use std::net::IpAddr;
 
-use captcha_proto::actions::UserInfo;
-use captcha_proto::config::RESERVED_PARAMETERS;
+use captcha_proto::api2::UserInfo;
+use captcha_proto::api2::RESERVED_PARAMETERS;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
     AccountType, Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
@@ -590,7 +590,7 @@ fn auth_failure_is_an_api_error_with_its_meaning() {
         r#"{"code":4100,"CodeDesc":"AuthFailure","message":"x"}"#,
     ] {
         let err = check().decode(OK, body.as_bytes()).unwrap_err();
-        let api = err.api().unwrap_or_else(|| panic!("{body}: {err:?}"));
+        let api = err.api2().unwrap_or_else(|| panic!("{body}: {err:?}"));
         assert_eq!(api.code(), 4100, "{body}");
         assert_eq!(
             api.code_desc(),
@@ -607,7 +607,7 @@ fn auth_failure_is_an_api_error_with_its_meaning() {
         CaptchaGetUrl::new()
             .decode(OK, body)
             .unwrap_err()
-            .api()
+            .api2()
             .unwrap()
             .is_auth_failure()
     );
@@ -618,7 +618,7 @@ fn auth_failure_is_an_api_error_with_its_meaning() {
     let replay = Api2RawAction::new("X")
         .decode(OK, br#"{"code":4500}"#)
         .unwrap_err();
-    assert!(replay.api().unwrap().is_replay_or_skew());
+    assert!(replay.api2().unwrap().is_replay_or_skew());
 }
 
 #[test]
@@ -668,7 +668,7 @@ fn verify_reads_is_right() {
     assert_eq!(
         decode(r#"{"code":5100,"is_right":1}"#)
             .unwrap_err()
-            .api()
+            .api2()
             .unwrap()
             .code(),
         5100
@@ -783,7 +783,7 @@ fn gateway_pages_are_status_errors_with_a_snippet() {
         StatusCode::FORBIDDEN,
         br#"{"code":4300,"message":"banned"}"#,
     );
-    assert_eq!(refused.unwrap_err().api().unwrap().code(), 4300);
+    assert_eq!(refused.unwrap_err().api2().unwrap().code(), 4300);
 }
 
 #[test]
@@ -840,7 +840,7 @@ fn query_script_modes() {
     assert_eq!(
         js.decode(OK, br#"{"code":4100,"message":"auth"}"#)
             .unwrap_err()
-            .api()
+            .api2()
             .unwrap()
             .code(),
         4100
@@ -891,7 +891,7 @@ fn raw_action_returns_the_whole_object() {
             r#"{"code":4000,"message":"(100004)projectId不正确"}"#.as_bytes(),
         )
         .unwrap_err();
-    let api = err.api().unwrap();
+    let api = err.api2().unwrap();
     assert_eq!(
         (api.code(), api.message()),
         (4000, "(100004)projectId不正确")

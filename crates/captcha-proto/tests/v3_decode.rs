@@ -2,7 +2,8 @@
 //! `CaptchaCode` is an `Ok` verdict, `Response.Error` is a `Api3Error`, and malformed
 //! bodies are `DecodeError`s.
 
-use captcha_client::Exchange;
+use captcha_proto::Exchange;
+use captcha_proto::tc3;
 use captcha_proto::api3::{
     self, CaptchaResult, DescribeCaptchaResult, Api3RawAction, RejectReason, Api3Action, Api3Config,
     Api3Exchange, Verdict,
@@ -138,7 +139,7 @@ fn newest_fields_and_lenient_numbers() {
     let body = br#"{"Response":{"CaptchaCode":"1","CaptchaMsg":null,"EvilLevel":100.0,
         "GetCaptchaTime":null,"SubmitCaptchaTime":" 1729583239 ","EvilBitmap":4,
         "DeviceRiskCategory":"emulator","Score":87,"RequestId":"r"}}"#;
-    let result: CaptchaResult = v3::decode_captcha_result(OK, body, false).unwrap();
+    let result: CaptchaResult = api3::decode_captcha_result(OK, body, false).unwrap();
     assert!(result.is_pass());
     assert_eq!(result.message, None);
     assert_eq!(result.evil_level, Some(100));
@@ -340,7 +341,7 @@ fn exchange_drives_the_v3_call() {
     let stamp = captcha_proto::Stamp::new(1_700_000_000, 3).unwrap();
     let request = exchange.encode(stamp).unwrap();
     assert_eq!(request.headers()["x-tc-action"], "DescribeCaptchaResult");
-    v3::verify_request(&request, config.credential(), "captcha").unwrap();
+    tc3::verify_request(&request, config.credential(), "captcha").unwrap();
     let result = exchange
         .decode(&http::Response::new(answer(7, "captcha no match").to_vec()))
         .unwrap();

@@ -2,7 +2,8 @@
 //! round trips and every tamper is caught; decode never panics; secrets never show.
 
 use captcha_proto::redact::Redacted;
-use captcha_proto::api3::{self, DescribeCaptchaResult, Api3Action, Api3Config, VerifyError};
+use captcha_proto::api3::{self, DescribeCaptchaResult, Api3Action, Api3Config};
+use captcha_proto::tc3::{self, VerifyError};
 use captcha_proto::{Credential, Endpoint, ResponseError, SecretKey, Stamp};
 use http::{Request, StatusCode};
 use proptest::prelude::*;
@@ -91,7 +92,7 @@ impl Signed {
             .header("content-type", &self.content_type)
             .body(self.body.clone())
             .unwrap();
-        v3::sign_request(
+        tc3::sign_request(
             &mut request,
             &self.credential(),
             &self.service,
@@ -101,8 +102,8 @@ impl Signed {
         request
     }
 
-    fn verify(&self, request: &Request<Vec<u8>>) -> Result<v3::Verified, VerifyError> {
-        v3::verify_request(request, &self.credential(), &self.service)
+    fn verify(&self, request: &Request<Vec<u8>>) -> Result<tc3::Verified, VerifyError> {
+        tc3::verify_request(request, &self.credential(), &self.service)
     }
 }
 
@@ -121,7 +122,7 @@ proptest! {
         let verified = input.verify(&request).unwrap();
         prop_assert_eq!(verified.timestamp, input.timestamp);
         prop_assert_eq!(&verified.secret_id, &input.secret_id);
-        prop_assert_eq!(verified.date.to_string(), v3::utc_date(input.timestamp));
+        prop_assert_eq!(verified.date.to_string(), tc3::utc_date(input.timestamp));
         prop_assert!(request.headers()["authorization"].is_sensitive());
         prop_assert_eq!(request.headers()["host"].to_str().unwrap(), input.host.as_str());
         match &input.token {
@@ -135,7 +136,7 @@ proptest! {
         let again = input.request();
         prop_assert_eq!(&again.headers()["authorization"], &request.headers()["authorization"]);
         // The steps agree with what was sent.
-        let steps = v3::debug_steps(&request, &input.credential(), &input.service, input.timestamp).unwrap();
+        let steps = tc3::debug_steps(&request, &input.credential(), &input.service, input.timestamp).unwrap();
         prop_assert_eq!(steps.expose_authorization(), request.headers()["authorization"].to_str().unwrap());
     }
 
@@ -167,12 +168,12 @@ proptest! {
         let content_type = set_header(&request, "content-type", &format!("{}x", input.content_type));
         prop_assert_eq!(input.verify(&content_type), Err(VerifyError::Mismatch));
 
-        let wrong_key = v3::verify_request_with(&request, &input.service, |_| {
+        let wrong_key = tc3::verify_request_with(&request, &input.service, |_| {
             Some(SecretKey::new(format!("{}x", input.secret_key)))
         });
         prop_assert_eq!(wrong_key, Err(VerifyError::Mismatch));
 
-        let other_service = v3::verify_request(&request, &input.credential(), &format!("{}x", input.service));
+        let other_service = tc3::verify_request(&request, &input.credential(), &format!("{}x", input.service));
         prop_assert!(matches!(other_service, Err(VerifyError::ServiceMismatch { .. })), "{:?}", other_service);
 
         let auth = request.headers()["authorization"].to_str().unwrap().to_owned();
@@ -195,22 +196,22 @@ proptest! {
             .header("x-tc-timestamp", timestamp.as_str())
             .body(Vec::<u8>::new())
             .unwrap();
-        let _ = v3::verify_request_with(&request, "captcha", |_| Some(SecretKey::new("k")));
-        let _ = v3::parse_authorization(&value);
+        let _ = tc3::verify_request_with(&request, "captcha", |_| Some(SecretKey::new("k")));
+        let _ = tc3::parse_authorization(&value);
     }
 
     #[test]
     fn decode_never_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..512), status in 100u16..600, recovery in any::<bool>()) {
         let status = StatusCode::from_u16(status).unwrap();
-        let _ = v3::decode_captcha_result(status, &body, recovery);
-        let _ = v3::parse_response(status, &body);
+        let _ = api3::decode_captcha_result(status, &body, recovery);
+        let _ = api3::parse_response(status, &body);
     }
 
     #[test]
     fn decode_classifies_json_envelopes(response in json_value(), status in prop_oneof![Just(200u16), 100u16..600]) {
         let status = StatusCode::from_u16(status).unwrap();
         let body = serde_json::json!({ "Response": response }).to_string();
-        match v3::decode_captcha_result(status, body.as_bytes(), false) {
+        match api3::decode_captcha_result(status, body.as_bytes(), false) {
             Ok(result) => {
                 prop_assert!(status.is_success());
                 prop_assert_eq!(result.is_pass(), result.code == 1);
@@ -224,7 +225,7 @@ proptest! {
     #[test]
     fn decode_reads_any_captcha_code(code in any::<i64>(), request_id in "[a-f0-9-]{1,36}", recovery in any::<bool>()) {
         let body = format!(r#"{{"Response":{{"CaptchaCode":{code},"RequestId":"{request_id}"}}}}"#);
-        let result = v3::decode_captcha_result(StatusCode::OK, body.as_bytes(), recovery).unwrap();
+        let result = api3::decode_captcha_result(StatusCode::OK, body.as_bytes(), recovery).unwrap();
         prop_assert_eq!(result.code, code);
         prop_assert_eq!(result.is_pass(), code == 1);
         prop_assert_eq!(result.is_disaster_recovery(), code == 21 && recovery);
@@ -266,7 +267,7 @@ proptest! {
                 // Verification failures do not repeat secrets either.
                 let mut tampered = request.clone();
                 tampered.body_mut().push(b' ');
-                let err = v3::verify_request(&tampered, &credential, "captcha").unwrap_err();
+                let err = tc3::verify_request(&tampered, &credential, "captcha").unwrap_err();
                 shown.push(format!("{err} {err:?}"));
             }
             Err(err) => {

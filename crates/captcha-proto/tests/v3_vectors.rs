@@ -2,9 +2,8 @@
 //! step, the UTC date of the credential scope, and signatures computed by an independent
 //! implementation (Tencent's own Python SDK).
 
-use captcha_proto::api3::{
-    self, DescribeCaptchaResult, Language, Api3RawAction, UtcDate, Api3Config, VerifyError,
-};
+use captcha_proto::api3::{DescribeCaptchaResult, Language, Api3RawAction, Api3Config};
+use captcha_proto::tc3::{self, UtcDate, VerifyError};
 use captcha_proto::{Credential, EncodeError, Endpoint, SecretKey, Stamp};
 use http::Request;
 
@@ -40,9 +39,9 @@ fn cvm_request() -> Request<Vec<u8>> {
 #[test]
 fn published_vector_each_step_with_the_step_functions() {
     assert_eq!(CVM_PAYLOAD.len(), 86);
-    let hashed = v3::hashed_payload(CVM_PAYLOAD.as_bytes());
+    let hashed = tc3::hashed_payload(CVM_PAYLOAD.as_bytes());
     assert_eq!(hashed, CVM_PAYLOAD_HASH);
-    let canonical = v3::canonical_request(
+    let canonical = tc3::canonical_request(
         "POST",
         "/",
         "",
@@ -51,25 +50,25 @@ fn published_vector_each_step_with_the_step_functions() {
         &hashed,
     );
     assert_eq!(canonical, CVM_CANONICAL_REQUEST);
-    assert_eq!(v3::hashed_payload(canonical.as_bytes()), CVM_CANONICAL_HASH);
-    let date = v3::utc_date(CVM_TIMESTAMP);
+    assert_eq!(tc3::hashed_payload(canonical.as_bytes()), CVM_CANONICAL_HASH);
+    let date = tc3::utc_date(CVM_TIMESTAMP);
     assert_eq!(date, "2019-02-25");
-    let scope = v3::credential_scope(&date, "cvm");
+    let scope = tc3::credential_scope(&date, "cvm");
     assert_eq!(scope, "2019-02-25/cvm/tc3_request");
-    let text = v3::string_to_sign(CVM_TIMESTAMP, &scope, &canonical);
+    let text = tc3::string_to_sign(CVM_TIMESTAMP, &scope, &canonical);
     assert_eq!(text, CVM_STRING_TO_SIGN);
-    let key = v3::signing_key(&SecretKey::new(SECRET_KEY), &date, "cvm");
-    let signature = v3::signature(&key, &text);
+    let key = tc3::signing_key(&SecretKey::new(SECRET_KEY), &date, "cvm");
+    let signature = tc3::signature(&key, &text);
     assert_eq!(signature.expose_secret(), CVM_SIGNATURE);
     assert_eq!(
-        v3::authorization(SECRET_ID, &scope, &signature),
+        tc3::authorization(SECRET_ID, &scope, &signature),
         CVM_AUTHORIZATION
     );
 }
 
 #[test]
 fn published_vector_through_debug_steps() {
-    let steps = v3::debug_steps(&cvm_request(), &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    let steps = tc3::debug_steps(&cvm_request(), &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     assert_eq!(steps.hashed_payload(), CVM_PAYLOAD_HASH);
     assert_eq!(steps.canonical_request(), CVM_CANONICAL_REQUEST);
     assert_eq!(steps.hashed_canonical_request(), CVM_CANONICAL_HASH);
@@ -88,7 +87,7 @@ fn published_vector_through_debug_steps() {
 #[test]
 fn published_vector_through_sign_request_gives_the_documented_request() {
     let mut request = cvm_request();
-    v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     let headers = request.headers();
     assert_eq!(headers["authorization"], CVM_AUTHORIZATION);
     assert!(headers["authorization"].is_sensitive());
@@ -98,14 +97,14 @@ fn published_vector_through_sign_request_gives_the_documented_request() {
     assert_eq!(headers["x-tc-region"], "ap-guangzhou");
     assert!(headers.get("x-tc-token").is_none());
     assert_eq!(request.body().as_slice(), CVM_PAYLOAD.as_bytes());
-    v3::verify_request(&request, &credential(), "cvm").unwrap();
+    tc3::verify_request(&request, &credential(), "cvm").unwrap();
 }
 
 #[test]
 fn the_signer_takes_the_host_from_the_uri_and_adds_the_header() {
     let mut request = cvm_request();
     request.headers_mut().remove("host");
-    v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     assert_eq!(request.headers()["host"], "cvm.tencentcloudapi.com");
     assert_eq!(request.headers()["authorization"], CVM_AUTHORIZATION);
 
@@ -114,7 +113,7 @@ fn the_signer_takes_the_host_from_the_uri_and_adds_the_header() {
         .header("content-type", "application/json; charset=utf-8")
         .body(Vec::new())
         .unwrap();
-    v3::sign_request(&mut local, &credential(), "captcha", 1).unwrap();
+    tc3::sign_request(&mut local, &credential(), "captcha", 1).unwrap();
     assert_eq!(local.headers()["host"], "127.0.0.1");
 }
 
@@ -127,7 +126,7 @@ fn header_values_are_trimmed_and_lowercased_in_the_canonical_request() {
         "content-type",
         "Application/JSON; charset=UTF-8".parse().unwrap(),
     );
-    let steps = v3::debug_steps(&request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    let steps = tc3::debug_steps(&request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     assert_eq!(steps.canonical_request(), CVM_CANONICAL_REQUEST);
     assert_eq!(steps.signature().expose_secret(), CVM_SIGNATURE);
 }
@@ -138,7 +137,7 @@ fn signing_errors_leave_the_request_untouched() {
     request.headers_mut().remove("content-type");
     let before = format!("{:?}", request.headers());
     assert_eq!(
-        v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP),
+        tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP),
         Err(EncodeError::EmptyField {
             field: "Content-Type"
         })
@@ -147,7 +146,7 @@ fn signing_errors_leave_the_request_untouched() {
 
     let mut request = cvm_request();
     for bad in ["", "c v m", "cvm/x"] {
-        assert!(v3::sign_request(&mut request, &credential(), bad, CVM_TIMESTAMP).is_err());
+        assert!(tc3::sign_request(&mut request, &credential(), bad, CVM_TIMESTAMP).is_err());
     }
     assert!(request.headers().get("authorization").is_none());
 
@@ -155,7 +154,7 @@ fn signing_errors_leave_the_request_untouched() {
     let odd = Credential::new("AKID\u{7f}x", "k").unwrap();
     let mut request = cvm_request();
     assert_eq!(
-        v3::sign_request(&mut request, &odd, "cvm", CVM_TIMESTAMP),
+        tc3::sign_request(&mut request, &odd, "cvm", CVM_TIMESTAMP),
         Err(EncodeError::InvalidValue {
             field: "SecretId",
             reason: "must be visible ASCII without control characters"
@@ -168,7 +167,7 @@ fn signing_errors_leave_the_request_untouched() {
         .headers_mut()
         .append("host", "other.example".parse().unwrap());
     assert!(matches!(
-        v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP),
+        tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP),
         Err(EncodeError::InvalidValue { field: "Host", .. })
     ));
 }
@@ -177,12 +176,12 @@ fn signing_errors_leave_the_request_untouched() {
 fn token_is_sent_sensitive_and_removed_when_the_credential_has_none() {
     let with_token = credential().with_token("session-token-value").unwrap();
     let mut request = cvm_request();
-    v3::sign_request(&mut request, &with_token, "cvm", CVM_TIMESTAMP).unwrap();
+    tc3::sign_request(&mut request, &with_token, "cvm", CVM_TIMESTAMP).unwrap();
     assert_eq!(request.headers()["x-tc-token"], "session-token-value");
     assert!(request.headers()["x-tc-token"].is_sensitive());
     // The token is not part of the signature (PY3 signs only content-type;host).
     assert_eq!(request.headers()["authorization"], CVM_AUTHORIZATION);
-    v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     assert!(request.headers().get("x-tc-token").is_none());
 }
 
@@ -193,16 +192,16 @@ fn get_requests_sign_the_query_as_sent_and_an_empty_payload() {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Vec::new())
             .unwrap();
-    let steps = v3::debug_steps(&request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    let steps = tc3::debug_steps(&request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     assert_eq!(
         steps.canonical_request(),
         format!(
             "GET\n/\nLimit=10&Offset=0&Name=%E6%9C%AA\ncontent-type:application/x-www-form-urlencoded\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n{}",
-            v3::hashed_payload(b"")
+            tc3::hashed_payload(b"")
         )
     );
-    v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
-    v3::verify_request(&request, &credential(), "cvm").unwrap();
+    tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    tc3::verify_request(&request, &credential(), "cvm").unwrap();
     // The query is signed: changing it breaks the signature.
     let (mut parts, body) = request.into_parts();
     parts.uri = "https://cvm.tencentcloudapi.com/?Limit=11&Offset=0&Name=%E6%9C%AA"
@@ -210,7 +209,7 @@ fn get_requests_sign_the_query_as_sent_and_an_empty_payload() {
         .unwrap();
     let tampered = Request::from_parts(parts, body);
     assert_eq!(
-        v3::verify_request(&tampered, &credential(), "cvm"),
+        tc3::verify_request(&tampered, &credential(), "cvm"),
         Err(VerifyError::Mismatch)
     );
 }
@@ -221,14 +220,14 @@ fn unsigned_payload_header_signs_the_literal() {
     request
         .headers_mut()
         .insert("x-tc-content-sha256", "UNSIGNED-PAYLOAD".parse().unwrap());
-    let steps = v3::debug_steps(&request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    let steps = tc3::debug_steps(&request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     assert_eq!(
         steps.hashed_payload(),
-        v3::hashed_payload(b"UNSIGNED-PAYLOAD")
+        tc3::hashed_payload(b"UNSIGNED-PAYLOAD")
     );
-    v3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
+    tc3::sign_request(&mut request, &credential(), "cvm", CVM_TIMESTAMP).unwrap();
     *request.body_mut() = b"anything".to_vec();
-    let verified = v3::verify_request(&request, &credential(), "cvm").unwrap();
+    let verified = tc3::verify_request(&request, &credential(), "cvm").unwrap();
     assert!(verified.unsigned_payload);
 }
 
@@ -257,8 +256,8 @@ fn scope_date_follows_utc_not_local_time() {
         (0, "1970-01-01"),
     ];
     for (timestamp, date) in cases {
-        assert_eq!(v3::utc_date(timestamp), date, "{timestamp}");
-        let steps = v3::debug_steps(&cvm_request(), &credential(), "cvm", timestamp).unwrap();
+        assert_eq!(tc3::utc_date(timestamp), date, "{timestamp}");
+        let steps = tc3::debug_steps(&cvm_request(), &credential(), "cvm", timestamp).unwrap();
         assert_eq!(steps.credential_scope(), format!("{date}/cvm/tc3_request"));
         assert!(steps.string_to_sign().starts_with(&format!(
             "TC3-HMAC-SHA256\n{timestamp}\n{date}/cvm/tc3_request\n"
@@ -267,13 +266,13 @@ fn scope_date_follows_utc_not_local_time() {
     // Around midnight the signatures differ only through the date: both verify.
     for timestamp in [1551139199, 1551139200] {
         let mut request = cvm_request();
-        v3::sign_request(&mut request, &credential(), "cvm", timestamp).unwrap();
+        tc3::sign_request(&mut request, &credential(), "cvm", timestamp).unwrap();
         assert_eq!(
-            v3::verify_request(&request, &credential(), "cvm")
+            tc3::verify_request(&request, &credential(), "cvm")
                 .unwrap()
                 .date
                 .to_string(),
-            v3::utc_date(timestamp)
+            tc3::utc_date(timestamp)
         );
     }
 }
@@ -387,9 +386,9 @@ mod python_sdk_oracle {
         ];
         for (credential, timestamp, body, expected) in cases {
             let mut request = sdk_default_request(&body);
-            v3::sign_request(&mut request, &credential, "captcha", timestamp).unwrap();
+            tc3::sign_request(&mut request, &credential, "captcha", timestamp).unwrap();
             assert_eq!(request.headers()["authorization"], expected);
-            v3::verify_request(&request, &credential, "captcha").unwrap();
+            tc3::verify_request(&request, &credential, "captcha").unwrap();
         }
     }
 
@@ -466,7 +465,7 @@ fn describe_captcha_result_request_shape() {
         String::from_utf8(request.body().clone()).unwrap(),
         r#"{"CaptchaType":9,"Ticket":"t03ticket","UserIp":"203.0.113.7","Randstr":"@Vki","CaptchaAppId":199999164,"AppSecretKey":"app-secret"}"#
     );
-    v3::verify_request(&request, &credential(), "captcha").unwrap();
+    tc3::verify_request(&request, &credential(), "captcha").unwrap();
 
     // Steps agree with the encoded request.
     let steps = config
@@ -523,7 +522,7 @@ fn endpoints_sign_for_their_bare_host() {
     let steps = config.steps(&action, stamp).unwrap();
     assert_eq!(steps.host(), "127.0.0.1");
     assert!(steps.canonical_request().contains("\nhost:127.0.0.1\n"));
-    v3::verify_request(&request, &credential(), "captcha").unwrap();
+    tc3::verify_request(&request, &credential(), "captcha").unwrap();
 }
 
 #[test]
@@ -619,9 +618,9 @@ fn raw_action_signs_any_service() {
             .unwrap()
             .contains("/2019-02-25/cvm/tc3_request,")
     );
-    v3::verify_request(&request, &credential(), "cvm").unwrap();
+    tc3::verify_request(&request, &credential(), "cvm").unwrap();
     assert!(matches!(
-        v3::verify_request(&request, &credential(), "captcha"),
+        tc3::verify_request(&request, &credential(), "captcha"),
         Err(VerifyError::ServiceMismatch { .. })
     ));
 }

@@ -1,7 +1,7 @@
-//! Server-side TC3 verification (`v3::verify_request`): what it accepts and the typed
+//! Server-side TC3 verification (`tc3::verify_request`): what it accepts and the typed
 //! error for each way a request can be wrong.
 
-use captcha_proto::api3::{self, VerifyError};
+use captcha_proto::tc3::{self, VerifyError};
 use captcha_proto::{Credential, SecretKey};
 use http::Request;
 
@@ -36,8 +36,8 @@ fn with_header(name: &'static str, value: &str) -> Request<Vec<u8>> {
     request
 }
 
-fn verify(request: &Request<Vec<u8>>) -> Result<v3::Verified, VerifyError> {
-    v3::verify_request(request, &credential(), "cvm")
+fn verify(request: &Request<Vec<u8>>) -> Result<tc3::Verified, VerifyError> {
+    tc3::verify_request(request, &credential(), "cvm")
 }
 
 #[test]
@@ -304,7 +304,7 @@ fn each_fault_has_its_typed_error() {
 fn lookup_picks_the_key_by_secret_id() {
     let request = published();
     let mut asked = None;
-    let verified = v3::verify_request_with(&request, "cvm", |id| {
+    let verified = tc3::verify_request_with(&request, "cvm", |id| {
         asked = Some(id.to_owned());
         Some(SecretKey::new(SECRET_KEY))
     })
@@ -312,14 +312,14 @@ fn lookup_picks_the_key_by_secret_id() {
     assert_eq!(asked.as_deref(), Some(SECRET_ID));
     assert_eq!(verified.secret_id, SECRET_ID);
     assert_eq!(
-        v3::verify_request_with(&request, "cvm", |_| Some(SecretKey::new("wrong"))),
+        tc3::verify_request_with(&request, "cvm", |_| Some(SecretKey::new("wrong"))),
         Err(VerifyError::Mismatch)
     );
 }
 
 #[test]
 fn parsed_authorization_debug_hides_the_signature() {
-    let parsed = v3::parse_authorization(&format!(
+    let parsed = tc3::parse_authorization(&format!(
         "TC3-HMAC-SHA256 Credential={SECRET_ID}/2019-02-25/cvm/tc3_request,SignedHeaders=content-type;host,Signature={SIGNATURE}"
     ))
     .unwrap();

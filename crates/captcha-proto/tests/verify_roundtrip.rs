@@ -5,7 +5,7 @@
 
 mod common;
 
-use captcha_proto::config::RESERVED_PARAMETERS;
+use captcha_proto::api2::RESERVED_PARAMETERS;
 use captcha_proto::v1::{self, SignatureMethod, VerifyError};
 use captcha_proto::{Api2Config, Credential, Endpoint, HttpMethod, Api2RawAction, SecretKey, Stamp};
 use common::{ALNUM, as_pairs, proptest_config, text, unicode, value, wire_params};

@@ -173,16 +173,16 @@ impl TestServer {
     }
 
     /// A client builder aimed at this server with the test credential.
-    pub fn builder(&self) -> ClientBuilder<Client> {
+    pub fn builder(&self) -> ClientBuilder {
         builder_for(self.endpoint())
     }
 }
 
 /// A client builder aimed at `endpoint` with the test credential.
-pub fn builder_for(endpoint: Endpoint) -> ClientBuilder<Client> {
+pub fn builder_for(endpoint: Endpoint) -> ClientBuilder {
     Client::builder()
         .credential(Credential::new(SECRET_ID, SECRET_KEY).expect("credential"))
-        .endpoint(endpoint)
+        .api2_endpoint(endpoint)
 }
 
 async fn serve<S: Read + Write + Unpin>(

@@ -1,7 +1,7 @@
 //! The sending subcommands: one per API 2.0 action, plus `call` for any action.
 
 use captcha_proto::redact::Redacted;
-use captcha_client::{Exchange, Api2Exchange};
+use captcha_proto::{Api2Exchange, Exchange};
 use captcha_proto::{
     Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType,
     CaptchaVerify, CheckVerdict, ClientType, DisturbLevel, Stamp, VerifyVerdict,

@@ -8,7 +8,7 @@ use captcha_emulator::{
     Emulator,
 };
 use captcha_proto::redact::{Redacted, mask_values};
-use captcha_client::{Api2Exchange, Api3Exchange};
+use captcha_proto::{Api2Exchange, Api3Exchange};
 use captcha_proto::api3::{DescribeCaptchaResult, RejectReason, Api3Config, Verdict};
 use captcha_proto::{
     CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Api2Config, Credential,
@@ -66,7 +66,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Failure> {
         };
         walk(&client, &config, emulator.handle(), &image_path)?;
         let v3_config =
-            Api3Config::new(credential.clone()).with_endpoint(emulator.handle().v3_endpoint());
+            Api3Config::new(credential.clone()).with_endpoint(emulator.handle().api3_endpoint());
         walk_v3(&client, &v3_config, emulator.handle())?;
     }
     println!("\ndemo complete: every step behaved as Tencent's server does");
@@ -151,7 +151,7 @@ fn walk_v3(
 ) -> Result<(), Failure> {
     println!("  6. DescribeCaptchaResult (API 3.0): a fresh ticket and Randstr pass");
     let minted = emulator
-        .mint_v3_ticket(DEMO_CAPTCHA_APP_ID, USER_IP)
+        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, USER_IP)
         .map_err(|e| unexpected(&e.to_string()))?;
     let describe = DescribeCaptchaResult::new(
         minted.ticket.clone(),

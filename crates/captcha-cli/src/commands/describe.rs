@@ -1,7 +1,7 @@
 //! `describe-result`: API 3.0 `DescribeCaptchaResult`, the captcha check Tencent serves today.
 
 use captcha_proto::redact::Redacted;
-use captcha_client::{Exchange, Api3Exchange};
+use captcha_proto::{Api3Exchange, Exchange};
 use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult, Api3Config, Verdict};
 use captcha_proto::{Endpoint, Stamp};
 
@@ -73,7 +73,7 @@ fn v3_config(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Api3Confi
         return Ok(Api3Config::international(credential));
     }
     let endpoint: Endpoint = args
-        .v3_endpoint
+        .api3_endpoint
         .parse()
         .map_err(|e| Failure::usage("--v3-endpoint", e))?;
     Ok(Api3Config::new(credential).with_endpoint(endpoint))

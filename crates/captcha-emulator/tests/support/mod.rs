@@ -252,7 +252,7 @@ impl Answer {
 impl Harness {
     /// An API 3.0 configuration pointed at the emulator (signs for host 127.0.0.1).
     pub fn v3_config(&self) -> Api3Config {
-        Api3Config::new(self.emulator.credential()).with_endpoint(self.emulator.v3_endpoint())
+        Api3Config::new(self.emulator.credential()).with_endpoint(self.emulator.api3_endpoint())
     }
 
     /// `action` encoded and signed with [`Harness::v3_config`] at the clock's time.

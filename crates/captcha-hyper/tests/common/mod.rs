@@ -272,10 +272,10 @@ async fn read_request<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut Vec<u8>
 }
 
 /// A builder with the test credential and `endpoint`.
-pub fn builder(endpoint: Endpoint) -> ClientBuilder<Client> {
+pub fn builder(endpoint: Endpoint) -> ClientBuilder {
     Client::builder()
         .credential(Credential::new(SECRET_ID, SECRET_KEY).unwrap())
-        .endpoint(endpoint)
+        .api2_endpoint(endpoint)
 }
 
 /// A successful `CaptchaGetUrl` reply.

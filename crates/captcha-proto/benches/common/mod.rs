@@ -187,7 +187,7 @@ pub fn tc3_input() -> Tc3Input {
         canonical_head: canonical[..canonical.len() - 64].to_owned(),
         string_to_sign_head: text[..text.len() - 64].to_owned(),
         date: steps.date().to_string(),
-        service: v3::CAPTCHA_SERVICE.to_owned(),
+        service: api3::CAPTCHA_SERVICE.to_owned(),
     }
 }
 

@@ -342,7 +342,7 @@ const CALL_BYTES: usize = 512;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CaptchaCheck, CaptchaType, Api2RawAction};
+    use crate::{CaptchaCheck, CaptchaType};
 
     fn check() -> CaptchaCheck {
         CaptchaCheck::new("t03*", [127, 0, 0, 1].into(), CaptchaType::Slider)
@@ -382,35 +382,17 @@ mod tests {
         );
     }
 
-    /// `tests/direct_path.rs` shows both paths write the same requests; this shows the
-    /// typed actions do take the direct one, and what does not.
+    /// A typed action's parameters follow the common ones, all in signing order.
     #[test]
-    fn typed_actions_are_written_directly_unless_something_needs_params() {
+    fn typed_actions_sign_after_the_common_parameters() {
         let stamp = Stamp::new(1_700_000_000, 42).unwrap();
         let config =
             Api2Config::new(Credential::new("AKIDx", "key").unwrap()).with_request_client(None);
-        let template = config.template().unwrap();
-        let direct = config
-            .direct_form(&check(), stamp, template)
-            .expect("a typed action is written directly")
-            .unwrap();
         assert_eq!(
-            direct.signed_text(),
-            "Action=CaptchaCheck&Nonce=42&Region=gz&SecretId=AKIDx&Timestamp=1700000000\
+            config.string_to_sign(&check(), stamp).unwrap(),
+            "GETcsec.api.qcloud.com/v2/index.php?\
+             Action=CaptchaCheck&Nonce=42&Region=gz&SecretId=AKIDx&Timestamp=1700000000\
              &accountType=0&captchaType=9&ticket=t03*&userIp=127.0.0.1"
         );
-        assert!(
-            config
-                .direct_form(&Api2RawAction::new("X"), stamp, template)
-                .is_none()
-        );
-        let with_token = Api2Config::new(
-            Credential::new("AKIDx", "key")
-                .unwrap()
-                .with_token("needs/escaping")
-                .unwrap(),
-        );
-        let template = with_token.template().unwrap();
-        assert!(with_token.direct_form(&check(), stamp, template).is_none());
     }
 }

@@ -223,7 +223,7 @@ mod tests {
             Some(5100)
         );
         let err = parse_success(ok, br#"{"code":"4100","codedesc":"AuthFailure"}"#).unwrap_err();
-        let api = err.api().unwrap();
+        let api = err.api2().unwrap();
         assert_eq!((api.code(), api.code_desc()), (4100, Some("AuthFailure")));
     }
 
@@ -252,7 +252,7 @@ mod tests {
             DecodeErrorKind::Status
         );
         let err = parse(StatusCode::FORBIDDEN, br#"{"code":4300}"#).unwrap_err();
-        assert_eq!(err.api().unwrap().code(), 4300);
+        assert_eq!(err.api2().unwrap().code(), 4300);
     }
 
     /// A refusal keeps its code whatever its text fields hold.
@@ -265,7 +265,7 @@ mod tests {
             br#"{"code":4100,"message":null,"codeDesc":true}"#,
         ] {
             let err = parse_success(ok, body).unwrap_err();
-            let api = err.api().expect("still a refusal");
+            let api = err.api2().expect("still a refusal");
             assert_eq!((api.code(), api.code_desc()), (4100, None));
         }
         let escaped = parse(ok, br#"{"code":0,"message":"a\"b"}"#).unwrap();

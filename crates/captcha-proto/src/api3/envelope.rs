@@ -22,10 +22,10 @@ pub type ResponseObject = Map<String, Value>;
 ///
 /// ```
 /// use captcha_proto::{ResponseError, v3};
-/// let ok = v3::parse_response(http::StatusCode::OK, br#"{"Response":{"TotalCount":0,"RequestId":"r"}}"#)?;
+/// let ok = api3::parse_response(http::StatusCode::OK, br#"{"Response":{"TotalCount":0,"RequestId":"r"}}"#)?;
 /// assert_eq!(ok["TotalCount"], 0);
 /// let refused = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r-9"}}"#;
-/// match v3::parse_response(http::StatusCode::OK, refused) {
+/// match api3::parse_response(http::StatusCode::OK, refused) {
 ///     Err(ResponseError::Api3(e)) => assert!(e.is_signature_expired() && e.request_id() == Some("r-9")),
 ///     other => panic!("{other:?}"),
 /// }

@@ -6,7 +6,7 @@
 /// A proleptic Gregorian date in UTC.
 ///
 /// ```
-/// use captcha_proto::api3::UtcDate;
+/// use captcha_proto::tc3::UtcDate;
 /// let date = UtcDate::from_timestamp(1551113065);
 /// assert_eq!((date.year(), date.month(), date.day()), (2019, 2, 25));
 /// assert_eq!(date.to_string(), "2019-02-25");
@@ -53,7 +53,7 @@ impl std::fmt::Display for UtcDate {
 /// The `YYYY-MM-DD` UTC date of `timestamp`, as it appears in the credential scope.
 ///
 /// ```
-/// use captcha_proto::api3::utc_date;
+/// use captcha_proto::tc3::utc_date;
 /// assert_eq!(utc_date(1551139199), "2019-02-25"); // 23:59:59 UTC
 /// assert_eq!(utc_date(1551139200), "2019-02-26"); // 00:00:00 UTC
 /// ```

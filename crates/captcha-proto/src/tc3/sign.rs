@@ -34,8 +34,8 @@ type HmacSha256 = Hmac<Sha256>;
 /// Lowercase hex SHA-256 of the request body (`HashedRequestPayload`).
 ///
 /// ```
-/// use captcha_proto::api3;
-/// assert_eq!(v3::hashed_payload(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+/// use captcha_proto::{api3, tc3};
+/// assert_eq!(tc3::hashed_payload(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 /// ```
 pub fn hashed_payload(payload: &[u8]) -> String {
     hex::encode(Sha256::digest(payload))
@@ -51,8 +51,8 @@ fn canonical_header_value(value: &str) -> String {
 ///
 /// ```
 /// use captcha_proto::api3;
-/// let text = v3::canonical_request("POST", "/", "", "application/json; charset=utf-8",
-///     "cvm.tencentcloudapi.com", &v3::hashed_payload(b"{}"));
+/// let text = tc3::canonical_request("POST", "/", "", "application/json; charset=utf-8",
+///     "cvm.tencentcloudapi.com", &tc3::hashed_payload(b"{}"));
 /// assert!(text.starts_with("POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n"));
 /// ```
 pub fn canonical_request(
@@ -104,7 +104,7 @@ pub(super) fn canonical_request_with(
 /// `date/service/tc3_request`.
 ///
 /// ```
-/// assert_eq!(captcha_proto::api3::credential_scope("2019-02-25", "cvm"), "2019-02-25/cvm/tc3_request");
+/// assert_eq!(captcha_proto::tc3::credential_scope("2019-02-25", "cvm"), "2019-02-25/cvm/tc3_request");
 /// ```
 pub fn credential_scope(date: &str, service: &str) -> String {
     format!("{date}/{service}/{SCOPE_TERMINATOR}")
@@ -115,7 +115,7 @@ pub fn credential_scope(date: &str, service: &str) -> String {
 ///
 /// ```
 /// use captcha_proto::api3;
-/// let text = v3::string_to_sign(1551113065, "2019-02-25/cvm/tc3_request", "…");
+/// let text = tc3::string_to_sign(1551113065, "2019-02-25/cvm/tc3_request", "…");
 /// assert!(text.starts_with("TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n"));
 /// ```
 pub fn string_to_sign(timestamp: u64, credential_scope: &str, canonical_request: &str) -> String {
@@ -156,8 +156,8 @@ fn hmac_bytes(key: &[u8], message: &str) -> Zeroizing<[u8; 32]> {
 ///
 /// ```
 /// use captcha_proto::{SecretKey, v3};
-/// let key = v3::signing_key(&SecretKey::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"), "2019-02-25", "cvm");
-/// let signature = v3::signature(&key, "text");
+/// let key = tc3::signing_key(&SecretKey::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"), "2019-02-25", "cvm");
+/// let signature = tc3::signature(&key, "text");
 /// assert_eq!(signature.expose_secret().len(), 64);
 /// ```
 pub fn signing_key(secret_key: &SecretKey, date: &str, service: &str) -> SigningKey {
@@ -191,9 +191,9 @@ impl fmt::Debug for Signature {
 ///
 /// ```
 /// use captcha_proto::{SecretKey, v3};
-/// let key = v3::signing_key(&SecretKey::new("k"), "2024-01-01", "captcha");
-/// assert_eq!(v3::signature(&key, "a"), v3::signature(&key, "a"));
-/// assert_ne!(v3::signature(&key, "a"), v3::signature(&key, "b"));
+/// let key = tc3::signing_key(&SecretKey::new("k"), "2024-01-01", "captcha");
+/// assert_eq!(tc3::signature(&key, "a"), tc3::signature(&key, "a"));
+/// assert_ne!(tc3::signature(&key, "a"), tc3::signature(&key, "b"));
 /// ```
 pub fn signature(key: &SigningKey, string_to_sign: &str) -> Signature {
     let mut mac = key.mac();
@@ -215,8 +215,8 @@ pub(super) fn verify_signature(key: &SigningKey, string_to_sign: &str, claimed: 
 ///
 /// ```
 /// use captcha_proto::{SecretKey, v3};
-/// let key = v3::signing_key(&SecretKey::new("k"), "2019-02-25", "cvm");
-/// let auth = v3::authorization("AKIDexample", "2019-02-25/cvm/tc3_request", &v3::signature(&key, "x"));
+/// let key = tc3::signing_key(&SecretKey::new("k"), "2019-02-25", "cvm");
+/// let auth = tc3::authorization("AKIDexample", "2019-02-25/cvm/tc3_request", &tc3::signature(&key, "x"));
 /// assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDexample/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature="));
 /// ```
 pub fn authorization(secret_id: &str, credential_scope: &str, signature: &Signature) -> String {
@@ -334,7 +334,7 @@ pub(crate) fn check_service(service: &str) -> Result<(), EncodeError> {
 ///     .header("content-type", "application/json; charset=utf-8")
 ///     .body(b"{}".to_vec())?;
 /// let credential = Credential::new("AKIDexample", "secret")?;
-/// let steps = v3::debug_steps(&request, &credential, "cvm", 1551113065)?;
+/// let steps = tc3::debug_steps(&request, &credential, "cvm", 1551113065)?;
 /// assert_eq!(steps.credential_scope(), "2019-02-25/cvm/tc3_request");
 /// assert!(steps.string_to_sign().ends_with(steps.hashed_canonical_request()));
 /// assert!(!format!("{steps:?}").contains(steps.signature().expose_secret()));
@@ -447,7 +447,7 @@ impl fmt::Debug for Tc3Steps {
 /// let request = http::Request::get("https://cvm.tencentcloudapi.com/?Limit=10&Offset=0")
 ///     .header("content-type", "application/x-www-form-urlencoded")
 ///     .body(Vec::new())?;
-/// let steps = v3::debug_steps(&request, &Credential::new("AKIDexample", "secret")?, "cvm", 1551113065)?;
+/// let steps = tc3::debug_steps(&request, &Credential::new("AKIDexample", "secret")?, "cvm", 1551113065)?;
 /// assert!(steps.canonical_request().starts_with("GET\n/\nLimit=10&Offset=0\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -520,11 +520,11 @@ pub(super) fn steps_for(
 ///     .header("x-tc-action", "DescribeInstances")
 ///     .body(br#"{"Limit": 1}"#.to_vec())?;
 /// let credential = Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")?;
-/// v3::sign_request(&mut request, &credential, "cvm", 1551113065)?;
+/// tc3::sign_request(&mut request, &credential, "cvm", 1551113065)?;
 /// assert_eq!(request.headers()["host"], "cvm.tencentcloudapi.com");
 /// assert_eq!(request.headers()["x-tc-timestamp"], "1551113065");
 /// assert!(request.headers()["authorization"].is_sensitive());
-/// assert!(v3::verify_request(&request, &credential, "cvm").is_ok());
+/// assert!(tc3::verify_request(&request, &credential, "cvm").is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sign_request<B: AsRef<[u8]>>(

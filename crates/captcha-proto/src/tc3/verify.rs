@@ -78,7 +78,7 @@ impl VerifyError {
     /// `AuthFailure.InvalidAuthorization` for an unreadable `Authorization` or header.
     ///
     /// ```
-    /// assert_eq!(captcha_proto::api3::VerifyError::Mismatch.tencent_code(), "AuthFailure.SignatureFailure");
+    /// assert_eq!(captcha_proto::tc3::VerifyError::Mismatch.tencent_code(), "AuthFailure.SignatureFailure");
     /// ```
     pub fn tencent_code(&self) -> &'static str {
         match self {
@@ -148,11 +148,11 @@ fn echo(text: &str) -> String {
 /// A parsed `Authorization` header. The signature is kept as bytes and never shown.
 ///
 /// ```
-/// use captcha_proto::api3::parse_authorization;
+/// use captcha_proto::tc3::parse_authorization;
 /// let auth = parse_authorization("TC3-HMAC-SHA256 Credential=AKIDexample/2019-02-25/cvm/tc3_request, \
 ///     SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168")?;
 /// assert_eq!((auth.secret_id(), auth.date(), auth.service()), ("AKIDexample", "2019-02-25", "cvm"));
-/// # Ok::<(), captcha_proto::api3::VerifyError>(())
+/// # Ok::<(), captcha_proto::tc3::VerifyError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ParsedAuthorization {
@@ -283,10 +283,10 @@ pub struct Verified {
 /// let mut request = http::Request::post("http://127.0.0.1:8080/")
 ///     .header("content-type", "application/json; charset=utf-8")
 ///     .body(b"{}".to_vec())?;
-/// v3::sign_request(&mut request, &credential, "captcha", 1_700_000_000)?;
-/// assert_eq!(v3::verify_request(&request, &credential, "captcha")?.timestamp, 1_700_000_000);
+/// tc3::sign_request(&mut request, &credential, "captcha", 1_700_000_000)?;
+/// assert_eq!(tc3::verify_request(&request, &credential, "captcha")?.timestamp, 1_700_000_000);
 /// request.body_mut()[0] = b'[';
-/// assert_eq!(v3::verify_request(&request, &credential, "captcha"), Err(v3::VerifyError::Mismatch));
+/// assert_eq!(tc3::verify_request(&request, &credential, "captcha"), Err(tc3::VerifyError::Mismatch));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify_request<B: AsRef<[u8]>>(
@@ -310,7 +310,7 @@ pub fn verify_request<B: AsRef<[u8]>>(
 /// use captcha_proto::{SecretKey, v3};
 /// let request = http::Request::post("/").header("authorization", "Basic abc").body(Vec::<u8>::new())?;
 /// let lookup = |_: &str| Some(SecretKey::new("secret"));
-/// assert_eq!(v3::verify_request_with(&request, "captcha", lookup), Err(v3::VerifyError::UnsupportedAlgorithm));
+/// assert_eq!(tc3::verify_request_with(&request, "captcha", lookup), Err(tc3::VerifyError::UnsupportedAlgorithm));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify_request_with<B: AsRef<[u8]>>(

@@ -1,4 +1,4 @@
-//! [`V3TicketStore`]: the tickets and Randstrs the API 3.0 front-end callback would hand a
+//! [`Api3TicketStore`]: the tickets and Randstrs the API 3.0 front-end callback would hand a
 //! user who solved the captcha of one captcha app. Each passes one `DescribeCaptchaResult`.
 
 use std::fmt;
@@ -19,7 +19,7 @@ const TICKET_PREFIX: &str = "tr03";
 /// for the app `captcha_app_id`. `Debug` hides the ticket.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub struct V3Ticket {
+pub struct Api3Ticket {
     /// The `Ticket` (single use, valid for the emulator's ticket lifetime, 5 minutes by
     /// default).
     pub ticket: Ticket,
@@ -77,20 +77,20 @@ struct TicketInfo {
     used: bool,
 }
 
-pub(crate) struct V3TicketStore {
+pub(crate) struct Api3TicketStore {
     tickets: ExpiringMap<String, TicketInfo>,
     ttl: u64,
 }
 
-impl fmt::Debug for V3TicketStore {
+impl fmt::Debug for Api3TicketStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("V3TicketStore")
+        f.debug_struct("Api3TicketStore")
             .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
 }
 
-impl V3TicketStore {
+impl Api3TicketStore {
     pub(crate) fn new(ttl: u64) -> Self {
         Self {
             tickets: ExpiringMap::new(CAPACITY, WhenFull::EvictOldest),
@@ -100,7 +100,7 @@ impl V3TicketStore {
 
     /// A fresh ticket and Randstr for a user at `user_ip` who solved a captcha of the app
     /// `captcha_app_id` at `now`.
-    pub(crate) fn mint(&self, captcha_app_id: u64, user_ip: IpAddr, now: u64) -> V3Ticket {
+    pub(crate) fn mint(&self, captcha_app_id: u64, user_ip: IpAddr, now: u64) -> Api3Ticket {
         let ticket = random::token(TICKET_PREFIX);
         let randstr = random::randstr();
         let expires_at = now.saturating_add(self.ttl);
@@ -116,7 +116,7 @@ impl V3TicketStore {
         let forget_at = expires_at.saturating_add(self.ttl.max(1));
         // Evicting never fails.
         let _ = self.tickets.insert(ticket.clone(), info, forget_at, now);
-        V3Ticket {
+        Api3Ticket {
             ticket: Ticket::new(ticket),
             randstr,
             captcha_app_id,
@@ -166,7 +166,7 @@ mod tests {
         "203.0.113.7".parse().unwrap()
     }
 
-    fn presented<'a>(minted: &'a V3Ticket) -> Presented<'a> {
+    fn presented<'a>(minted: &'a Api3Ticket) -> Presented<'a> {
         Presented {
             ticket: minted.ticket.expose_secret(),
             randstr: &minted.randstr,
@@ -176,13 +176,13 @@ mod tests {
         }
     }
 
-    fn outcome(store: &V3TicketStore, p: &Presented<'_>, now: u64) -> Outcome {
+    fn outcome(store: &Api3TicketStore, p: &Presented<'_>, now: u64) -> Outcome {
         store.check(p, now).outcome
     }
 
     #[test]
     fn a_ticket_passes_once_and_tells_its_time() {
-        let store = V3TicketStore::new(300);
+        let store = Api3TicketStore::new(300);
         let minted = store.mint(APP, ip(), 1000);
         assert!(minted.ticket.expose_secret().starts_with("tr03"));
         assert!(!format!("{minted:?}").contains(minted.ticket.expose_secret()));
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn app_and_key_mismatches_do_not_spend_the_ticket() {
-        let store = V3TicketStore::new(300);
+        let store = Api3TicketStore::new(300);
         let minted = store.mint(APP, ip(), 1000);
         let other_app = Presented {
             captcha_app_id: APP + 1,
@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn randstr_and_ip_mismatches_spend_it_and_expiry_ends_it() {
-        let store = V3TicketStore::new(300);
+        let store = Api3TicketStore::new(300);
         let minted = store.mint(APP, ip(), 1000);
         let wrong = Presented {
             randstr: "@xyz0",

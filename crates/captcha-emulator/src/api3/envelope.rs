@@ -10,7 +10,7 @@ use crate::faults::Answer;
 use crate::json::JsonObject;
 use crate::random;
 use crate::reply::Reply;
-use crate::v2::FAULT_MESSAGE;
+use crate::api2::FAULT_MESSAGE;
 
 /// A required parameter or header is absent.
 pub(crate) const MISSING_PARAMETER: &str = "MissingParameter";

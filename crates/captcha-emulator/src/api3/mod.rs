@@ -17,16 +17,14 @@ mod envelope;
 mod tickets;
 
 use bytes::Bytes;
-use captcha_proto::api3::{
-    ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, TIMESTAMP_HEADER,
-    TOKEN_HEADER, VERSION_HEADER, VerifyError, verify_request_with,
-};
+use captcha_proto::api3::{ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, VERSION_HEADER};
+use captcha_proto::tc3::{TIMESTAMP_HEADER, TOKEN_HEADER, VerifyError, verify_request_with};
 use http::header::{CONTENT_TYPE, HeaderName};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request};
 use hyper::body::Incoming;
 
-use crate::MAX_V3_BODY_BYTES;
+use crate::MAX_API3_BODY_BYTES;
 use crate::common::shorten;
 use crate::faults::Answer;
 use crate::incoming::{self, BodyError};
@@ -38,8 +36,8 @@ use envelope::{
     REQUEST_SIZE_LIMIT_EXCEEDED, SIGNATURE_EXPIRE, TOKEN_FAILURE,
 };
 
-pub use tickets::V3Ticket;
-pub(crate) use tickets::V3TicketStore;
+pub use tickets::Api3Ticket;
+pub(crate) use tickets::Api3TicketStore;
 
 /// Answers one API 3.0 request. Counts it under its `X-TC-Action`, reads the body, then
 /// lets `fault` replace the answer (nothing checked, no ticket spent) or runs the checks.
@@ -58,7 +56,7 @@ pub(crate) async fn handle(
     );
     state.stats.request(Kind::Api(label));
     let body = if parts.method == Method::POST {
-        Some(incoming::read_body(&parts.headers, body, MAX_V3_BODY_BYTES).await)
+        Some(incoming::read_body(&parts.headers, body, MAX_API3_BODY_BYTES).await)
     } else {
         None
     };
