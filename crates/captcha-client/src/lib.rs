@@ -21,7 +21,7 @@
 //!
 //! ```no_run
 //! # async fn run<R: captcha_client::Runtime>() -> Result<(), Box<dyn std::error::Error>> {
-//! use crate::Client;
+//! use captcha_client::Client;
 //! use captcha_proto::{Credential, DescribeCaptchaResult};
 //!
 //! let client = Client::<R>::builder()

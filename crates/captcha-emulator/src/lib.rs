@@ -46,7 +46,7 @@
 //!
 //! ```no_run
 //! use captcha_emulator::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
-//! use captcha_proto::{Stamp, v3::{DescribeCaptchaResult, Api3Config}};
+//! use captcha_proto::{Stamp, api3::{DescribeCaptchaResult, Api3Config}};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let running = Emulator::demo().start("127.0.0.1:0".parse()?).await?;

@@ -122,7 +122,7 @@ proptest! {
         let verified = input.verify(&request).unwrap();
         prop_assert_eq!(verified.timestamp, input.timestamp);
         prop_assert_eq!(&verified.secret_id, &input.secret_id);
-        prop_assert_eq!(verified.date.to_string(), tc3::utc_date(input.timestamp));
+        prop_assert_eq!(verified.date.to_string(), tc3::UtcDate::from_timestamp(input.timestamp).to_string());
         prop_assert!(request.headers()["authorization"].is_sensitive());
         prop_assert_eq!(request.headers()["host"].to_str().unwrap(), input.host.as_str());
         match &input.token {

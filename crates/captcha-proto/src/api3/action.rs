@@ -58,7 +58,7 @@ pub trait Api3Action {
 /// send (re-encoded per attempt, never re-sent when single-use).
 ///
 /// ```
-/// use captcha_proto::{Credential, Stamp, transport::Exchange};
+/// use captcha_proto::{Credential, Stamp, Exchange};
 /// use captcha_proto::api3::{DescribeCaptchaResult, Api3Config, Api3Exchange};
 /// let config = Api3Config::new(Credential::new("AKIDexample", "secret")?);
 /// let action = DescribeCaptchaResult::new("t03ticket", "@Vki", "127.0.0.1".parse()?, 199999164, "app-secret");

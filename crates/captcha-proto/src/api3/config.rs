@@ -90,7 +90,7 @@ impl FromStr for Language {
 /// `http://127.0.0.1:8080/` signs for `127.0.0.1`.
 ///
 /// ```
-/// use captcha_proto::{Credential, Endpoint, Stamp, v3::{DescribeCaptchaResult, Api3Action, Api3Config}};
+/// use captcha_proto::{Credential, Endpoint, Stamp, api3::{DescribeCaptchaResult, Api3Action, Api3Config}};
 /// let credential = Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")?;
 /// let config = Api3Config::new(credential).with_endpoint("http://127.0.0.1:8080/".parse::<Endpoint>()?);
 /// let action = DescribeCaptchaResult::new("t03ticket", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret");

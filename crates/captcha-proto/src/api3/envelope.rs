@@ -21,7 +21,7 @@ pub type ResponseObject = Map<String, Value>;
 /// Never panics, whatever the bytes.
 ///
 /// ```
-/// use captcha_proto::{ResponseError, v3};
+/// use captcha_proto::{ResponseError, api3, tc3};
 /// let ok = api3::parse_response(http::StatusCode::OK, br#"{"Response":{"TotalCount":0,"RequestId":"r"}}"#)?;
 /// assert_eq!(ok["TotalCount"], 0);
 /// let refused = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r-9"}}"#;

@@ -14,7 +14,7 @@ use crate::redact;
 /// whole `Response` object once it holds no `Error`.
 ///
 /// ```
-/// use captcha_proto::{Credential, Endpoint, Stamp, v3::{Api3RawAction, Api3Config}};
+/// use captcha_proto::{Credential, Endpoint, Stamp, api3::{Api3RawAction, Api3Config}};
 /// let call = Api3RawAction::new("cvm", "2017-03-12", "DescribeInstances").param("Limit", 1);
 /// let config = Api3Config::new(Credential::new("AKIDexample", "secret")?)
 ///     .with_endpoint("https://cvm.tencentcloudapi.com/".parse::<Endpoint>()?)

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 /// which is what the typed actions use on the hot path.
 ///
 /// ```
-/// use captcha_proto::{Params, params::ParamKey};
+/// use captcha_proto::api2::{ParamKey, Params};
 /// const LIMIT: ParamKey = ParamKey::new("limit");
 /// let mut params = Params::new();
 /// params.push_u64(LIMIT, 20)?;

@@ -33,7 +33,7 @@ const INLINE_ENTRIES: usize = 12;
 /// request is hashed and sent from the one buffer.
 ///
 /// ```
-/// use captcha_proto::Params;
+/// use captcha_proto::api2::Params;
 /// let mut params = Params::new();
 /// params.push_str("instanceIds.0", "ins-09dx96dg")?;
 /// params.push_u64("limit", 20)?;

@@ -50,17 +50,6 @@ impl std::fmt::Display for UtcDate {
     }
 }
 
-/// The `YYYY-MM-DD` UTC date of `timestamp`, as it appears in the credential scope.
-///
-/// ```
-/// use captcha_proto::tc3::utc_date;
-/// assert_eq!(utc_date(1551139199), "2019-02-25"); // 23:59:59 UTC
-/// assert_eq!(utc_date(1551139200), "2019-02-26"); // 00:00:00 UTC
-/// ```
-pub fn utc_date(timestamp: u64) -> String {
-    UtcDate::from_timestamp(timestamp).to_string()
-}
-
 /// Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (never negative here, so
 /// all arithmetic is unsigned). Eras are 400-year cycles of 146 097 days starting 0000-03-01.
 fn civil_from_days(days: u64) -> UtcDate {

@@ -17,9 +17,9 @@ use crate::secret::SecretKey;
 /// The algorithm name, first word of the `Authorization` header and of the string to sign.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// The headers TC3 signs, as listed in `SignedHeaders` (the only set Tencent documents).
-pub const SIGNED_HEADERS: &str = "content-type;host";
+pub(crate) const SIGNED_HEADERS: &str = "content-type;host";
 /// The last element of the credential scope.
-pub const SCOPE_TERMINATOR: &str = "tc3_request";
+pub(crate) const SCOPE_TERMINATOR: &str = "tc3_request";
 /// What `X-TC-Content-SHA256` holds when the body is left out of the signature.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// Header with the request's UNIX time, signed through the string to sign.
@@ -32,12 +32,7 @@ pub const CONTENT_SHA256_HEADER: HeaderName = HeaderName::from_static("x-tc-cont
 type HmacSha256 = Hmac<Sha256>;
 
 /// Lowercase hex SHA-256 of the request body (`HashedRequestPayload`).
-///
-/// ```
-/// use captcha_proto::{api3, tc3};
-/// assert_eq!(tc3::hashed_payload(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-/// ```
-pub fn hashed_payload(payload: &[u8]) -> String {
+pub(crate) fn hashed_payload(payload: &[u8]) -> String {
     hex::encode(Sha256::digest(payload))
 }
 
@@ -48,14 +43,7 @@ fn canonical_header_value(value: &str) -> String {
 
 /// The canonical request. `content_type` and `host` are trimmed and lower-cased here;
 /// `query` is the query string exactly as sent (empty for a POST without one).
-///
-/// ```
-/// use captcha_proto::api3;
-/// let text = tc3::canonical_request("POST", "/", "", "application/json; charset=utf-8",
-///     "cvm.tencentcloudapi.com", &tc3::hashed_payload(b"{}"));
-/// assert!(text.starts_with("POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n"));
-/// ```
-pub fn canonical_request(
+pub(crate) fn canonical_request(
     method: &str,
     path: &str,
     query: &str,
@@ -102,23 +90,13 @@ pub(super) fn canonical_request_with(
 }
 
 /// `date/service/tc3_request`.
-///
-/// ```
-/// assert_eq!(captcha_proto::tc3::credential_scope("2019-02-25", "cvm"), "2019-02-25/cvm/tc3_request");
-/// ```
-pub fn credential_scope(date: &str, service: &str) -> String {
+pub(crate) fn credential_scope(date: &str, service: &str) -> String {
     format!("{date}/{service}/{SCOPE_TERMINATOR}")
 }
 
 /// The string to sign: algorithm, timestamp, credential scope and the hex SHA-256 of the
 /// canonical request, one per line.
-///
-/// ```
-/// use captcha_proto::api3;
-/// let text = tc3::string_to_sign(1551113065, "2019-02-25/cvm/tc3_request", "…");
-/// assert!(text.starts_with("TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n"));
-/// ```
-pub fn string_to_sign(timestamp: u64, credential_scope: &str, canonical_request: &str) -> String {
+pub(crate) fn string_to_sign(timestamp: u64, credential_scope: &str, canonical_request: &str) -> String {
     let hashed = hashed_payload(canonical_request.as_bytes());
     format!("{ALGORITHM}\n{timestamp}\n{credential_scope}\n{hashed}")
 }
@@ -153,14 +131,7 @@ fn hmac_bytes(key: &[u8], message: &str) -> Zeroizing<[u8; 32]> {
 }
 
 /// `kSigning = HMAC(HMAC(HMAC("TC3" + SecretKey, date), service), "tc3_request")`.
-///
-/// ```
-/// use captcha_proto::{SecretKey, v3};
-/// let key = tc3::signing_key(&SecretKey::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"), "2019-02-25", "cvm");
-/// let signature = tc3::signature(&key, "text");
-/// assert_eq!(signature.expose_secret().len(), 64);
-/// ```
-pub fn signing_key(secret_key: &SecretKey, date: &str, service: &str) -> SigningKey {
+pub(crate) fn signing_key(secret_key: &SecretKey, date: &str, service: &str) -> SigningKey {
     let mut prefixed = Zeroizing::new(String::with_capacity(secret_key.expose_secret().len() + 3));
     prefixed.push_str("TC3");
     prefixed.push_str(secret_key.expose_secret());
@@ -188,14 +159,7 @@ impl fmt::Debug for Signature {
 }
 
 /// Lowercase hex `HMAC_SHA256(kSigning, string_to_sign)`.
-///
-/// ```
-/// use captcha_proto::{SecretKey, v3};
-/// let key = tc3::signing_key(&SecretKey::new("k"), "2024-01-01", "captcha");
-/// assert_eq!(tc3::signature(&key, "a"), tc3::signature(&key, "a"));
-/// assert_ne!(tc3::signature(&key, "a"), tc3::signature(&key, "b"));
-/// ```
-pub fn signature(key: &SigningKey, string_to_sign: &str) -> Signature {
+pub(crate) fn signature(key: &SigningKey, string_to_sign: &str) -> Signature {
     let mut mac = key.mac();
     mac.update(string_to_sign.as_bytes());
     let tag = mac.finalize().into_bytes();
@@ -212,14 +176,7 @@ pub(super) fn verify_signature(key: &SigningKey, string_to_sign: &str, claimed: 
 }
 
 /// The `Authorization` header value. It holds the signature: treat it as a secret.
-///
-/// ```
-/// use captcha_proto::{SecretKey, v3};
-/// let key = tc3::signing_key(&SecretKey::new("k"), "2019-02-25", "cvm");
-/// let auth = tc3::authorization("AKIDexample", "2019-02-25/cvm/tc3_request", &tc3::signature(&key, "x"));
-/// assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDexample/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature="));
-/// ```
-pub fn authorization(secret_id: &str, credential_scope: &str, signature: &Signature) -> String {
+pub(crate) fn authorization(secret_id: &str, credential_scope: &str, signature: &Signature) -> String {
     format!(
         "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={SIGNED_HEADERS}, Signature={}",
         signature.expose_secret()
@@ -329,7 +286,7 @@ pub(crate) fn check_service(service: &str) -> Result<(), EncodeError> {
 /// `Debug` shows the public steps and hides the key, the signature and the header.
 ///
 /// ```
-/// use captcha_proto::{Credential, v3};
+/// use captcha_proto::{Credential, api3, tc3};
 /// let request = http::Request::post("https://cvm.tencentcloudapi.com/")
 ///     .header("content-type", "application/json; charset=utf-8")
 ///     .body(b"{}".to_vec())?;
@@ -443,7 +400,7 @@ impl fmt::Debug for Tc3Steps {
 /// Errors name the missing or unusable part.
 ///
 /// ```
-/// use captcha_proto::{Credential, v3};
+/// use captcha_proto::{Credential, api3, tc3};
 /// let request = http::Request::get("https://cvm.tencentcloudapi.com/?Limit=10&Offset=0")
 ///     .header("content-type", "application/x-www-form-urlencoded")
 ///     .body(Vec::new())?;
@@ -514,7 +471,7 @@ pub(super) fn steps_for(
 /// Re-sign on every attempt: Tencent refuses timestamps more than 5 minutes off.
 ///
 /// ```
-/// use captcha_proto::{Credential, v3};
+/// use captcha_proto::{Credential, api3, tc3};
 /// let mut request = http::Request::post("https://cvm.tencentcloudapi.com/")
 ///     .header("content-type", "application/json; charset=utf-8")
 ///     .header("x-tc-action", "DescribeInstances")
@@ -585,4 +542,53 @@ pub fn sign_request<B: AsRef<[u8]>>(
         None => headers.remove(TOKEN_HEADER),
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+    const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+    const CVM_PAYLOAD: &str =
+        r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+    const CVM_TIMESTAMP: u64 = 1551113065;
+    const CVM_PAYLOAD_HASH: &str = "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064";
+    const CVM_CANONICAL_REQUEST: &str = "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064";
+    const CVM_CANONICAL_HASH: &str = "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031";
+    const CVM_STRING_TO_SIGN: &str = "TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031";
+    const CVM_SIGNATURE: &str = "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
+    const CVM_AUTHORIZATION: &str = "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
+
+    /// Tencent's published example (docs/protocol.md, "Known-answer vector"), one step
+    /// function at a time.
+    #[test]
+    fn published_vector_each_step_with_the_step_functions() {
+        assert_eq!(CVM_PAYLOAD.len(), 86);
+        let hashed = hashed_payload(CVM_PAYLOAD.as_bytes());
+        assert_eq!(hashed, CVM_PAYLOAD_HASH);
+        let canonical = canonical_request(
+            "POST",
+            "/",
+            "",
+            "application/json; charset=utf-8",
+            "cvm.tencentcloudapi.com",
+            &hashed,
+        );
+        assert_eq!(canonical, CVM_CANONICAL_REQUEST);
+        assert_eq!(hashed_payload(canonical.as_bytes()), CVM_CANONICAL_HASH);
+        let date = UtcDate::from_timestamp(CVM_TIMESTAMP).to_string();
+        assert_eq!(date, "2019-02-25");
+        let scope = credential_scope(&date, "cvm");
+        assert_eq!(scope, "2019-02-25/cvm/tc3_request");
+        let text = string_to_sign(CVM_TIMESTAMP, &scope, &canonical);
+        assert_eq!(text, CVM_STRING_TO_SIGN);
+        let key = signing_key(&SecretKey::new(SECRET_KEY), &date, "cvm");
+        let signature = signature(&key, &text);
+        assert_eq!(signature.expose_secret(), CVM_SIGNATURE);
+        assert_eq!(
+            authorization(SECRET_ID, &scope, &signature),
+            CVM_AUTHORIZATION
+        );
+    }
 }

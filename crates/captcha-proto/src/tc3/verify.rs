@@ -278,7 +278,7 @@ pub struct Verified {
 /// Verifies a request signed by `credential` for `service` (see [`verify_request_with`]).
 ///
 /// ```
-/// use captcha_proto::{Credential, v3};
+/// use captcha_proto::{Credential, api3, tc3};
 /// let credential = Credential::new("AKIDexample", "secret")?;
 /// let mut request = http::Request::post("http://127.0.0.1:8080/")
 ///     .header("content-type", "application/json; charset=utf-8")
@@ -307,7 +307,7 @@ pub fn verify_request<B: AsRef<[u8]>>(
 /// clock (no clock in this crate): compare [`Verified::timestamp`] with yours.
 ///
 /// ```
-/// use captcha_proto::{SecretKey, v3};
+/// use captcha_proto::{SecretKey, api3, tc3};
 /// let request = http::Request::post("/").header("authorization", "Basic abc").body(Vec::<u8>::new())?;
 /// let lookup = |_: &str| Some(SecretKey::new("secret"));
 /// assert_eq!(tc3::verify_request_with(&request, "captcha", lookup), Err(tc3::VerifyError::UnsupportedAlgorithm));
