@@ -45,7 +45,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_client::{BuildClient, ClientBuilder};
+use captcha_client::{Client, Runtime};
 use captcha_proto::{CaptchaCheck, CaptchaType, CheckVerdict, Api2Config, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
@@ -262,7 +262,7 @@ impl Driver {
                 let client = client.clone();
                 move |ticket| {
                     let client = client.clone();
-                    async move { outcome(client.check(&check_of(ticket)).await) }
+                    async move { outcome(client.captcha_check(&check_of(ticket)).await) }
                 }
             }),
             Self::CaptchaAsyncStd { client } => {
@@ -272,7 +272,7 @@ impl Driver {
                         let client = client.clone();
                         async_std::task::spawn(worker(tickets, deadline, move |ticket| {
                             let client = client.clone();
-                            async move { outcome(client.check(&check_of(ticket)).await) }
+                            async move { outcome(client.captcha_check(&check_of(ticket)).await) }
                         }))
                     })
                     .collect();
@@ -290,10 +290,13 @@ impl Driver {
 
 /// An SDK client (either transport) set up alike: the emulator's credential and endpoint,
 /// a pool that keeps every worker's connection, the call timeout.
-fn sdk_client<C: BuildClient>(options: &Options, config: &Api2Config) -> Result<C, BoxError> {
-    Ok(ClientBuilder::<C>::new()
+fn sdk_client<R: Runtime>(
+    options: &Options,
+    config: &Api2Config,
+) -> Result<Client<R>, BoxError> {
+    Ok(Client::<R>::builder()
         .credential(config.credential().clone())
-        .endpoint(config.endpoint().clone())
+        .api2_endpoint(config.endpoint().clone())
         .max_idle_per_host(options.concurrency)
         .timeout(CALL_TIMEOUT)
         .build()?)

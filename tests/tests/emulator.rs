@@ -72,8 +72,8 @@ fn full_flow_get_post_sha1_sha256() {
             for method in [HttpMethod::Get, HttpMethod::Post] {
                 for signature in [SignatureMethod::HmacSha1, SignatureMethod::HmacSha256] {
                     let builder = builder_for(&emulator)
-                        .http_method(method)
-                        .signature_method(signature);
+                        .api2_http_method(method)
+                        .api2_signature_method(signature);
                     full_flow(&client(transport, builder), &emulator).await;
                 }
             }

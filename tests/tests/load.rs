@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_client::{Error, Exchange, Api2Exchange};
+use captcha_client::Error;
+use captcha_proto::{Api2Exchange, Exchange};
 use captcha_proto::{
     CaptchaCheck, CaptchaType, CheckVerdict, Credential, EncodeError, ResponseError, Stamp,
 };
@@ -110,7 +111,7 @@ fn setup(transport: Transport) -> (BackgroundEmulator, TestClient) {
 /// Checks every ticket of `checks`, `IN_FLIGHT` at a time, on the transport's executor.
 fn check_all(client: &TestClient, checks: &[CaptchaCheck]) -> Tally {
     let started = Instant::now();
-    let config = &client.settings().config;
+    let config = &client.settings().api2;
     let mut tally = client.transport().block_on(
         stream::iter(checks)
             .map(|action| async move {

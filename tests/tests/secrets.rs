@@ -301,7 +301,7 @@ fn sdk_flows_of_both_transports_show_no_secret() {
         let proxy = RecordingProxy::start(emulator.local_addr());
         let client_for = |credential: Credential| {
             let mut settings = settings(proxy.endpoint(), credential);
-            settings.v3_config = settings.v3_config.with_endpoint(proxy.root_endpoint());
+            settings.api3 = settings.api3.with_endpoint(proxy.root_endpoint());
             settings.timeout = Duration::from_secs(30);
             transport.client(settings)
         };
@@ -416,7 +416,7 @@ fn quoting_upstreams_show_no_secret(answers: &[Quoting]) {
         for (name, answer) in answers {
             let server = ScriptedServer::start(echoing(*answer));
             let mut settings = settings(server.endpoint(), keys.credential());
-            settings.v3_config = settings.v3_config.with_endpoint(server.root_endpoint());
+            settings.api3 = settings.api3.with_endpoint(server.root_endpoint());
             let client = transport.client(settings);
             let place = format!("{} against {name}", transport.name());
 

@@ -12,7 +12,7 @@ fn builder(endpoint: &str) -> captcha_hyper::ClientBuilder {
     let endpoint: Endpoint = endpoint.parse().expect("a valid endpoint");
     ClientBuilder::new()
         .credential(Credential::new("AKIDtlssettings", "tls-settings-key").unwrap())
-        .endpoint(endpoint)
+        .api2_endpoint(endpoint)
 }
 
 /// What `ClientBuilder::build` of `transport` makes of `builder`.

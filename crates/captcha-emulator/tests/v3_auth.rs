@@ -110,7 +110,7 @@ async fn a_timestamp_more_than_five_minutes_off_is_signature_expire() {
     let h = support::start().await;
     for offset in [300, -300] {
         let stamp = Stamp::new(NOW.checked_add_signed(offset).unwrap(), 1).unwrap();
-        let request = h.v3_config().encode(&fake_check(), stamp).unwrap();
+        let request = h.api3().encode(&fake_check(), stamp).unwrap();
         assert_eq!(
             h.send(request).await.captcha_code(),
             15,
@@ -119,7 +119,7 @@ async fn a_timestamp_more_than_five_minutes_off_is_signature_expire() {
     }
     for offset in [301, -301, 86_400] {
         let stamp = Stamp::new(NOW.checked_add_signed(offset).unwrap(), 1).unwrap();
-        let request = h.v3_config().encode(&fake_check(), stamp).unwrap();
+        let request = h.api3().encode(&fake_check(), stamp).unwrap();
         assert_refused(
             &h.send(request).await,
             "AuthFailure.SignatureExpire",
@@ -148,7 +148,7 @@ async fn the_skew_window_follows_the_builder() {
     )
     .await;
     let stamp = Stamp::new(NOW - 31, 1).unwrap();
-    let request = h.v3_config().encode(&fake_check(), stamp).unwrap();
+    let request = h.api3().encode(&fake_check(), stamp).unwrap();
     assert_eq!(
         h.send(request).await.error_code(),
         "AuthFailure.SignatureExpire"

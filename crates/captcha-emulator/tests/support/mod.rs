@@ -257,7 +257,7 @@ impl Harness {
 
     /// `action` encoded and signed with [`Harness::v3_config`] at the clock's time.
     pub fn v3_request(&self, action: &(impl Api3Action + ?Sized)) -> Request<Vec<u8>> {
-        self.v3_config()
+        self.api3()
             .encode(action, self.stamp(1))
             .expect("the action encodes")
     }
