@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use captcha_client::{ClientSettings, Error};
 use captcha_proto::Exchange;
-use captcha_proto::{CaptchaImage, CaptchaUrl, Api2Config};
+use captcha_proto::{Api2Config, CaptchaImage, CaptchaUrl};
 
 use crate::args::TransportArg;
 use crate::failure::Failure;

@@ -3,50 +3,51 @@
 use std::net::IpAddr;
 
 use captcha_proto::{
-    AccountType, Api2Config, Credential, Endpoint, HttpMethod, Api2RawAction, SignatureMethod, UserInfo,
+    AccountType, Api2Config, Api2RawAction, Credential, Endpoint, HttpMethod, SignatureMethod,
+    UserInfo,
 };
 
-use crate::args::{GlobalArgs, HttpMethodArg, SignatureMethodArg, UserArgs};
+use crate::args::{Api2Args, CredentialArgs, HttpMethodArg, SignatureMethodArg, UserArgs};
 use crate::failure::Failure;
 
 /// The credential from `--secret-id`/`--secret-key`/`--session-token` (or their environment variables).
-pub fn credential(global: &GlobalArgs) -> Result<Credential, Failure> {
-    let id = global
-        .secret_id
-        .clone()
-        .ok_or_else(|| Failure::usage("--secret-id", "missing (or set TENCENTCLOUD_SECRET_ID)"))?;
-    let key = global.secret_key.clone().ok_or_else(|| {
+pub fn credential(args: &CredentialArgs) -> Result<Credential, Failure> {
+    let id =
+        args.keys.secret_id.clone().ok_or_else(|| {
+            Failure::usage("--secret-id", "missing (or set TENCENTCLOUD_SECRET_ID)")
+        })?;
+    let key = args.keys.secret_key.clone().ok_or_else(|| {
         Failure::usage("--secret-key", "missing (or set TENCENTCLOUD_SECRET_KEY)")
     })?;
     let credential = Credential::new(id, key)?;
-    Ok(match &global.session_token {
+    Ok(match &args.session_token {
         Some(token) => credential.with_token(token.clone())?,
         None => credential,
     })
 }
 
-/// The API 2.0 config described by the global options.
-pub fn config(global: &GlobalArgs) -> Result<Api2Config, Failure> {
-    let endpoint: Endpoint = global
+/// The API 2.0 config described by the credential and API 2.0 options.
+pub fn config(keys: &CredentialArgs, api2: &Api2Args) -> Result<Api2Config, Failure> {
+    let endpoint: Endpoint = api2
         .endpoint
         .parse()
         .map_err(|e| Failure::usage("--endpoint", e))?;
-    Ok(Api2Config::new(credential(global)?)
+    Ok(Api2Config::new(credential(keys)?)
         .with_endpoint(endpoint)
-        .with_region(global.region.clone())
-        .with_signature_method(match global.signature_method {
+        .with_region(api2.region.clone())
+        .with_signature_method(match api2.signature_method {
             SignatureMethodArg::HmacSHA1 => SignatureMethod::HmacSha1,
             SignatureMethodArg::HmacSHA256 => SignatureMethod::HmacSha256,
         })
-        .with_http_method(match global.http_method {
+        .with_http_method(match api2.http_method {
             HttpMethodArg::Get => HttpMethod::Get,
             HttpMethodArg::Post => HttpMethod::Post,
         }))
 }
 
 /// `--timeout` as a duration (positive, finite).
-pub fn timeout(global: &GlobalArgs) -> Result<std::time::Duration, Failure> {
-    std::time::Duration::try_from_secs_f64(global.timeout)
+pub fn timeout(seconds: f64) -> Result<std::time::Duration, Failure> {
+    std::time::Duration::try_from_secs_f64(seconds)
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| Failure::usage("--timeout", "must be a positive number of seconds"))
@@ -87,18 +88,20 @@ pub fn raw_action(action: &str, params: &[String]) -> Result<Api2RawAction, Fail
     if action.trim().is_empty() {
         return Err(Failure::usage("--action", "must not be empty"));
     }
-    params.iter().try_fold(Api2RawAction::new(action), |raw, pair| {
-        let (key, value) = pair
-            .split_once('=')
-            .ok_or_else(|| Failure::usage("--param", format!("{pair:?} is not key=value")))?;
-        if key.is_empty() {
-            return Err(Failure::usage(
-                "--param",
-                format!("{pair:?} has an empty key"),
-            ));
-        }
-        Ok(raw.param(key, value))
-    })
+    params
+        .iter()
+        .try_fold(Api2RawAction::new(action), |raw, pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| Failure::usage("--param", format!("{pair:?} is not key=value")))?;
+            if key.is_empty() {
+                return Err(Failure::usage(
+                    "--param",
+                    format!("{pair:?} has an empty key"),
+                ));
+            }
+            Ok(raw.param(key, value))
+        })
 }
 
 /// `--script` as a format.

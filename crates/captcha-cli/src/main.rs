@@ -13,13 +13,11 @@ mod pinned;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::commands::Outcome;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = match args::Cli::parse_command_line(std::env::args_os()) {
+        Ok(parsed) => parsed,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = e.print();
@@ -30,8 +28,11 @@ fn main() -> ExitCode {
             };
         }
     };
+    for warning in &parsed.warnings {
+        eprintln!("warning: {warning}");
+    }
     init_logging();
-    match commands::run(&cli) {
+    match commands::run(&parsed.cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Negative) => ExitCode::from(1),
         Err(failure) => {

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use captcha_emulator::{BackgroundEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
 
-/// The published V1 vector's key pair (protocol.md §3.2).
+/// The published V1 vector's key pair (docs/protocol.md, "Known-answer vectors").
 const DOC_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA";
 const DOC_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA";
 
@@ -622,6 +622,318 @@ fn both_transports_agree_against_serve() {
         ),
         (0, 1, 3, 0)
     );
+}
+
+fn help(subcommand: &str) -> String {
+    let output = run(&[subcommand, "--help"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// Whether `help` lists `option` itself (`--endpoint` is not `--v3-endpoint`).
+fn lists(help: &str, option: &str) -> bool {
+    help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+        .any(|word| word == option)
+}
+
+#[test]
+fn each_subcommand_lists_only_the_options_it_uses() {
+    let describe = help("describe-result");
+    for option in [
+        "--v3-endpoint",
+        "--secret-key",
+        "--transport",
+        "--output",
+        "--dry-run",
+    ] {
+        assert!(lists(&describe, option), "{option} missing: {describe}");
+    }
+    for option in [
+        "--signature-method",
+        "--region",
+        "--http-method",
+        "--endpoint",
+    ] {
+        assert!(!lists(&describe, option), "{option} listed: {describe}");
+    }
+
+    let check = help("check");
+    for option in [
+        "--signature-method",
+        "--region",
+        "--http-method",
+        "--endpoint",
+        "--transport",
+        "--timeout",
+        "--output",
+        "--secret-id",
+    ] {
+        assert!(lists(&check, option), "{option} missing: {check}");
+    }
+    for option in ["--v3-endpoint", "--international"] {
+        assert!(!lists(&check, option), "{option} listed: {check}");
+    }
+
+    let serve = help("serve");
+    for option in ["--addr", "--secret-id", "--secret-key"] {
+        assert!(lists(&serve, option), "{option} missing: {serve}");
+    }
+    for option in [
+        "--transport",
+        "--timeout",
+        "--output",
+        "--endpoint",
+        "--session-token",
+    ] {
+        assert!(!lists(&serve, option), "{option} listed: {serve}");
+    }
+
+    let sign = help("sign");
+    assert!(lists(&sign, "--signature-method"), "{sign}");
+    for option in ["--transport", "--output", "--dry-run"] {
+        assert!(!lists(&sign, option), "{option} listed: {sign}");
+    }
+
+    let demo = help("demo");
+    assert!(lists(&demo, "--timeout"), "{demo}");
+    for option in ["--transport", "--secret-id", "--endpoint"] {
+        assert!(!lists(&demo, option), "{option} listed: {demo}");
+    }
+}
+
+/// The options every subcommand took when all were global, before the subcommand and after
+/// it: the same signed request either way.
+#[test]
+fn options_before_the_subcommand_still_work() {
+    let shared = [
+        "--endpoint",
+        "http://127.0.0.1:1/v2/index.php",
+        "--region",
+        "sh",
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "--session-token",
+        "token",
+        "--signature-method",
+        "HmacSHA256",
+        "--http-method",
+        "POST",
+        "--transport",
+        "async-std",
+        "--timeout",
+        "5",
+        "--output",
+        "json",
+    ];
+    let check = [
+        "--ticket",
+        "t03SecretTicketValue",
+        "--user-ip",
+        USER_IP,
+        "--captcha-type",
+        "9",
+        "--dry-run",
+        "--timestamp",
+        "1465185768",
+        "--nonce",
+        "11886",
+    ];
+    let before = run(&[&shared[..], &["check"], &check[..]].concat());
+    let after = run(&[&["check"], &shared[..], &check[..]].concat());
+    assert_eq!(code(&before), 0, "{}", stderr(&before));
+    assert_eq!(stdout(&before), stdout(&after));
+    assert_eq!(stderr(&before), "", "no warning: check uses them all");
+    let value: serde_json::Value = serde_json::from_str(stdout(&before).trim()).expect("JSON");
+    let request = value["request"].as_str().unwrap();
+    assert!(
+        request.starts_with("POST http://127.0.0.1:1/v2/index.php")
+            && request.contains("Region=sh")
+            && request.contains("SignatureMethod=HmacSHA256"),
+        "{request}"
+    );
+
+    let describe = [
+        "describe-result",
+        "--captcha-app-id",
+        "190000000",
+        "--app-secret-key",
+        "app-key",
+        "--ticket",
+        "t03SecretTicketValue",
+        "--randstr",
+        "@r4nd",
+        "--user-ip",
+        USER_IP,
+        "--dry-run",
+    ];
+    let output = run(&[
+        &[
+            "--output",
+            "json",
+            "--secret-id",
+            "AKIDx",
+            "--secret-key",
+            "k",
+            "--transport",
+            "async-std",
+            "--timeout",
+            "5",
+        ],
+        &describe[..],
+    ]
+    .concat());
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(value["action"], "DescribeCaptchaResult");
+    assert!(
+        value["request"]
+            .as_str()
+            .unwrap()
+            .starts_with("POST https://captcha.tencentcloudapi.com/"),
+        "{value}"
+    );
+}
+
+/// An option of another group, before the subcommand or after it, is accepted as it was when
+/// all options were global, and named in a warning as ignored.
+#[test]
+fn an_option_the_subcommand_does_not_use_is_ignored_with_a_warning() {
+    let output = run(&[
+        "--region",
+        "sh",
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "describe-result",
+        "--captcha-app-id",
+        "190000000",
+        "--app-secret-key",
+        "app-key",
+        "--ticket",
+        "t",
+        "--randstr",
+        "r",
+        "--user-ip",
+        USER_IP,
+        "--dry-run",
+        "--signature-method",
+        "HmacSHA256",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("DescribeCaptchaResult"));
+    assert_eq!(
+        stderr(&output),
+        "warning: --region does not apply to describe-result and is ignored\n\
+         warning: --signature-method does not apply to describe-result and is ignored\n"
+    );
+
+    let sign = run(&[
+        "--output",
+        "json",
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "sign",
+        "--action",
+        "A",
+        "--timestamp",
+        "1",
+        "--nonce",
+        "1",
+    ]);
+    assert_eq!(code(&sign), 0, "{}", stderr(&sign));
+    assert_eq!(stdout(&sign).lines().count(), 1, "{}", stdout(&sign));
+    assert!(stderr(&sign).contains("--output does not apply to sign"));
+}
+
+/// Secrets and tickets may start with `-`; the secret key never shows.
+#[test]
+fn values_may_start_with_a_hyphen() {
+    const KEY: &str = "-abcHyphenSecretKey";
+    const TICKET: &str = "-t03HyphenTicket";
+    let check = [
+        "check",
+        "--ticket",
+        TICKET,
+        "--user-ip",
+        USER_IP,
+        "--captcha-type",
+        "9",
+        "--dry-run",
+    ];
+    let before = run(&[&["--secret-id", "AKIDx", "--secret-key", KEY], &check[..]].concat());
+    let after = run(&[&check[..], &["--secret-id", "AKIDx", "--secret-key", KEY]].concat());
+    for output in [&before, &after] {
+        assert_eq!(code(output), 0, "{}", stderr(output));
+        assert!(
+            stdout(output).contains("ticket=[redacted]"),
+            "{}",
+            stdout(output)
+        );
+        let all = stdout(output) + &stderr(output);
+        assert!(!all.contains(KEY) && !all.contains(TICKET), "{all}");
+    }
+
+    // The key really is `-abc…`: the same signature as `--secret-key=-abc…`.
+    let sign = |key_args: &[&str]| {
+        let output = run(&[
+            &["--secret-id", "AKIDx"],
+            key_args,
+            &["sign", "--action", "A", "--timestamp", "1", "--nonce", "1"],
+        ]
+        .concat());
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert!(!(stdout(&output) + &stderr(&output)).contains(KEY));
+        stdout(&output)
+    };
+    let spaced = sign(&["--secret-key", KEY]);
+    assert_eq!(spaced, sign(&[&format!("--secret-key={KEY}")]));
+    assert_ne!(spaced, sign(&["--secret-key", "other"]));
+
+    let describe = run(&[
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        KEY,
+        "describe-result",
+        "--captcha-app-id",
+        "190000000",
+        "--app-secret-key",
+        "-xAppSecretKey",
+        "--ticket",
+        TICKET,
+        "--randstr",
+        "-yRandstr",
+        "--user-ip",
+        USER_IP,
+        "--dry-run",
+    ]);
+    assert_eq!(code(&describe), 0, "{}", stderr(&describe));
+    let all = stdout(&describe) + &stderr(&describe);
+    assert!(
+        !all.contains(KEY) && !all.contains("-xAppSecretKey") && !all.contains(TICKET),
+        "{all}"
+    );
+
+    let verify = run(&[
+        "verify",
+        "--captcha-sig",
+        "-zCaptchaSig",
+        "--verify-code",
+        "abcd",
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        KEY,
+        "--dry-run",
+    ]);
+    assert_eq!(code(&verify), 0, "{}", stderr(&verify));
+    assert!(!(stdout(&verify) + &stderr(&verify)).contains(KEY));
 }
 
 /// A port nothing listens on: privileged, so never handed out to a test's `bind(…:0)`

@@ -11,7 +11,7 @@ use crate::state::State;
 const GONE: &str = "this captcha URL does not exist, has expired or was already used\n";
 
 /// `GET /getcap_new?asig=…`: the PNG, and `Set-Cookie: vsig=…` as Tencent sent it
-/// (protocol.md §1.5), without its `Domain` so it belongs to the emulator's host.
+/// (docs/protocol.md, "CaptchaGetUrl"), without its `Domain` so it belongs to the emulator's host.
 pub(crate) fn image(state: &State, query: Option<&str>) -> Reply {
     let params = WireParams::parse(query.unwrap_or("").as_bytes());
     let Some(image) = params

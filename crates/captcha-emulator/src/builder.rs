@@ -10,7 +10,7 @@ use crate::error::StartError;
 use crate::server::RunningEmulator;
 use crate::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 
-/// Default largest distance between `Timestamp` and the server clock (protocol.md §4.3).
+/// Default largest distance between `Timestamp` and the server clock (docs/protocol.md, "Timestamp and nonce").
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
 /// Default lifetime of tickets, image signatures and one-time URLs.
 pub const DEFAULT_TICKET_TTL: Duration = Duration::from_secs(300);

@@ -1,4 +1,4 @@
-//! The API 2.0 common-parameter checks (protocol.md §2–§4), explicit and in the order the
+//! The API 2.0 common-parameter checks (docs/protocol.md, "API 2.0 common parameters" to "API 2.0 answers"), explicit and in the order the
 //! emulator applies them. Each refusal carries the documented code and says what to fix,
 //! never echoing a secret.
 
@@ -10,7 +10,7 @@ use crate::params::WireParams;
 use crate::reply::Reply;
 use crate::state::State;
 
-/// The common parameters every request must carry, non-empty (protocol.md §2.1).
+/// The common parameters every request must carry, non-empty (docs/protocol.md, "Parameters every request carries").
 pub(crate) const REQUIRED: [&str; 6] = [
     "Action",
     "Region",

@@ -6,7 +6,7 @@
 //! against Tencent. API 2.0 is switched off upstream: this is the stand-in every test, the
 //! CLI's `serve`/`demo` commands and the benchmarks use.
 //!
-//! What it checks, in this order (protocol.md §2–§4): required common parameters present and
+//! What it checks, in this order (docs/protocol.md, "API 2.0 common parameters" to "API 2.0 answers"): required common parameters present and
 //! well formed (4000), a known `SecretId` (4104), the v1 signature over the request's own
 //! method, `Host` (without port) and path (4100), a `Timestamp` within the allowed skew (4500),
 //! a `Nonce` not seen before for that `SecretId` (4500), and a known `Action` (4000). Then it
@@ -34,7 +34,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! API 3.0 (protocol.md §5): `POST /` with a JSON body, TC3-HMAC-SHA256 verified against
+//! API 3.0 (docs/protocol.md, "API 3.0"): `POST /` with a JSON body, TC3-HMAC-SHA256 verified against
 //! the same credentials (with captcha-proto's `tc3::verify_request_with`), the 5-minute
 //! window on the emulator clock, and Tencent's 3.0 error envelope (HTTP 200, `RequestId`)
 //! for every refusal (`AuthFailure.*`, `MissingParameter`, `InvalidParameter`,
@@ -139,11 +139,11 @@ pub const IMAGE_PATH: &str = "/getcap_new";
 /// Where the one-time captcha scripts of `CaptchaIframeQuery` are served.
 pub const SCRIPT_PATH: &str = "/template/TCapIframeApi.js";
 
-/// The largest POST body accepted (protocol.md §3.1: 1 MB for v1 POST).
+/// The largest POST body accepted (docs/protocol.md, "Algorithm": 1 MB for v1 POST).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// The longest GET query accepted (protocol.md §3.1: GET requests up to 32 KB).
+/// The longest GET query accepted (docs/protocol.md, "Algorithm": GET requests up to 32 KB).
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
-/// The largest API 3.0 body accepted (protocol.md §5.2: 10 MB for a v3 POST).
+/// The largest API 3.0 body accepted (docs/protocol.md, "Endpoint and headers": 10 MB for a v3 POST).
 pub const MAX_API3_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// The README's example, compiled and run as a doctest.

@@ -4,7 +4,7 @@
 use crate::font::{self, GLYPH_HEIGHT, GLYPH_WIDTH};
 use crate::random;
 
-/// Image width in pixels (protocol.md §1.5).
+/// Image width in pixels (docs/protocol.md, "CaptchaGetUrl").
 pub(crate) const WIDTH: usize = 130;
 /// Image height in pixels.
 pub(crate) const HEIGHT: usize = 53;

@@ -146,7 +146,7 @@ impl Reply {
     }
 }
 
-/// The usual `codeDesc` of an API 2.0 code (protocol.md §4.2).
+/// The usual `codeDesc` of an API 2.0 code (docs/protocol.md, "Error codes").
 pub(crate) fn code_desc(code: i64) -> &'static str {
     match code {
         0 => SUCCESS,

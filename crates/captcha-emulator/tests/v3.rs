@@ -297,7 +297,7 @@ async fn two_hundred_concurrent_checks_pass_exactly_once() {
     const CHECKS: usize = 200;
     let h = support::start().await;
     let minted = mint(&h);
-    let request = h.v3_request(&check(&minted));
+    let request = h.api3_request(&check(&minted));
     let barrier = Arc::new(Barrier::new(CHECKS));
     let mut tasks = Vec::with_capacity(CHECKS);
     for _ in 0..CHECKS {
@@ -406,7 +406,7 @@ async fn requests_are_counted_by_action() {
     .await;
     h.describe(&Api3RawAction::new("captcha", "2019-07-22", "Nope"))
         .await;
-    let mut no_action = h.v3_request(&check(&mint(&h)));
+    let mut no_action = h.api3_request(&check(&mint(&h)));
     no_action.headers_mut().remove("x-tc-action");
     assert_eq!(h.send(no_action).await.error_code(), "MissingParameter");
     let stats = h.emulator.stats();
@@ -459,7 +459,7 @@ async fn answer_faults_replace_the_check_without_spending_the_ticket() {
 async fn delivery_faults_apply_after_the_ticket_is_spent() {
     let h = support::start().await;
     let minted = mint(&h);
-    let request = h.v3_request(&check(&minted));
+    let request = h.api3_request(&check(&minted));
 
     h.emulator.set_fault(Fault::DropConnection);
     let raw = exchange(h.addr(), request.clone()).await;
@@ -489,7 +489,7 @@ async fn logs_name_the_action_and_code_but_never_a_secret() {
     let logs = LogCapture::start();
     let h = support::start().await;
     let minted = mint(&h);
-    let request = h.v3_request(&check(&minted));
+    let request = h.api3_request(&check(&minted));
     let authorization = request.headers()["authorization"]
         .to_str()
         .unwrap()

@@ -63,7 +63,7 @@ async fn a_well_signed_request_reaches_the_ticket_check() {
 #[tokio::test]
 async fn a_tampered_request_is_signature_failure() {
     let h = support::start().await;
-    let signed = h.v3_request(&fake_check());
+    let signed = h.api3_request(&fake_check());
 
     let mut body = signed.clone();
     let text = String::from_utf8(body.body().clone()).unwrap();
@@ -110,7 +110,7 @@ async fn a_timestamp_more_than_five_minutes_off_is_signature_expire() {
     let h = support::start().await;
     for offset in [300, -300] {
         let stamp = Stamp::new(NOW.checked_add_signed(offset).unwrap(), 1).unwrap();
-        let request = h.api3().encode(&fake_check(), stamp).unwrap();
+        let request = h.api3_config().encode(&fake_check(), stamp).unwrap();
         assert_eq!(
             h.send(request).await.captcha_code(),
             15,
@@ -119,7 +119,7 @@ async fn a_timestamp_more_than_five_minutes_off_is_signature_expire() {
     }
     for offset in [301, -301, 86_400] {
         let stamp = Stamp::new(NOW.checked_add_signed(offset).unwrap(), 1).unwrap();
-        let request = h.api3().encode(&fake_check(), stamp).unwrap();
+        let request = h.api3_config().encode(&fake_check(), stamp).unwrap();
         assert_refused(
             &h.send(request).await,
             "AuthFailure.SignatureExpire",
@@ -130,7 +130,7 @@ async fn a_timestamp_more_than_five_minutes_off_is_signature_expire() {
         );
     }
     // The emulator clock decides: a request signed now expires when the clock moves on.
-    let request = h.v3_request(&fake_check());
+    let request = h.api3_request(&fake_check());
     h.clock.advance(Duration::from_secs(301));
     assert_refused(
         &h.send(request).await,
@@ -148,7 +148,7 @@ async fn the_skew_window_follows_the_builder() {
     )
     .await;
     let stamp = Stamp::new(NOW - 31, 1).unwrap();
-    let request = h.api3().encode(&fake_check(), stamp).unwrap();
+    let request = h.api3_config().encode(&fake_check(), stamp).unwrap();
     assert_eq!(
         h.send(request).await.error_code(),
         "AuthFailure.SignatureExpire"
@@ -190,7 +190,7 @@ async fn a_scope_for_another_service_or_date_is_signature_failure() {
     );
 
     // NOW is 2023-11-14 22:13:20 UTC: a scope on the local (UTC+8) date is refused.
-    let mut local_date = h.v3_request(&fake_check());
+    let mut local_date = h.api3_request(&fake_check());
     let authorization = local_date.headers()["authorization"].to_str().unwrap();
     assert!(
         authorization.contains("/2023-11-14/captcha/"),
@@ -210,7 +210,7 @@ async fn a_scope_for_another_service_or_date_is_signature_failure() {
 #[tokio::test]
 async fn a_missing_or_malformed_authorization_is_refused() {
     let h = support::start().await;
-    let signed = h.v3_request(&fake_check());
+    let signed = h.api3_request(&fake_check());
     let authorization = signed.headers()["authorization"]
         .to_str()
         .unwrap()
@@ -257,7 +257,7 @@ async fn a_missing_or_malformed_authorization_is_refused() {
 #[tokio::test]
 async fn missing_or_bad_common_headers_are_parameter_errors() {
     let h = support::start().await;
-    let signed = h.v3_request(&fake_check());
+    let signed = h.api3_request(&fake_check());
     for header in ["X-TC-Action", "X-TC-Version", "X-TC-Timestamp"] {
         let mut request = signed.clone();
         request.headers_mut().remove(header);
@@ -298,7 +298,7 @@ async fn an_unknown_action_or_version_is_refused_after_the_signature() {
         "use 2019-07-22",
     );
     // The signature is checked first: a forged call learns nothing about actions.
-    let mut forged = h.v3_request(&action);
+    let mut forged = h.api3_request(&action);
     forged.body_mut().push(b'\n');
     assert_eq!(
         h.send(forged).await.error_code(),
@@ -314,7 +314,7 @@ async fn only_json_posts_are_served() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_refused(&answer, "InvalidParameter", "POST with a JSON body");
 
-    let mut form = h.v3_request(&fake_check());
+    let mut form = h.api3_request(&fake_check());
     form.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/x-www-form-urlencoded"),

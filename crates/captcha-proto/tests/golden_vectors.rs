@@ -1,5 +1,5 @@
-//! Known-answer vectors of protocol.md §3.2 (V1–V4, published by Tencent and its SDKs) and
-//! §3.3 (D1–D3, derived for csec). Every vector is checked step by step: the string to
+//! Known-answer vectors of docs/protocol.md, "Known-answer vectors" (V1–V4, published by Tencent and its SDKs) and
+//! "Derived csec vectors" (D1–D3, derived for csec). Every vector is checked step by step: the string to
 //! sign, then the signature, then the encoded URL or body, so a failure names the step.
 
 mod common;
@@ -80,7 +80,7 @@ fn vector_config(credential: Credential, endpoint: &str) -> Api2Config {
 }
 
 // ---------------------------------------------------------------------------------------
-// §3.2 V1 — HmacSHA1, GET, lower-case legacy parameters.
+// "Known-answer vectors" V1 — HmacSHA1, GET, lower-case legacy parameters.
 
 const V1_STRING: &str = "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg&limit=20&offset=0";
 const V1_SIGNATURE: &str = "NSI3UqqD99b/UJb4tbG/xZpRW64=";
@@ -156,7 +156,7 @@ fn v1_through_config_encode() {
 }
 
 // ---------------------------------------------------------------------------------------
-// §3.2 V2 — HmacSHA256, and HmacSHA1 with `SignatureMethod=HmacSHA1` signed.
+// "Known-answer vectors" V2 — HmacSHA256, and HmacSHA1 with `SignatureMethod=HmacSHA1` signed.
 
 const V2_SHA256_STRING: &str = "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Nonce=11886&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&SignatureMethod=HmacSHA256&Timestamp=1465185768";
 const V2_SHA256_SIGNATURE: &str = "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=";
@@ -258,7 +258,7 @@ fn v2_sha1_with_signature_method_signed() {
 }
 
 // ---------------------------------------------------------------------------------------
-// §3.2 V3 — the PY2 unit tests (`Sign('secretIdFoo','secretKeyBar').make(...)`), with Version.
+// "Known-answer vectors" V3 — the PY2 unit tests (`Sign('secretIdFoo','secretKeyBar').make(...)`), with Version.
 
 const V3_STAMP: (u64, u64) = (1512393162, 1290303896666895346);
 
@@ -370,7 +370,7 @@ fn v3_post_sha256_through_config_encode() {
 }
 
 // ---------------------------------------------------------------------------------------
-// §3.2 V4 — the v1 signature on an API 3.0 host (path `/`), and the Go test's extra vector.
+// "Known-answer vectors" V4 — the v1 signature on an API 3.0 host (path `/`), and the Go test's extra vector.
 
 const V4_STRING: &str = "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE&Timestamp=1465185768&Version=2017-03-12";
 const V4_SIGNATURE: &str = "EliP9YW3pW28FpsEdkXt/+WcGeI=";
@@ -467,7 +467,7 @@ fn go_test_vector_on_the_api_3_host() {
 }
 
 // ---------------------------------------------------------------------------------------
-// §3.3 D1–D3 — derived csec vectors, through Config (region gz, default endpoint).
+// "Derived csec vectors" D1–D3 — derived csec vectors, through Config (region gz, default endpoint).
 
 const D1_STRING: &str = "GETcsec.api.qcloud.com/v2/index.php?Action=CaptchaIframeQuery&Nonce=11886&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&accountType=0&businessId=1&captchaType=9&clientType=2&disturbLevel=1&isHttps=1&userIp=127.0.0.1";
 const D1_SIGNATURE: &str = "2p+rzpy9SJJ5kXkpt0ubhI182X4=";

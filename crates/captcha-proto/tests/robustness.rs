@@ -1,6 +1,6 @@
 //! Robustness: `Api2Config::encode` never panics on any input (it encodes, or refuses with a
 //! typed `EncodeError`), every decoder never panics on any bytes and status, and a table of
-//! envelope cases decodes to the documented verdicts and errors (protocol.md §4).
+//! envelope cases decodes to the documented verdicts and errors (docs/protocol.md, "API 2.0 answers").
 
 mod common;
 
@@ -532,7 +532,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------
-// Decode table: the envelope cases of protocol.md §4.
+// Decode table: the envelope cases of docs/protocol.md, "API 2.0 answers".
 
 const OK: StatusCode = StatusCode::OK;
 

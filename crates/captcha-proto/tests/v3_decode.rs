@@ -1,4 +1,4 @@
-//! Decoding `DescribeCaptchaResult` answers (protocol.md §5.5): every documented
+//! Decoding `DescribeCaptchaResult` answers (docs/protocol.md, "DescribeCaptchaResult"): every documented
 //! `CaptchaCode` is an `Ok` verdict, `Response.Error` is a `Api3Error`, and malformed
 //! bodies are `DecodeError`s.
 

@@ -7,17 +7,17 @@ use captcha_emulator::{
     BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
     Emulator,
 };
+use captcha_proto::api3::{Api3Config, DescribeCaptchaResult, RejectReason, Verdict};
 use captcha_proto::redact::{Redacted, mask_values};
-use captcha_proto::{Api2Exchange, Api3Exchange};
-use captcha_proto::api3::{DescribeCaptchaResult, RejectReason, Api3Config, Verdict};
 use captcha_proto::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Api2Config, Credential,
+    Api2Config, CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Credential,
     HttpMethod, IsHttps, SignatureMethod, VerifyVerdict,
 };
+use captcha_proto::{Api2Exchange, Api3Exchange};
 use http::Request;
 
 use super::Outcome;
-use crate::args::{DemoArgs, GlobalArgs, TransportArg};
+use crate::args::{DemoArgs, TransportArg};
 use crate::client::AnyClient;
 use crate::failure::Failure;
 use crate::inputs;
@@ -27,13 +27,13 @@ use crate::pinned::Pinned;
 const USER_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7));
 
 /// Starts the emulator on 127.0.0.1 and walks the flow with each transport.
-pub fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Failure> {
+pub fn run(args: &DemoArgs) -> Result<Outcome, Failure> {
     let emulator = BackgroundEmulator::start(Emulator::demo(), ([127, 0, 0, 1], 0).into())
         .map_err(|e| Failure::Transport(format!("cannot start the emulator: {e}")))?;
     let endpoint = emulator.handle().endpoint();
     println!("captcha emulator listening at {endpoint} (credential {DEMO_SECRET_ID})");
     let credential = Credential::new(DEMO_SECRET_ID, DEMO_SECRET_KEY)?;
-    let timeout = inputs::timeout(global)?;
+    let timeout = inputs::timeout(args.timeout)?;
     let flows = [
         (
             TransportArg::Hyper,

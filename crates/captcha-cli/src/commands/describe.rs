@@ -1,12 +1,12 @@
 //! `describe-result`: API 3.0 `DescribeCaptchaResult`, the captcha check Tencent serves today.
 
+use captcha_proto::api3::{Api3Config, CaptchaResult, DescribeCaptchaResult, Verdict};
 use captcha_proto::redact::Redacted;
+use captcha_proto::{Api2Config, Endpoint, Stamp};
 use captcha_proto::{Api3Exchange, Exchange};
-use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult, Api3Config, Verdict};
-use captcha_proto::{Endpoint, Stamp};
 
 use super::Outcome;
-use crate::args::{DescribeResultArgs, GlobalArgs};
+use crate::args::DescribeResultArgs;
 use crate::client::AnyClient;
 use crate::failure::Failure;
 use crate::inputs;
@@ -14,8 +14,8 @@ use crate::output::Report;
 use crate::pinned::Pinned;
 
 /// Sends (or with `--dry-run` prints) one `DescribeCaptchaResult`; exit 0 on pass, 1 on reject.
-pub fn run(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Outcome, Failure> {
-    let v3_config = v3_config(global, args)?;
+pub fn run(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
+    let v3_config = v3_config(args)?;
     let mut action = DescribeCaptchaResult::new(
         args.ticket.as_str(),
         args.randstr.as_str(),
@@ -50,16 +50,17 @@ pub fn run(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Outcome, Fa
         Report::new("DescribeCaptchaResult")
             .field("dry_run", true)
             .field("request", Redacted(&request).to_string())
-            .print(global.output);
+            .print(args.output.format);
         return Ok(Outcome::Success);
     }
+    // The exchange carries its own API 3.0 config; the client's API 2.0 config goes unused.
     let client = AnyClient::build(
-        global.transport,
-        inputs::config(global)?,
-        inputs::timeout(global)?,
+        args.transport.transport,
+        Api2Config::new(v3_config.credential().clone()),
+        inputs::timeout(args.transport.timeout)?,
     )?;
     let result = client.exchange(&exchange)?;
-    report(&result).print(global.output);
+    report(&result).print(args.output.format);
     Ok(if result.is_pass() {
         Outcome::Success
     } else {
@@ -67,12 +68,13 @@ pub fn run(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Outcome, Fa
     })
 }
 
-fn v3_config(global: &GlobalArgs, args: &DescribeResultArgs) -> Result<Api3Config, Failure> {
-    let credential = inputs::credential(global)?;
-    if args.international {
+fn v3_config(args: &DescribeResultArgs) -> Result<Api3Config, Failure> {
+    let credential = inputs::credential(&args.credential)?;
+    if args.api3.international {
         return Ok(Api3Config::international(credential));
     }
     let endpoint: Endpoint = args
+        .api3
         .api3_endpoint
         .parse()
         .map_err(|e| Failure::usage("--v3-endpoint", e))?;

@@ -20,17 +20,16 @@ pub enum Outcome {
 
 /// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Result<Outcome, Failure> {
-    let global = &cli.global;
     match &cli.command {
-        Command::GetUrl(args) => actions::get_url(global, args),
-        Command::Check(args) => actions::check(global, args),
-        Command::Verify(args) => actions::verify(global, args),
-        Command::IframeQuery(args) => actions::iframe_query(global, args),
-        Command::Query(args) => actions::query(global, args),
-        Command::DescribeResult(args) => describe::run(global, args),
-        Command::Call(args) => actions::call(global, args),
-        Command::Sign(args) => sign::run(global, args),
-        Command::Serve(args) => serve::run(global, args),
-        Command::Demo(args) => demo::run(global, args),
+        Command::GetUrl(args) => actions::get_url(args),
+        Command::Check(args) => actions::check(args),
+        Command::Verify(args) => actions::verify(args),
+        Command::IframeQuery(args) => actions::iframe_query(args),
+        Command::Query(args) => actions::query(args),
+        Command::DescribeResult(args) => describe::run(args),
+        Command::Call(args) => actions::call(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }

@@ -3,12 +3,12 @@
 use captcha_emulator::{DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
 
 use super::Outcome;
-use crate::args::{GlobalArgs, ServeArgs};
+use crate::args::ServeArgs;
 use crate::failure::Failure;
 
-/// Serves on `--addr` with the global credential (or the demo one) until Ctrl-C.
-pub fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<Outcome, Failure> {
-    let (secret_id, secret_key, is_demo) = match (&global.secret_id, &global.secret_key) {
+/// Serves on `--addr` with the given credential (or the demo one) until Ctrl-C.
+pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
+    let (secret_id, secret_key, is_demo) = match (&args.keys.secret_id, &args.keys.secret_key) {
         (Some(id), Some(key)) => (id.clone(), key.clone(), false),
         (None, None) => (DEMO_SECRET_ID.to_owned(), DEMO_SECRET_KEY.to_owned(), true),
         _ => {

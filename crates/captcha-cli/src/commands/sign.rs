@@ -3,13 +3,13 @@
 use captcha_proto::{HttpMethod, Stamp};
 
 use super::Outcome;
-use crate::args::{GlobalArgs, SignArgs};
+use crate::args::SignArgs;
 use crate::failure::Failure;
 use crate::inputs;
 
 /// Prints exactly one line on stdout: the signed URL, the signed body, or the string to sign.
-pub fn run(global: &GlobalArgs, args: &SignArgs) -> Result<Outcome, Failure> {
-    let mut config = inputs::config(global)?;
+pub fn run(args: &SignArgs) -> Result<Outcome, Failure> {
+    let mut config = inputs::config(&args.credential, &args.api2)?;
     if args.no_request_client {
         config = config.with_request_client(None);
     }

@@ -1,4 +1,4 @@
-//! `CaptchaCheck` (protocol.md §1.3): spends a ticket minted by the emulator.
+//! `CaptchaCheck` (docs/protocol.md, "CaptchaCheck"): spends a ticket minted by the emulator.
 
 use bytes::Bytes;
 

@@ -1,4 +1,4 @@
-//! `CaptchaGetUrl` (protocol.md §1.5): hands out the one-time URL of a captcha image.
+//! `CaptchaGetUrl` (docs/protocol.md, "CaptchaGetUrl"): hands out the one-time URL of a captcha image.
 
 use super::ActionContext;
 use crate::json::JsonObject;

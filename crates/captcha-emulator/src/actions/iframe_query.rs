@@ -1,4 +1,4 @@
-//! `CaptchaIframeQuery` (protocol.md §1.2): hands out the one-time URL of a captcha script.
+//! `CaptchaIframeQuery` (docs/protocol.md, "CaptchaIframeQuery"): hands out the one-time URL of a captcha script.
 
 use super::ActionContext;
 use crate::json::JsonObject;

@@ -1,4 +1,4 @@
-//! `CaptchaQuery` (protocol.md §1.4): the legacy flow that returns the script itself.
+//! `CaptchaQuery` (docs/protocol.md, "CaptchaQuery"): the legacy flow that returns the script itself.
 
 use super::ActionContext;
 use crate::common::invalid;

@@ -1,4 +1,4 @@
-//! `CaptchaVerify` (protocol.md §1.6): checks what the user typed against an image.
+//! `CaptchaVerify` (docs/protocol.md, "CaptchaVerify"): checks what the user typed against an image.
 
 use bytes::Bytes;
 

@@ -1,4 +1,4 @@
-//! `DescribeCaptchaResult` (protocol.md §5.5): reads the JSON body strictly (known fields
+//! `DescribeCaptchaResult` (docs/protocol.md, "DescribeCaptchaResult"): reads the JSON body strictly (known fields
 //! only, right types, `CaptchaType` 9), then checks the ticket and answers its `CaptchaCode`.
 
 use std::net::IpAddr;
@@ -101,7 +101,7 @@ pub(crate) fn run(state: &State, body: &[u8], now: u64, request_id: &str) -> Rep
 }
 
 /// The `CaptchaCode` and `CaptchaMsg` of an outcome (`None`: a disaster-recovery ticket).
-/// The messages are Tencent's (protocol.md §5.5).
+/// The messages are Tencent's (docs/protocol.md, "DescribeCaptchaResult").
 fn captcha_code(outcome: Option<Outcome>) -> (i64, &'static str) {
     match outcome {
         None => (21, "diff"),

@@ -1,6 +1,6 @@
 //! The API 3.0 answers: `{"Response":{…,"RequestId":"…"}}`, and refusals
 //! `{"Response":{"Error":{"Code":"…","Message":"…"},"RequestId":"…"}}`. Both are sent
-//! with HTTP 200, as Tencent does (protocol.md §5.5).
+//! with HTTP 200, as Tencent does (docs/protocol.md, "DescribeCaptchaResult").
 
 use std::fmt::Write as _;
 
@@ -81,7 +81,7 @@ pub(crate) fn fault_reply(answer: Answer, request_id: &str) -> Reply {
     }
 }
 
-/// The API 3.0 error code closest to an API 2.0 `code` (protocol.md §4.2 and §5.5).
+/// The API 3.0 error code closest to an API 2.0 `code` (docs/protocol.md, "Error codes" and "DescribeCaptchaResult").
 pub(crate) fn error_code_of(code: i64) -> &'static str {
     match code {
         4000 => INVALID_PARAMETER,

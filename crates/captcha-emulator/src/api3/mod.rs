@@ -1,4 +1,4 @@
-//! API 3.0 (`POST /`, protocol.md §5): service `captcha`, version `2019-07-22`, action
+//! API 3.0 (`POST /`, docs/protocol.md, "API 3.0"): service `captcha`, version `2019-07-22`, action
 //! `DescribeCaptchaResult`, signed with TC3-HMAC-SHA256.
 //!
 //! The checks, in order, each refused in the 3.0 error envelope with HTTP 200: POST

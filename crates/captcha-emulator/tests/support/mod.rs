@@ -251,20 +251,20 @@ impl Answer {
 
 impl Harness {
     /// An API 3.0 configuration pointed at the emulator (signs for host 127.0.0.1).
-    pub fn v3_config(&self) -> Api3Config {
+    pub fn api3_config(&self) -> Api3Config {
         Api3Config::new(self.emulator.credential()).with_endpoint(self.emulator.api3_endpoint())
     }
 
-    /// `action` encoded and signed with [`Harness::v3_config`] at the clock's time.
-    pub fn v3_request(&self, action: &(impl Api3Action + ?Sized)) -> Request<Vec<u8>> {
-        self.api3()
+    /// `action` encoded and signed with [`Harness::api3_config`] at the clock's time.
+    pub fn api3_request(&self, action: &(impl Api3Action + ?Sized)) -> Request<Vec<u8>> {
+        self.api3_config()
             .encode(action, self.stamp(1))
             .expect("the action encodes")
     }
 
     /// Sends `action`, signed at the clock's time, on a fresh connection.
     pub async fn describe(&self, action: &(impl Api3Action + ?Sized)) -> Answer {
-        self.send(self.v3_request(action)).await
+        self.send(self.api3_request(action)).await
     }
 }
 

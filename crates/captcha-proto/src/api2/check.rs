@@ -1,4 +1,4 @@
-//! `CaptchaCheck`: checks the ticket the browser got from a solved captcha (protocol.md §1.3).
+//! `CaptchaCheck`: checks the ticket the browser got from a solved captcha (docs/protocol.md, "CaptchaCheck").
 
 use std::net::IpAddr;
 

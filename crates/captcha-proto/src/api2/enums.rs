@@ -1,4 +1,4 @@
-//! The documented value sets of captcha parameters (protocol.md §1.1), each with an
+//! The documented value sets of captcha parameters (docs/protocol.md, "Shared enumerations"), each with an
 //! `Other(n)` escape hatch for values the documentation does not list.
 
 use std::fmt;

@@ -39,7 +39,7 @@ impl Api2Error {
         self.code_desc.as_deref()
     }
 
-    /// The documented meaning of the code (protocol.md §4.2), if it is a documented one.
+    /// The documented meaning of the code (docs/protocol.md, "Error codes"), if it is a documented one.
     pub fn meaning(&self) -> Option<&'static str> {
         code_meaning(self.code)
     }

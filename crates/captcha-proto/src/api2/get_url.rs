@@ -1,4 +1,4 @@
-//! `CaptchaGetUrl`: the back-end image flow's first step (protocol.md §1.5).
+//! `CaptchaGetUrl`: the back-end image flow's first step (docs/protocol.md, "CaptchaGetUrl").
 
 use http::StatusCode;
 

@@ -1,4 +1,4 @@
-//! `CaptchaIframeQuery`: a one-time captcha script URL for the iframe/JS flow (protocol.md §1.2).
+//! `CaptchaIframeQuery`: a one-time captcha script URL for the iframe/JS flow (docs/protocol.md, "CaptchaIframeQuery").
 
 use http::StatusCode;
 

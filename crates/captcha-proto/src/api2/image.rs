@@ -7,7 +7,7 @@ use super::url::CaptchaUrl;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::secret::CaptchaSig;
 
-/// The cookie that carries the captcha signature (protocol.md §1.5).
+/// The cookie that carries the captcha signature (docs/protocol.md, "CaptchaGetUrl").
 pub const VSIG_COOKIE: &str = "vsig";
 
 /// A fetched captcha image: show `bytes` to the user, keep `captcha_sig` for

@@ -1,5 +1,5 @@
 //! `CaptchaQuery`: the legacy JS-code flow that returns the captcha script itself
-//! (protocol.md §1.4).
+//! (docs/protocol.md, "CaptchaQuery").
 
 use std::net::IpAddr;
 

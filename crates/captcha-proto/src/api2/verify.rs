@@ -1,4 +1,4 @@
-//! `CaptchaVerify`: checks the characters the user typed in the image flow (protocol.md §1.6).
+//! `CaptchaVerify`: checks the characters the user typed in the image flow (docs/protocol.md, "CaptchaVerify").
 
 use http::StatusCode;
 

@@ -1,5 +1,5 @@
 //! `DescribeCaptchaResult` (核查验证码票据结果): checks a ticket with API 3.0
-//! (protocol.md §5.5). The live, supported way to verify a captcha.
+//! (docs/protocol.md, "DescribeCaptchaResult"). The live, supported way to verify a captcha.
 
 use std::fmt;
 use std::net::IpAddr;

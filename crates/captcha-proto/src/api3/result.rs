@@ -1,5 +1,5 @@
 //! The answer to `DescribeCaptchaResult`: a [`Verdict`] plus the risk fields. A rejected
-//! ticket is an `Ok` verdict, never an error (protocol.md §5.5).
+//! ticket is an `Ok` verdict, never an error (docs/protocol.md, "DescribeCaptchaResult").
 
 use http::StatusCode;
 

@@ -1,4 +1,4 @@
-//! The TC3-HMAC-SHA256 signer (protocol.md §5.3), step by step and as one call.
+//! The TC3-HMAC-SHA256 signer (docs/protocol.md, "TC3-HMAC-SHA256"), step by step and as one call.
 
 use std::fmt;
 

@@ -2,7 +2,7 @@
 //! `METHOD + host + path + "?" + sorted key=value pairs`, base64-encoded.
 //!
 //! Reusable for any Tencent API 2.0 action (CVM, CLB, csec, …), and for servers through
-//! [`verify`]. The steps (protocol.md §3.1):
+//! [`verify`]. The steps (docs/protocol.md, "Algorithm"):
 //! 1. take every parameter except `Signature`;
 //! 2. read `_` as `.` in keys and sort by the bytes of the key;
 //! 3. join `key=value` with `&`, values **raw** (not URL-encoded);
@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn chuacw_sha256_vector() {
-        // protocol.md §3.2, extra vectors: HMAC-SHA256(key "chuacw", "chuacw rocks!").
+        // docs/protocol.md, "Known-answer vectors", extra vectors: HMAC-SHA256(key "chuacw", "chuacw rocks!").
         let sig = sign(
             &SecretKey::new("chuacw"),
             SignatureMethod::HmacSha256,

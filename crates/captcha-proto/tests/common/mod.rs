@@ -5,7 +5,7 @@ use captcha_proto::{Credential, SecretKey};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 
-/// SecretId of the published vectors (protocol.md §3.2 V1, §3.3).
+/// SecretId of the published vectors (docs/protocol.md, "Known-answer vectors": V1 and the derived csec vectors).
 pub const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA";
 /// SecretKey of the published vectors.
 pub const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA";
