@@ -395,6 +395,20 @@ fn main() {
         &mut || handwritten().uri().path().len(),
         Some(&mut floor_get),
     );
+    // The encoder against the handwritten request, their batches alternating in this one
+    // process so that the machine's drift weighs on both alike: `ratio_to_floor` is
+    // encode ÷ handwritten.
+    run(
+        "encode_vs_handwritten_check_get",
+        &mut || {
+            get.encode(&check, stamp)
+                .expect("encodable")
+                .uri()
+                .path()
+                .len()
+        },
+        Some(&mut || handwritten().uri().path().len()),
+    );
     run(
         "v1_sign_sha1_keyed",
         &mut || signer_sha1.sign(get_text.as_bytes()).expose_secret().len(),
