@@ -44,9 +44,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use captcha_emulator::{BackgroundEmulator, Emulator};
 use captcha_client::{Client, Runtime};
-use captcha_proto::{CaptchaCheck, CaptchaType, CheckVerdict, Api2Config, Stamp};
+use captcha_emulator::{BackgroundEmulator, Emulator};
+use captcha_proto::{Api2Config, CaptchaCheck, CaptchaType, CheckVerdict, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -290,10 +290,7 @@ impl Driver {
 
 /// An SDK client (either transport) set up alike: the emulator's credential and endpoint,
 /// a pool that keeps every worker's connection, the call timeout.
-fn sdk_client<R: Runtime>(
-    options: &Options,
-    config: &Api2Config,
-) -> Result<Client<R>, BoxError> {
+fn sdk_client<R: Runtime>(options: &Options, config: &Api2Config) -> Result<Client<R>, BoxError> {
     Ok(Client::<R>::builder()
         .credential(config.credential().clone())
         .api2_endpoint(config.endpoint().clone())

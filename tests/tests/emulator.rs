@@ -8,11 +8,11 @@
 
 use std::time::{Duration, Instant};
 
-use captcha_emulator::{BackgroundEmulator, Emulator, Fault};
 use captcha_client::{Error, Phase, RetryPolicy};
+use captcha_emulator::{BackgroundEmulator, Emulator, Fault};
 use captcha_proto::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType, CaptchaVerify,
-    CheckVerdict, ClientType, Credential, DisturbLevel, HttpMethod, IsHttps, Api2RawAction,
+    Api2RawAction, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaQuery, CaptchaType,
+    CaptchaVerify, CheckVerdict, ClientType, Credential, DisturbLevel, HttpMethod, IsHttps,
     ScriptFormat, SignatureMethod, VerifyVerdict,
 };
 use captcha_tests::emulator::{USER_IP, builder_for, client, start, user_ip};

@@ -7,8 +7,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use captcha_emulator::{BackgroundEmulator, Emulator};
 use captcha_client::Error;
+use captcha_emulator::{BackgroundEmulator, Emulator};
 use captcha_proto::{Api2Exchange, Exchange};
 use captcha_proto::{
     CaptchaCheck, CaptchaType, CheckVerdict, Credential, EncodeError, ResponseError, Stamp,

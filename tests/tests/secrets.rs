@@ -14,12 +14,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_SECRET_KEY, Emulator};
 use captcha_client::Error;
+use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_SECRET_KEY, Emulator};
 use captcha_proto::api3::DescribeCaptchaResult;
 use captcha_proto::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict, Credential, IsHttps,
-    Api2RawAction, VerifyVerdict,
+    Api2RawAction, CaptchaCheck, CaptchaGetUrl, CaptchaType, CaptchaVerify, CheckVerdict,
+    Credential, IsHttps, VerifyVerdict,
 };
 use captcha_tests::scripted::{Received, json, response};
 use captcha_tests::secrets::{random_secret, wire_values};

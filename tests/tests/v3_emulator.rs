@@ -4,11 +4,11 @@
 //! service errors never re-sent, and a connection cut mid-answer is `MaybeSent` and never
 //! re-sent, even with retries on.
 
+use captcha_client::{Error, Phase, RetryPolicy};
 use captcha_emulator::{
-    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault, Api3Ticket,
+    Api3Ticket, BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault,
 };
 use captcha_proto::Credential;
-use captcha_client::{Error, Phase, RetryPolicy};
 use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult, RejectReason, Verdict};
 use captcha_tests::Transport;
 use captcha_tests::emulator::{builder_for, client, start, user_ip};

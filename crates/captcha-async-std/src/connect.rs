@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use async_std::net::ToSocketAddrs;
-use captcha_client::{Origin, Sender};
 use captcha_client::{Error, SendError};
+use captcha_client::{Origin, Sender};
 use futures_rustls::TlsConnector;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;

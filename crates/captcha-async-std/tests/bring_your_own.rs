@@ -2,7 +2,7 @@
 //! async-std socket with hyper's http1 connection, `Action::decode`. Against the emulator.
 
 use captcha_async_std::{
-    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, CheckVerdict, Api2Config, Stamp,
+    Api2Action, Api2Config, CaptchaCheck, CaptchaGetUrl, CaptchaType, CheckVerdict, Stamp,
 };
 use captcha_emulator::{BackgroundEmulator, Emulator};
 use http_body_util::{BodyExt, Full};

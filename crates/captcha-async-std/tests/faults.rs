@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use captcha_async_std::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, Endpoint, Error, Phase, Api2RawAction, RetryPolicy,
+    Api2RawAction, CaptchaCheck, CaptchaGetUrl, CaptchaType, Endpoint, Error, Phase, RetryPolicy,
 };
 use support::{Act, TestServer, closed_port, json, timed, user_ip};
 
@@ -133,7 +133,10 @@ async fn close_without_answer_is_maybe_sent_even_for_retryable_actions() {
         .retry(RetryPolicy::with_retries(3))
         .build()
         .unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.phase(), Phase::MaybeSent, "{error}");
     async_std::task::sleep(Duration::from_millis(100)).await;
     assert_eq!(
@@ -161,7 +164,10 @@ async fn never_sent_requests_are_retried_re_signed_but_single_use_ones_are_not()
         .build()
         .unwrap();
 
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.phase(), Phase::NeverSent, "{error}");
     assert_eq!(server.connections(), 3, "one attempt and two retries");
 
@@ -211,12 +217,21 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     })
     .await;
     let client = server.builder().build().unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.phase(), Phase::Api);
     assert!(error.api2().unwrap().is_auth_failure());
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error}");
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error}");
     assert_eq!(
         server.connections(),

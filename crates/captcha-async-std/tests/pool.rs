@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use captcha_async_std::{CaptchaCheck, CaptchaType, Phase, Api2RawAction};
+use captcha_async_std::{Api2RawAction, CaptchaCheck, CaptchaType, Phase};
 use support::{Act, TestServer, ok, user_ip};
 
 fn check(n: usize) -> CaptchaCheck {
@@ -72,7 +72,10 @@ async fn connection_closed_by_the_server_is_replaced_without_an_error() {
     .await;
     let client = server.builder().build().unwrap();
     for n in 0..6 {
-        assert!(client.captcha_check(&check(n)).await.unwrap().is_pass(), "call {n}");
+        assert!(
+            client.captcha_check(&check(n)).await.unwrap().is_pass(),
+            "call {n}"
+        );
         // Let the close reach the client so the pool sees a dead connection.
         async_std::task::sleep(Duration::from_millis(20)).await;
     }
@@ -105,7 +108,9 @@ async fn concurrent_calls_each_get_a_connection_then_reuse_them() {
         let tasks: Vec<_> = (0..4)
             .map(|n| {
                 let client = client.clone();
-                async_std::task::spawn(async move { client.captcha_check(&check(round * 10 + n)).await })
+                async_std::task::spawn(
+                    async move { client.captcha_check(&check(round * 10 + n)).await },
+                )
             })
             .collect();
         for task in tasks {
@@ -125,7 +130,10 @@ async fn failed_calls_do_not_poison_the_pool() {
     let server = TestServer::start(|n, _| if n == 2 { Act::Close } else { Act::Reply(ok()) }).await;
     let client = server.builder().build().unwrap();
     assert!(client.captcha_check(&check(1)).await.unwrap().is_pass());
-    let error = client.call_api2(&Api2RawAction::new("Anything")).await.unwrap_err();
+    let error = client
+        .call_api2(&Api2RawAction::new("Anything"))
+        .await
+        .unwrap_err();
     assert_eq!(error.phase(), Phase::MaybeSent, "{error}");
     assert!(client.captcha_check(&check(3)).await.unwrap().is_pass());
     assert_eq!(server.connections(), 2);

@@ -5,7 +5,9 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use captcha_async_std::{CaptchaCheck, CaptchaType, CaptchaVerify, Client, Credential, Api2RawAction};
+use captcha_async_std::{
+    Api2RawAction, CaptchaCheck, CaptchaType, CaptchaVerify, Client, Credential,
+};
 use support::{Act, SECRET_ID, SECRET_KEY, TestServer, json, ok, user_ip};
 
 const TICKET: &str = "t03TicketThatMustNotLeak";

@@ -106,17 +106,29 @@ fn full_flow_under_smol() {
         let sig = image.captcha_sig;
         let answer = emulator.answer_for(sig.expose_secret()).expect("its image");
         let right = CaptchaVerify::new(sig, answer).user_ip(user_ip());
-        assert_eq!(client.captcha_verify(&right).await.unwrap(), VerifyVerdict::Right);
-        assert_eq!(client.captcha_verify(&right).await.unwrap(), VerifyVerdict::Wrong);
+        assert_eq!(
+            client.captcha_verify(&right).await.unwrap(),
+            VerifyVerdict::Right
+        );
+        assert_eq!(
+            client.captcha_verify(&right).await.unwrap(),
+            VerifyVerdict::Wrong
+        );
 
         let url = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
         let sig = client.fetch_image(&url).await.unwrap().captcha_sig;
         let wrong = CaptchaVerify::new(sig, "not-the-answer");
-        assert_eq!(client.captcha_verify(&wrong).await.unwrap(), VerifyVerdict::Wrong);
+        assert_eq!(
+            client.captcha_verify(&wrong).await.unwrap(),
+            VerifyVerdict::Wrong
+        );
 
         let ticket = emulator.mint_ticket(user_ip(), 9);
         let check = CaptchaCheck::new(ticket, user_ip(), CaptchaType::Slider);
-        assert_eq!(client.captcha_check(&check).await.unwrap(), CheckVerdict::Pass);
+        assert_eq!(
+            client.captcha_check(&check).await.unwrap(),
+            CheckVerdict::Pass
+        );
         let spent = client.captcha_check(&check).await.unwrap();
         assert!(matches!(spent, CheckVerdict::Fail { .. }), "{spent:?}");
     });

@@ -5,7 +5,7 @@ mod support;
 
 use captcha_async_std::DEFAULT_USER_AGENT;
 use captcha_async_std::{
-    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, HttpMethod, Api2RawAction, Stamp,
+    Api2Action, Api2RawAction, CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, HttpMethod, Stamp,
 };
 use support::{Act, TestServer, json, ok, user_ip};
 
@@ -175,7 +175,7 @@ async fn image_without_vsig_is_a_response_error() {
 #[async_std::test]
 async fn api_3_exchange_keeps_its_signed_headers_and_is_not_resent() {
     use captcha_async_std::RetryPolicy;
-    use captcha_async_std::api3::{DescribeCaptchaResult, Api3Config, Api3Exchange};
+    use captcha_async_std::api3::{Api3Config, Api3Exchange, DescribeCaptchaResult};
 
     let server = TestServer::start(|n, _| {
         if n == 1 {

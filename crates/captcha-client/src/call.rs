@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use captcha_proto::redact::Redacted;
 use captcha_proto::Exchange;
+use captcha_proto::redact::Redacted;
 
-use crate::retry::{Attempts, RetryPolicy};
 use crate::error::Error;
+use crate::retry::{Attempts, RetryPolicy};
 use captcha_proto::{EncodeError, Stamp};
 use http::{Request, Response};
 use tracing::Instrument;

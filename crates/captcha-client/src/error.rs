@@ -4,7 +4,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use captcha_proto::{Api2Error, Api3Error, CredentialError, DecodeError, EncodeError, ResponseError};
+use captcha_proto::{
+    Api2Error, Api3Error, CredentialError, DecodeError, EncodeError, ResponseError,
+};
 
 /// Where a call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,8 +5,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use captcha_proto::EncodeError;
 use crate::Error;
+use captcha_proto::EncodeError;
 use http::uri::{Parts, Scheme};
 use http::{HeaderValue, Uri};
 

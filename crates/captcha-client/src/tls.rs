@@ -46,7 +46,10 @@ fn root_store(settings: &ClientSettings) -> Result<RootCertStore, BuildError> {
             })?;
     }
     // Refused only when no endpoint could be reached: a client may use one API over http.
-    if roots.is_empty() && settings.api2.endpoint().is_https() && settings.api3.endpoint().is_https() {
+    if roots.is_empty()
+        && settings.api2.endpoint().is_https()
+        && settings.api3.endpoint().is_https()
+    {
         return Err(invalid(
             "webpki_roots",
             "no root certificate is trusted, so no https endpoint can be verified; \

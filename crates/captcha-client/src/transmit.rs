@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use crate::{BuildError, ClientSettings, Error, SendError};
+use bytes::Bytes;
 use http::header::{CONNECTION, HOST, HeaderValue, USER_AGENT};
 use http::{Request, Response, Version};
 use http_body_util::Full;
@@ -204,7 +204,8 @@ mod tests {
 
     #[tokio::test]
     async fn opening_is_bounded_by_the_connect_timeout() {
-        let mut settings = ClientSettings::new(Api2Config::new(Credential::new("AKIDx", "k").unwrap()));
+        let mut settings =
+            ClientSettings::new(Api2Config::new(Credential::new("AKIDx", "k").unwrap()));
         settings.connect_timeout = Duration::from_millis(50);
         let transmitter = Transmitter::new(&settings, NeverOpens).unwrap();
         let request = Request::get("http://127.0.0.1:9/v2/index.php?ticket=t03secret")

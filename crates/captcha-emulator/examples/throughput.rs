@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator};
-use captcha_proto::{CaptchaCheck, CaptchaType, Api2Config, Stamp};
+use captcha_proto::{Api2Config, CaptchaCheck, CaptchaType, Stamp};
 use http::header::{HOST, HeaderValue};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;

@@ -67,6 +67,8 @@
 //! tokio runtime.
 
 mod actions;
+mod api2;
+mod api3;
 mod apps;
 mod assets;
 mod background;
@@ -94,9 +96,8 @@ mod state;
 mod stats;
 mod tickets;
 mod tls;
-mod api2;
-mod api3;
 
+pub use api3::Api3Ticket;
 pub use apps::{CaptchaApp, UnknownCaptchaApp};
 pub use background::BackgroundEmulator;
 pub use builder::{Emulator, EmulatorBuilder};
@@ -105,7 +106,6 @@ pub use error::StartError;
 pub use faults::Fault;
 pub use server::{EmulatorHandle, RunningEmulator};
 pub use stats::{NO_ACTION, Stats, UNKNOWN_ACTION};
-pub use api3::Api3Ticket;
 
 /// The SecretId the CLI's `serve` and `demo` use when none is configured. Not a real key.
 pub const DEMO_SECRET_ID: &str = "AKIDemulator0000000000000000000000000";

@@ -18,8 +18,8 @@ use crate::reply::Reply;
 use crate::state::State;
 use crate::stats::Kind;
 use crate::{
-    ANSWER_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH, TICKETS_PATH, API2_PATH, API3_PATH,
-    API3_TICKETS_PATH,
+    ANSWER_PATH, API2_PATH, API3_PATH, API3_TICKETS_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH,
+    TICKETS_PATH,
 };
 use crate::{api2, api3, assets, control};
 

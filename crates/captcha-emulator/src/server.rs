@@ -16,6 +16,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
+use crate::api3::Api3Ticket;
 use crate::apps::{CaptchaApp, UnknownCaptchaApp};
 use crate::builder::EmulatorBuilder;
 use crate::error::StartError;
@@ -23,7 +24,6 @@ use crate::faults::Fault;
 use crate::router::{self, Connection};
 use crate::state::State;
 use crate::stats::Stats;
-use crate::api3::Api3Ticket;
 use crate::{API2_PATH, API3_PATH, tls};
 
 /// A client must send its request headers within this time (idle keep-alive included).

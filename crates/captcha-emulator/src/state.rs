@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use captcha_proto::{Credential, SecretKey, Token};
 
+use crate::api3::Api3TicketStore;
 use crate::apps::CaptchaApps;
 use crate::builder::{CredentialSpec, EmulatorBuilder};
 use crate::clock::Clock;
@@ -16,7 +17,6 @@ use crate::nonces::NonceStore;
 use crate::script::ScriptStore;
 use crate::stats::StatsRecorder;
 use crate::tickets::TicketStore;
-use crate::api3::Api3TicketStore;
 use crate::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
 
 /// A configured key pair as the server looks it up.

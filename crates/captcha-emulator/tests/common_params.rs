@@ -6,7 +6,9 @@ mod support;
 use std::time::Duration;
 
 use captcha_emulator::Emulator;
-use captcha_proto::{Api2Action, CaptchaGetUrl, Api2Config, Credential, HttpMethod, SignatureMethod};
+use captcha_proto::{
+    Api2Action, Api2Config, CaptchaGetUrl, Credential, HttpMethod, SignatureMethod,
+};
 use http::StatusCode;
 use support::{ID, KEY, NOW, common, form, get, post, signed, with_host};
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use captcha_emulator::{BackgroundEmulator, Emulator, StartError};
-use captcha_proto::{CaptchaCheck, CaptchaGetUrl, CaptchaType, Api2Config, Stamp};
+use captcha_proto::{Api2Config, CaptchaCheck, CaptchaGetUrl, CaptchaType, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use captcha_emulator::{
-    CaptchaApp, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault, NO_ACTION,
-    UNKNOWN_ACTION, API3_TICKETS_PATH, Api3Ticket,
+    API3_TICKETS_PATH, Api3Ticket, CaptchaApp, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator,
+    Fault, NO_ACTION, UNKNOWN_ACTION,
 };
 use captcha_proto::ResponseError;
 use captcha_proto::api3::{
-    DescribeCaptchaResult, Api3RawAction, RejectReason, Api3Action, Verdict, parse_response,
+    Api3Action, Api3RawAction, DescribeCaptchaResult, RejectReason, Verdict, parse_response,
 };
 use http::StatusCode;
 use http::header::CONTENT_TYPE;

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use captcha_emulator::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
-use captcha_proto::api3::{self, DescribeCaptchaResult, Api3RawAction, Api3Config};
+use captcha_proto::api3::{self, Api3Config, Api3RawAction, DescribeCaptchaResult};
 use captcha_proto::tc3;
 use captcha_proto::{Credential, Stamp};
 use http::header::{CONTENT_TYPE, HOST};
@@ -181,7 +181,8 @@ async fn an_unknown_secret_id_or_a_wrong_key_is_refused() {
 #[tokio::test]
 async fn a_scope_for_another_service_or_date_is_signature_failure() {
     let h = support::start().await;
-    let fields = serde_json::from_slice(&api3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
+    let fields =
+        serde_json::from_slice(&api3::Api3Action::payload(&fake_check()).unwrap()).unwrap();
     let cvm = Api3RawAction::new("cvm", "2019-07-22", "DescribeCaptchaResult").with_params(fields);
     assert_refused(
         &h.describe(&cvm).await,

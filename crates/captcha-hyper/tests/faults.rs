@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use captcha_hyper::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, Phase, Api2RawAction, RetryPolicy,
+    Api2RawAction, CaptchaCheck, CaptchaGetUrl, CaptchaType, Error, Phase, RetryPolicy,
 };
 use common::{Reply, TestServer, builder, self_signed, url_reply};
 
@@ -24,7 +24,10 @@ async fn silent_server_times_out_within_deadline() {
     let limit = Duration::from_secs(2);
     let client = builder(server.endpoint()).timeout(limit).build().unwrap();
     let started = Instant::now();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         matches!(error, Error::Timeout { after } if after == limit),
@@ -57,7 +60,10 @@ async fn per_call_timeout_overrides_and_shares_the_pool() {
     short.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap();
     assert_eq!(server.accepts(), 1, "with_timeout must reuse the pool");
     let started = Instant::now();
-    let error = short.call_api2(&Api2RawAction::new("Slow")).await.unwrap_err();
+    let error = short
+        .call_api2(&Api2RawAction::new("Slow"))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(started.elapsed() <= Duration::from_millis(1100));
 }
@@ -72,7 +78,10 @@ async fn closed_port_is_never_sent() {
         .parse()
         .unwrap();
     let client = builder(endpoint).build().unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(error.is_retryable());
     assert!(error.to_string().contains("connection refused"), "{error}");
@@ -87,7 +96,10 @@ async fn oversized_body_is_refused_by_content_length() {
     })
     .await;
     let client = builder(server.endpoint()).build().unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::BodyTooLarge { limit: 1_048_576 }),
         "{error:?}"
@@ -103,7 +115,10 @@ async fn endless_body_stops_at_the_limit() {
         .max_body_bytes(256 * 1024)
         .build()
         .unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::BodyTooLarge { limit: 262_144 }),
         "{error:?}"
@@ -124,7 +139,10 @@ async fn close_mid_body_is_maybe_sent_and_check_is_not_retried() {
     assert_eq!(server.seen().len(), 1, "a ticket must be sent once");
 
     // Not single use either: maybe-sent is still never retried.
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::MaybeSent(_)), "{error:?}");
     assert_eq!(server.seen().len(), 2);
 }
@@ -176,7 +194,10 @@ async fn retries_give_up_after_the_policy_count() {
         .retry(RetryPolicy::with_retries(2))
         .build()
         .unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert_eq!(server.accepts(), 3, "one attempt plus two retries");
 }
@@ -196,7 +217,10 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     })
     .await;
     let client = builder(server.endpoint()).build().unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.phase(), Phase::Api);
     assert_eq!(error.api2().map(|e| e.code()), Some(4100));
 
@@ -204,7 +228,10 @@ async fn api_refusal_and_bad_bodies_are_typed() {
     assert!(matches!(error, Error::Response(_)), "{error:?}");
 
     // Redirects are not followed: the 302 reaches the decoder.
-    let error = client.call_api2(&Api2RawAction::new("Moved")).await.unwrap_err();
+    let error = client
+        .call_api2(&Api2RawAction::new("Moved"))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Response(_)), "{error:?}");
     assert_eq!(server.seen().len(), 3);
 }
@@ -223,7 +250,10 @@ async fn stalled_tls_handshake_hits_the_connect_timeout() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     let elapsed = started.elapsed();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(error.to_string().contains("longer than"), "{error}");

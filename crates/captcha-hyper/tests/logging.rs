@@ -2,7 +2,7 @@
 
 mod common;
 
-use captcha_hyper::{CaptchaCheck, CaptchaType, HttpMethod, Api2RawAction};
+use captcha_hyper::{Api2RawAction, CaptchaCheck, CaptchaType, HttpMethod};
 use common::{LogCapture, Reply, SECRET_KEY, TestServer, builder};
 
 const TICKET: &str = "t03VerySecretTicketValue";

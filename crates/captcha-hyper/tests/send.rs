@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use captcha_hyper::{Api2Action, CaptchaGetUrl, Api2Config, Credential, Error, Phase, Stamp};
+use captcha_hyper::{Api2Action, Api2Config, CaptchaGetUrl, Credential, Error, Phase, Stamp};
 use common::{Reply, SECRET_ID, SECRET_KEY, TestServer, builder, url_reply};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;

@@ -45,7 +45,10 @@ async fn untrusted_certificate_is_a_never_sent_tls_error() {
     let client = builder(https_endpoint(&server, "localhost"))
         .build()
         .unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(error.is_retryable());
     assert!(error.to_string().contains("TLS"), "{error}");
@@ -62,7 +65,10 @@ async fn another_certificate_does_not_vouch_for_the_server() {
         .add_root_certificate_der(other_cert)
         .build()
         .unwrap();
-    let error = client.captcha_get_url(&CaptchaGetUrl::new()).await.unwrap_err();
+    let error = client
+        .captcha_get_url(&CaptchaGetUrl::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
     assert!(server.seen().is_empty());
 }

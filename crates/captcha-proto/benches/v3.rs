@@ -42,7 +42,12 @@ fn tc3(c: &mut Criterion) {
         b.iter_batched_ref(
             || unsigned.clone(),
             |request| {
-                tc3::sign_request(request, &credential, api3::CAPTCHA_SERVICE, common::TIMESTAMP)
+                tc3::sign_request(
+                    request,
+                    &credential,
+                    api3::CAPTCHA_SERVICE,
+                    common::TIMESTAMP,
+                )
             },
             BatchSize::SmallInput,
         )

@@ -7,8 +7,9 @@ mod common;
 use captcha_proto::api2::{FORM_CONTENT_TYPE, REQUEST_CLIENT};
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
-    Api2Action, CaptchaCheck, CaptchaIframeQuery, CaptchaType, ClientType, Api2Config, Credential,
-    DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, Api2RawAction, SecretKey, Stamp,
+    Api2Action, Api2Config, Api2RawAction, CaptchaCheck, CaptchaIframeQuery, CaptchaType,
+    ClientType, Credential, DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, SecretKey,
+    Stamp,
 };
 use common::{NONCE, SECRET_ID, TIMESTAMP, as_pairs, credential, secret_key};
 use http::header::CONTENT_TYPE;

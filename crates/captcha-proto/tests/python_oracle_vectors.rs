@@ -57,7 +57,7 @@ mod common;
 use captcha_proto::api2::FORM_CONTENT_TYPE;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
-    Api2Action, CaptchaCheck, CaptchaType, Api2Config, Credential, HttpMethod, Api2RawAction, Stamp,
+    Api2Action, Api2Config, Api2RawAction, CaptchaCheck, CaptchaType, Credential, HttpMethod, Stamp,
 };
 use common::{SECRET_ID, SECRET_KEY, as_pairs};
 

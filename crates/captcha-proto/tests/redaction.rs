@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use captcha_proto::redact::{MASK, Redacted};
 use captcha_proto::v1;
 use captcha_proto::{
-    Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage, CaptchaQuery,
-    CaptchaType, CaptchaVerify, ClientType, Api2Config, Credential, DisturbLevel, EncodeError,
-    HttpMethod, IsHttps, Api2RawAction, ScriptFormat, SignatureMethod, Stamp,
+    Api2Action, Api2Config, Api2RawAction, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery,
+    CaptchaImage, CaptchaQuery, CaptchaType, CaptchaVerify, ClientType, Credential, DisturbLevel,
+    EncodeError, HttpMethod, IsHttps, ScriptFormat, SignatureMethod, Stamp,
 };
 use common::{ALNUM, SECRET_ID, proptest_config, text};
 use http::StatusCode;
@@ -330,7 +330,10 @@ fn show_holders_and_requests(
     let Subjects { config, check, .. } = &subjects(s, method, HttpMethod::Get);
     let ticket = s.ticket.as_str();
     let errors: Vec<EncodeError> = [
-        config.encode(&Api2RawAction::new("X").param("Token", s.token.as_str()), stamp),
+        config.encode(
+            &Api2RawAction::new("X").param("Token", s.token.as_str()),
+            stamp,
+        ),
         config.encode(
             &Api2RawAction::new("X").param("Signature", s.key.as_str()),
             stamp,

@@ -6,14 +6,14 @@ mod common;
 
 use std::net::IpAddr;
 
-use captcha_proto::api2::UserInfo;
 use captcha_proto::api2::RESERVED_PARAMETERS;
+use captcha_proto::api2::UserInfo;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
-    AccountType, Api2Action, CaptchaCheck, CaptchaGetUrl, CaptchaIframeQuery, CaptchaImage,
-    CaptchaQuery, CaptchaType, CaptchaVerify, CheckVerdict, ClientType, Api2Config, Credential,
-    DecodeErrorKind, DisturbLevel, EncodeError, Endpoint, HttpMethod, IsHttps, Api2RawAction,
-    ResponseError, ScriptFormat, Stamp, VerifyVerdict,
+    AccountType, Api2Action, Api2Config, Api2RawAction, CaptchaCheck, CaptchaGetUrl,
+    CaptchaIframeQuery, CaptchaImage, CaptchaQuery, CaptchaType, CaptchaVerify, CheckVerdict,
+    ClientType, Credential, DecodeErrorKind, DisturbLevel, EncodeError, Endpoint, HttpMethod,
+    IsHttps, ResponseError, ScriptFormat, Stamp, VerifyVerdict,
 };
 use common::{AWKWARD, as_pairs, proptest_config, text, unicode, wire_params};
 use http::StatusCode;
@@ -943,7 +943,10 @@ fn encode_refusals_name_the_field() {
         );
     }
     assert_eq!(
-        err(config.encode(&Api2RawAction::new("X").param("a", "1").param("a", "2"), stamp)),
+        err(config.encode(
+            &Api2RawAction::new("X").param("a", "1").param("a", "2"),
+            stamp
+        )),
         EncodeError::DuplicateParameter {
             name: "a".to_owned()
         }

@@ -3,11 +3,11 @@
 //! bodies are `DecodeError`s.
 
 use captcha_proto::Exchange;
-use captcha_proto::tc3;
 use captcha_proto::api3::{
-    self, CaptchaResult, DescribeCaptchaResult, Api3RawAction, RejectReason, Api3Action, Api3Config,
-    Api3Exchange, Verdict,
+    self, Api3Action, Api3Config, Api3Exchange, Api3RawAction, CaptchaResult,
+    DescribeCaptchaResult, RejectReason, Verdict,
 };
+use captcha_proto::tc3;
 use captcha_proto::{Credential, DecodeErrorKind, ResponseError};
 use http::StatusCode;
 

@@ -1,8 +1,8 @@
 //! Properties of the v3 code over random inputs (at least 1,000 cases each): sign → verify
 //! round trips and every tamper is caught; decode never panics; secrets never show.
 
+use captcha_proto::api3::{self, Api3Action, Api3Config, DescribeCaptchaResult};
 use captcha_proto::redact::Redacted;
-use captcha_proto::api3::{self, DescribeCaptchaResult, Api3Action, Api3Config};
 use captcha_proto::tc3::{self, VerifyError};
 use captcha_proto::{Credential, Endpoint, ResponseError, SecretKey, Stamp};
 use http::{Request, StatusCode};

@@ -3,7 +3,7 @@
 //! are checked in `src/tc3/sign.rs`), the UTC date of the credential scope, and signatures computed by an independent
 //! implementation (Tencent's own Python SDK).
 
-use captcha_proto::api3::{DescribeCaptchaResult, Language, Api3RawAction, Api3Config};
+use captcha_proto::api3::{Api3Config, Api3RawAction, DescribeCaptchaResult, Language};
 use captcha_proto::tc3::{self, UtcDate, VerifyError};
 use captcha_proto::{Credential, EncodeError, Endpoint, SecretKey, Stamp};
 use http::Request;
@@ -228,7 +228,11 @@ fn scope_date_follows_utc_not_local_time() {
         (0, "1970-01-01"),
     ];
     for (timestamp, date) in cases {
-        assert_eq!(UtcDate::from_timestamp(timestamp).to_string(), date, "{timestamp}");
+        assert_eq!(
+            UtcDate::from_timestamp(timestamp).to_string(),
+            date,
+            "{timestamp}"
+        );
         let steps = tc3::debug_steps(&cvm_request(), &credential(), "cvm", timestamp).unwrap();
         assert_eq!(steps.credential_scope(), format!("{date}/cvm/tc3_request"));
         assert!(steps.string_to_sign().starts_with(&format!(

@@ -7,7 +7,9 @@ mod common;
 
 use captcha_proto::api2::RESERVED_PARAMETERS;
 use captcha_proto::v1::{self, SignatureMethod, VerifyError};
-use captcha_proto::{Api2Config, Credential, Endpoint, HttpMethod, Api2RawAction, SecretKey, Stamp};
+use captcha_proto::{
+    Api2Config, Api2RawAction, Credential, Endpoint, HttpMethod, SecretKey, Stamp,
+};
 use common::{ALNUM, as_pairs, proptest_config, text, unicode, value, wire_params};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -150,11 +152,10 @@ impl Call {
     }
 
     fn action(&self) -> Api2RawAction {
-        self.params
-            .iter()
-            .fold(Api2RawAction::new(self.action.as_str()), |action, (k, v)| {
-                action.param(k.as_str(), v.as_str())
-            })
+        self.params.iter().fold(
+            Api2RawAction::new(self.action.as_str()),
+            |action, (k, v)| action.param(k.as_str(), v.as_str()),
+        )
     }
 
     /// Encodes and parses the wire form back, checking the request's shape on the way.

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use http::StatusCode;
 
+use crate::api2::FAULT_MESSAGE;
 use crate::faults::Answer;
 use crate::json::JsonObject;
 use crate::random;
 use crate::reply::Reply;
-use crate::api2::FAULT_MESSAGE;
 
 /// A required parameter or header is absent.
 pub(crate) const MISSING_PARAMETER: &str = "MissingParameter";

@@ -17,7 +17,9 @@ mod envelope;
 mod tickets;
 
 use bytes::Bytes;
-use captcha_proto::api3::{ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, VERSION_HEADER};
+use captcha_proto::api3::{
+    ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, VERSION_HEADER,
+};
 use captcha_proto::tc3::{TIMESTAMP_HEADER, TOKEN_HEADER, VerifyError, verify_request_with};
 use http::header::{CONTENT_TYPE, HeaderName};
 use http::request::Parts;

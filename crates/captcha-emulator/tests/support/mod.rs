@@ -11,8 +11,8 @@ use bytes::Bytes;
 use captcha_emulator::{
     Clock, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator, EmulatorBuilder, ManualClock, RunningEmulator,
 };
-use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::api3::{Api3Action, Api3Config};
+use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{Api2Config, SecretKey, Stamp};
 use http::header::{CONTENT_TYPE, HOST, HeaderValue};
 use http::{HeaderMap, Method, Request, StatusCode};

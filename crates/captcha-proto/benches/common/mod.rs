@@ -13,10 +13,10 @@ use std::hint::black_box;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use captcha_proto::api3::{self, DescribeCaptchaResult, Api3Config};
+use captcha_proto::api3::{self, Api3Config, DescribeCaptchaResult};
 use captcha_proto::{
-    CaptchaCheck, CaptchaGetUrl, CaptchaType, Api2Config, Credential, Endpoint, HttpMethod, IsHttps,
-    Stamp,
+    Api2Config, CaptchaCheck, CaptchaGetUrl, CaptchaType, Credential, Endpoint, HttpMethod,
+    IsHttps, Stamp,
 };
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

@@ -4,13 +4,13 @@ use std::net::IpAddr;
 
 use http::StatusCode;
 
-use super::keys;
-use super::user::{UserInfo, user_info_setters};
 use super::action::Api2Action;
 use super::enums::{AccountType, CaptchaType, DisturbLevel};
+use super::keys;
+use super::reply;
+use super::user::{UserInfo, user_info_setters};
 use crate::error::{EncodeError, ResponseError};
 use crate::params::{Params, Value};
-use super::reply;
 use crate::secret::Ticket;
 
 /// The code with which the server says "this ticket does not pass".
@@ -83,7 +83,6 @@ impl CheckVerdict {
     }
 }
 
-
 impl Api2Action for CaptchaCheck {
     type Output = CheckVerdict;
 
@@ -99,7 +98,7 @@ impl Api2Action for CaptchaCheck {
         }
         self.user.write(
             params,
-            [
+            &[
                 (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
                 (&keys::DISTURB_LEVEL, self.disturb_level.map(Value::from)),
                 (&keys::TICKET, Some(Value::Text(ticket))),

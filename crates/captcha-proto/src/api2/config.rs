@@ -7,12 +7,12 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, Request};
 
 use super::action::Api2Action;
+use super::template::{CallTemplate, Settings};
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
 use crate::params::{ParamKey, Params};
 use crate::stamp::Stamp;
-use super::template::{CallTemplate, Settings};
 use crate::v1::{self, SignatureMethod, Signing};
 use crate::wire;
 

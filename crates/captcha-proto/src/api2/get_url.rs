@@ -2,11 +2,11 @@
 
 use http::StatusCode;
 
+use super::action::Api2Action;
+use super::enums::{CaptchaType, DisturbLevel, IsHttps};
 use super::keys;
 use super::url::{CaptchaUrl, decode_url};
 use super::user::{UserInfo, user_info_setters};
-use super::action::Api2Action;
-use super::enums::{CaptchaType, DisturbLevel, IsHttps};
 use crate::error::{EncodeError, ResponseError};
 use crate::params::{Params, Value};
 
@@ -59,7 +59,6 @@ impl CaptchaGetUrl {
 
 user_info_setters!(CaptchaGetUrl);
 
-
 impl Api2Action for CaptchaGetUrl {
     type Output = CaptchaUrl;
 
@@ -71,7 +70,7 @@ impl Api2Action for CaptchaGetUrl {
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
         self.user.write(
             params,
-            [
+            &[
                 (&keys::CAPTCHA_TYPE, self.captcha_type.map(Value::from)),
                 (&keys::DISTURB_LEVEL, self.disturb_level.map(Value::from)),
                 (&keys::IS_HTTPS, self.is_https.map(Value::from)),

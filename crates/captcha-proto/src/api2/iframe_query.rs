@@ -2,11 +2,11 @@
 
 use http::StatusCode;
 
+use super::action::Api2Action;
+use super::enums::{AccountType, CaptchaType, ClientType, DisturbLevel, IsHttps};
 use super::keys;
 use super::url::{CaptchaUrl, decode_url};
 use super::user::{UserInfo, user_info_setters};
-use super::action::Api2Action;
-use super::enums::{AccountType, CaptchaType, ClientType, DisturbLevel, IsHttps};
 use crate::error::{EncodeError, ResponseError};
 use crate::params::Params;
 
@@ -57,7 +57,6 @@ impl CaptchaIframeQuery {
 
 user_info_setters!(CaptchaIframeQuery);
 
-
 impl Api2Action for CaptchaIframeQuery {
     type Output = CaptchaUrl;
 
@@ -69,7 +68,7 @@ impl Api2Action for CaptchaIframeQuery {
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
         self.user.write(
             params,
-            [
+            &[
                 (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
                 (&keys::CLIENT_TYPE, Some(self.client_type.into())),
                 (&keys::DISTURB_LEVEL, Some(self.disturb_level.into())),

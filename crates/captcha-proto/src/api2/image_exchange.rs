@@ -3,9 +3,9 @@
 
 use http::{Request, Response};
 
-use crate::exchange::Exchange;
 use super::{CaptchaImage, CaptchaUrl};
 use crate::error::{EncodeError, ResponseError};
+use crate::exchange::Exchange;
 use crate::stamp::Stamp;
 
 /// The GET of a `CaptchaGetUrl` image URL; decodes to the image and its `vsig` signature.

@@ -54,9 +54,9 @@ pub use verify::{CaptchaVerify, VerifyVerdict};
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::Api2Action;
-    
+    use super::*;
+
     use crate::params::{Params, compare_signing_keys};
 
     /// Every user field set, so each must land in its place among the action's own.

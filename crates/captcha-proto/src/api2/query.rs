@@ -5,13 +5,13 @@ use std::net::IpAddr;
 
 use http::StatusCode;
 
-use super::keys;
-use super::user::{UserInfo, check_not_empty, user_info_setters};
 use super::action::Api2Action;
 use super::enums::CaptchaType;
+use super::keys;
+use super::reply;
+use super::user::{UserInfo, check_not_empty, user_info_setters};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 use crate::params::{Params, Value};
-use super::reply;
 
 /// How [`CaptchaQuery`] returns the script (`script` parameter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -92,7 +92,6 @@ impl std::fmt::Debug for CaptchaScript {
     }
 }
 
-
 impl Api2Action for CaptchaQuery {
     type Output = CaptchaScript;
 
@@ -109,7 +108,7 @@ impl Api2Action for CaptchaQuery {
         check_not_empty(&keys::CALL_BACK, self.call_back.as_deref())?;
         self.user.write(
             params,
-            [
+            &[
                 (&keys::CALL_BACK, self.call_back.as_deref().map(Value::Text)),
                 (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
                 (&keys::SCRIPT, Some(Value::Number(script))),

@@ -6,9 +6,9 @@ use http::StatusCode;
 
 use super::action::Api2Action;
 use super::config::RESERVED_PARAMETERS;
+use super::reply::{self, json_reason};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 use crate::params::Params;
-use super::reply::{self, json_reason};
 
 /// Any API 2.0 action, by name and parameters (e.g. CVM `DescribeInstances` with
 /// `instanceIds.0`). Decodes to the whole JSON object once `code` is 0.

@@ -2,8 +2,8 @@
 
 use std::net::IpAddr;
 
-use super::keys;
 use super::enums::AccountType;
+use super::keys;
 use crate::error::EncodeError;
 use crate::params::{ParamKey, Params, Value};
 
@@ -57,10 +57,10 @@ impl UserInfo {
     /// merged so that every parameter arrives in signing order. (`Params` would sort them
     /// anyway; arriving in order spares it the sort, the duplicate search and a copy of
     /// the text. `own` must be in signing order for that.) A set string must be non-empty.
-    pub(crate) fn write<const N: usize>(
+    pub(crate) fn write(
         &self,
         params: &mut Params,
-        own: [(&'static ParamKey, Option<Value<'_>>); N],
+        own: &[(&'static ParamKey, Option<Value<'_>>)],
     ) -> Result<(), EncodeError> {
         for (key, value) in [
             (&keys::APP_ID, &self.app_id),
@@ -72,61 +72,39 @@ impl UserInfo {
         ] {
             check_not_empty(key, value.as_deref())?;
         }
-        // The user's fields in signing order, each preceded by the action's that sign
-        // before it.
-        let mut merged = Merge {
-            params,
-            own: own.into_iter().peekable(),
-        };
-        merged.push(&keys::ACCOUNT_TYPE, self.account_type.map(Value::from))?;
-        merged.push(&keys::APP_ID, text(&self.app_id))?;
-        merged.push(&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account))?;
-        merged.push(&keys::BUSINESS_ID, self.business_id.map(Value::Number))?;
-        merged.push(&keys::IMEI, text(&self.imei))?;
-        merged.push(&keys::MAC_ADDRESS, text(&self.mac_address))?;
-        merged.push(&keys::REGISTER_TIME, self.register_time.map(Value::Number))?;
-        merged.push(&keys::SCENE_ID, self.scene_id.map(Value::Number))?;
-        merged.push(&keys::UID, text(&self.uid))?;
-        merged.push(&keys::USER_IP, self.user_ip.as_ref().map(Value::Ip))?;
-        merged.push(&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for))?;
-        merged.finish()
-    }
-}
-
-/// Pushes two lists of fields, each in signing order, as one list in signing order.
-struct Merge<'p, 'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> {
-    params: &'p mut Params,
-    /// The action's own fields, not yet pushed.
-    own: std::iter::Peekable<I>,
-}
-
-impl<'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> Merge<'_, 'v, I>
-{
-    /// Pushes `value` (if set) after the own fields that sign before `key`.
-    #[inline(always)]
-    fn push(&mut self, key: &ParamKey, value: Option<Value<'_>>) -> Result<(), EncodeError> {
-        // An unset field moves nothing: the own fields before it go before the next set one.
-        let Some(value) = value else {
-            return Ok(());
-        };
-        self.push_own_while(|own_key| own_key.signs_before(key))?;
-        self.params.push_value(key, value)
-    }
-
-    /// Pushes the own fields left.
-    fn finish(mut self) -> Result<(), EncodeError> {
-        self.push_own_while(|_| true)
-    }
-
-    /// Pushes the own fields (those set) for as long as their keys pass `before`.
-    fn push_own_while(&mut self, before: impl Fn(&ParamKey) -> bool) -> Result<(), EncodeError> {
-        while let Some((key, value)) = self.own.next_if(|(key, _)| before(key)) {
-            if let Some(value) = value {
-                self.params.push_value(key, value)?;
+        // The user's fields in signing order.
+        let user = [
+            (&keys::ACCOUNT_TYPE, self.account_type.map(Value::from)),
+            (&keys::APP_ID, text(&self.app_id)),
+            (&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account)),
+            (&keys::BUSINESS_ID, self.business_id.map(Value::Number)),
+            (&keys::IMEI, text(&self.imei)),
+            (&keys::MAC_ADDRESS, text(&self.mac_address)),
+            (&keys::REGISTER_TIME, self.register_time.map(Value::Number)),
+            (&keys::SCENE_ID, self.scene_id.map(Value::Number)),
+            (&keys::UID, text(&self.uid)),
+            (&keys::USER_IP, self.user_ip.as_ref().map(Value::Ip)),
+            (&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for)),
+        ];
+        let mut own = own.iter().filter_map(set).peekable();
+        for (key, value) in user.iter().filter_map(set) {
+            // The action's fields that sign before this one go first.
+            while let Some((own_key, own_value)) =
+                own.next_if(|(own_key, _)| own_key.signs_before(key))
+            {
+                params.push_value(own_key, own_value)?;
             }
+            params.push_value(key, value)?;
         }
-        Ok(())
+        own.try_for_each(|(key, value)| params.push_value(key, value))
     }
+}
+
+/// A field that is set, as a key and its value.
+fn set<'v>(
+    &(key, value): &(&'static ParamKey, Option<Value<'v>>),
+) -> Option<(&'static ParamKey, Value<'v>)> {
+    Some((key, value?))
 }
 
 /// An optional string field as a value.

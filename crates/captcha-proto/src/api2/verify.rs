@@ -2,13 +2,13 @@
 
 use http::StatusCode;
 
-use super::keys;
-use super::user::{UserInfo, user_info_setters};
 use super::action::Api2Action;
 use super::enums::CaptchaType;
+use super::keys;
+use super::reply;
+use super::user::{UserInfo, user_info_setters};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 use crate::params::{Params, Value};
-use super::reply;
 use crate::secret::CaptchaSig;
 
 /// Checks what the user typed against the image fetched from a
@@ -69,7 +69,6 @@ impl VerifyVerdict {
     }
 }
 
-
 impl Api2Action for CaptchaVerify {
     type Output = VerifyVerdict;
 
@@ -92,7 +91,7 @@ impl Api2Action for CaptchaVerify {
         }
         self.user.write(
             params,
-            [
+            &[
                 (&keys::CAPTCHA_SIG, Some(Value::Text(sig))),
                 (&keys::CAPTCHA_TYPE, self.captcha_type.map(Value::from)),
                 (&keys::VERIFY_CODE, Some(Value::Text(&self.verify_code))),

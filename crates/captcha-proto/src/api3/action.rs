@@ -5,8 +5,8 @@ use http::{Request, StatusCode};
 
 use super::config::Api3Config;
 use crate::error::{EncodeError, ResponseError};
-use crate::stamp::Stamp;
 use crate::exchange::Exchange;
+use crate::stamp::Stamp;
 
 /// One API 3.0 action. [`Api3Config::encode`] adds the endpoint, the common `X-TC-*`
 /// headers and the TC3 signature; the action supplies its names and its JSON body.

@@ -8,12 +8,12 @@ use http::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use http::{Method, Request};
 
 use super::action::Api3Action;
-use crate::tc3::{self, Tc3Steps};
 use crate::api2::REQUEST_CLIENT;
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
 use crate::stamp::Stamp;
+use crate::tc3::{self, Tc3Steps};
 
 /// The captcha API 3.0 endpoint (mainland China site).
 pub const CHINA_ENDPOINT: &str = "https://captcha.tencentcloudapi.com/";
@@ -182,7 +182,10 @@ impl Api3Config {
 
     /// The request for `action`, with every header but the signature ones (`Authorization`,
     /// `X-TC-Timestamp`, `X-TC-Token`).
-    fn unsigned<A: Api3Action + ?Sized>(&self, action: &A) -> Result<Request<Vec<u8>>, EncodeError> {
+    fn unsigned<A: Api3Action + ?Sized>(
+        &self,
+        action: &A,
+    ) -> Result<Request<Vec<u8>>, EncodeError> {
         tc3::check_service(action.service())?;
         let action_name = header_word("X-TC-Action", action.name())?;
         let version = header_word("X-TC-Version", action.version())?;

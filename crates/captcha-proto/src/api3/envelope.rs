@@ -5,8 +5,8 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::error::Api3Error;
-use crate::error::{DecodeError, DecodeErrorKind, ResponseError};
 use crate::api2::reply::json_reason;
+use crate::error::{DecodeError, DecodeErrorKind, ResponseError};
 
 /// The `Response` object of an API 3.0 reply, once it is known not to be a refusal.
 pub type ResponseObject = Map<String, Value>;

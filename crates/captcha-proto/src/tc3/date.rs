@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(UtcDate::from_timestamp(86_399).to_string(), "1970-01-01");
         assert_eq!(UtcDate::from_timestamp(86_400).to_string(), "1970-01-02");
         // 10000-01-01 has five year digits; u64::MAX does not overflow.
-        assert_eq!(UtcDate::from_timestamp(253_402_300_800).to_string(), "10000-01-01");
+        assert_eq!(
+            UtcDate::from_timestamp(253_402_300_800).to_string(),
+            "10000-01-01"
+        );
         let far = UtcDate::from_timestamp(u64::MAX);
         assert!((1..=12).contains(&far.month()) && (1..=31).contains(&far.day()));
     }

@@ -96,7 +96,11 @@ pub(crate) fn credential_scope(date: &str, service: &str) -> String {
 
 /// The string to sign: algorithm, timestamp, credential scope and the hex SHA-256 of the
 /// canonical request, one per line.
-pub(crate) fn string_to_sign(timestamp: u64, credential_scope: &str, canonical_request: &str) -> String {
+pub(crate) fn string_to_sign(
+    timestamp: u64,
+    credential_scope: &str,
+    canonical_request: &str,
+) -> String {
     let hashed = hashed_payload(canonical_request.as_bytes());
     format!("{ALGORITHM}\n{timestamp}\n{credential_scope}\n{hashed}")
 }
@@ -176,7 +180,11 @@ pub(super) fn verify_signature(key: &SigningKey, string_to_sign: &str, claimed: 
 }
 
 /// The `Authorization` header value. It holds the signature: treat it as a secret.
-pub(crate) fn authorization(secret_id: &str, credential_scope: &str, signature: &Signature) -> String {
+pub(crate) fn authorization(
+    secret_id: &str,
+    credential_scope: &str,
+    signature: &Signature,
+) -> String {
     format!(
         "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={SIGNED_HEADERS}, Signature={}",
         signature.expose_secret()
@@ -553,9 +561,11 @@ mod tests {
     const CVM_PAYLOAD: &str =
         r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
     const CVM_TIMESTAMP: u64 = 1551113065;
-    const CVM_PAYLOAD_HASH: &str = "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064";
+    const CVM_PAYLOAD_HASH: &str =
+        "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064";
     const CVM_CANONICAL_REQUEST: &str = "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064";
-    const CVM_CANONICAL_HASH: &str = "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031";
+    const CVM_CANONICAL_HASH: &str =
+        "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031";
     const CVM_STRING_TO_SIGN: &str = "TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031";
     const CVM_SIGNATURE: &str = "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
     const CVM_AUTHORIZATION: &str = "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
