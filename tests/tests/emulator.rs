@@ -121,7 +121,7 @@ fn iframe_query_query_and_raw_actions() {
                 .param("userIp", USER_IP)
                 .param("captchaType", "9")
                 .param("accountType", "0")
-                .single_use();
+                .mark_single_use();
             let reply = client.call(&raw_check).await.unwrap();
             let code = reply.get("code").and_then(|c| c.as_i64());
             assert_eq!(code, Some(0), "{name}: {reply:?}");

@@ -29,7 +29,7 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Opens a connection to `origin`: DNS, TCP, TLS for https and the HTTP/1.1 handshake
     /// (see [`handshake`](crate::handshake)), with the connection's driver running as a
     /// background task. Every failure here comes before a request byte is written: it must
-    /// be [`Error::NeverSent`]. The [`Transmitter`](crate::Transmitter) bounds the whole by
+    /// be [`Error::NeverSent`]. The client bounds the whole by
     /// the connect timeout.
     fn open(&self, origin: &Origin) -> impl Future<Output = Result<Sender, Error>> + Send;
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+use captcha_proto::UserInfo;
 use captcha_proto::{Api2Action, CaptchaGetUrl, CaptchaVerify, VerifyVerdict};
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, SET_COOKIE};
@@ -36,7 +37,10 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 #[tokio::test]
 async fn get_url_fetch_verify_once() {
     let h = support::start().await;
-    let get_url = CaptchaGetUrl::new().business_id(1);
+    let get_url = CaptchaGetUrl::new().with_user_info(UserInfo {
+        business_id: Some(1),
+        ..UserInfo::default()
+    });
     let answer = h
         .send(h.config().encode(&get_url, h.stamp(1)).unwrap())
         .await;

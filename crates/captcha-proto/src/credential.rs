@@ -6,11 +6,11 @@ use std::sync::Arc;
 use crate::secret::{SecretKey, Token};
 
 /// Environment variable holding the SecretId (the same name every official SDK reads).
-pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+pub(crate) const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 /// Environment variable holding the SecretKey.
-pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+pub(crate) const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 /// Environment variable holding the optional STS session token.
-pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+pub(crate) const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
 
 /// The public half of an API key pair (`AKID…`). Not a secret, but `Debug` still shows
 /// only its ends so logs can tell keys apart without publishing them whole.
@@ -95,7 +95,9 @@ impl Credential {
     }
 
     /// Like [`Credential::from_env`], but reads variables through `lookup` (tests, config files).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialError> {
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, CredentialError> {
         let required = |name: &'static str| {
             let value = lookup(name).ok_or(CredentialError::Missing { name })?;
             check_value(name, &value)?;

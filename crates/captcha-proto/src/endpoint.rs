@@ -109,19 +109,9 @@ impl Endpoint {
         Self::new(self.https, host, self.port, &self.path)
     }
 
-    /// The same endpoint with another path.
-    pub fn with_path(&self, path: &str) -> Result<Self, EncodeError> {
-        Self::new(self.https, &self.host, self.port, path)
-    }
-
     /// The same endpoint with another port (`None`: the scheme's default).
     pub fn with_port(&self, port: Option<u16>) -> Result<Self, EncodeError> {
         Self::new(self.https, &self.host, port, &self.path)
-    }
-
-    /// The same endpoint over https (`true`) or plain http.
-    pub fn with_https(&self, https: bool) -> Result<Self, EncodeError> {
-        Self::new(https, &self.host, self.port, &self.path)
     }
 
     /// `scheme://host[:port]path`, without a query.
@@ -291,15 +281,15 @@ mod tests {
             "the path must start with /"
         );
         assert_eq!(
-            reason(default.with_path("x.php")),
+            reason(Endpoint::new(true, "h", None, "x.php")),
             "the path must start with /"
         );
         for host in ["127.0.0.1/evil", "h:8080", "h?x", "h#x", "u@h", "", "a b"] {
             assert!(default.with_host(host).is_err(), "{host:?}");
         }
         assert!(reason(default.with_host("127.0.0.1/evil")).contains("bare host"));
-        assert!(reason(default.with_path("/v2/index.php?a=1")).contains("query"));
-        assert!(reason(default.with_path("/v2/index.php#top")).contains("fragment"));
+        assert!(reason(Endpoint::new(true, "h", None, "/v2/index.php?a=1")).contains("query"));
+        assert!(reason(Endpoint::new(true, "h", None, "/v2/index.php#top")).contains("fragment"));
         assert!(reason("https://h/v2/index.php#frag".parse()).contains("fragment"));
         let ipv6 = default
             .with_host("[::1]")

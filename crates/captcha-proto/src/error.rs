@@ -111,7 +111,7 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// A decode error for `body` received with `status`.
-    pub fn new(kind: DecodeErrorKind, status: StatusCode, body: &[u8]) -> Self {
+    pub(crate) fn new(kind: DecodeErrorKind, status: StatusCode, body: &[u8]) -> Self {
         Self {
             kind,
             status,

@@ -61,9 +61,7 @@ pub use api3::{
     Api3Action, Api3Config, Api3Error, Api3Exchange, Api3RawAction, CaptchaResult,
     DescribeCaptchaResult, RejectReason, Verdict,
 };
-pub use credential::{
-    Credential, CredentialError, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, SecretId,
-};
+pub use credential::{Credential, CredentialError, SecretId};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 pub use exchange::Exchange;

@@ -32,7 +32,7 @@ pub fn is_sensitive_name(name: &str) -> bool {
 
 /// The start of `body` (at most [`SNIPPET_BYTES`], cut on a character boundary, invalid
 /// UTF-8 replaced) with the values of sensitive fields masked.
-pub fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(SNIPPET_BYTES)];
     let mut text = mask_values(&String::from_utf8_lossy(head));
     // Replacement characters (3 bytes for 1) and masks can make the text longer than the

@@ -4,6 +4,7 @@
 
 mod common;
 
+use captcha_proto::UserInfo;
 use captcha_proto::api2::{FORM_CONTENT_TYPE, REQUEST_CLIENT};
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
@@ -481,8 +482,11 @@ fn d1_query() -> CaptchaIframeQuery {
         IsHttps::Https,
         ClientType::PcWeb,
     )
-    .user_ip("127.0.0.1".parse().unwrap())
-    .business_id(1)
+    .with_user_info(UserInfo {
+        user_ip: Some("127.0.0.1".parse().unwrap()),
+        business_id: Some(1),
+        ..UserInfo::default()
+    })
 }
 
 /// The default endpoint and region, no RequestClient: the D vectors' setting.
@@ -530,7 +534,12 @@ const D3_SIGNED: &str = "Action=CaptchaCheck&Nonce=11886&Region=gz&SecretId=AKID
 const D3_WIRE: &str = "Action=CaptchaCheck&Nonce=11886&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&accountType=0&businessId=1&captchaType=9&ticket=t02%20a%2Bb%2Fc%3Dd%2A~&userIp=127.0.0.1";
 
 fn d3_check() -> CaptchaCheck {
-    CaptchaCheck::new(D3_TICKET, "127.0.0.1".parse().unwrap(), CaptchaType::Slider).business_id(1)
+    CaptchaCheck::new(D3_TICKET, "127.0.0.1".parse().unwrap(), CaptchaType::Slider).with_user_info(
+        UserInfo {
+            business_id: Some(1),
+            ..UserInfo::default()
+        },
+    )
 }
 
 #[test]

@@ -54,6 +54,7 @@
 
 mod common;
 
+use captcha_proto::UserInfo;
 use captcha_proto::api2::FORM_CONTENT_TYPE;
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{
@@ -84,9 +85,13 @@ fn credential() -> Credential {
 
 /// The check of O1, O2 and O4.
 fn check(ticket: &str) -> CaptchaCheck {
-    CaptchaCheck::new(ticket, "203.0.113.7".parse().unwrap(), CaptchaType::Slider)
-        .uid("用户 1")
-        .business_id(1)
+    CaptchaCheck::new(ticket, "203.0.113.7".parse().unwrap(), CaptchaType::Slider).with_user_info(
+        UserInfo {
+            uid: Some("用户 1".into()),
+            business_id: Some(1),
+            ..UserInfo::default()
+        },
+    )
 }
 
 /// Asserts the oracle's string to sign, signature and wire form, one step at a time.
@@ -176,11 +181,13 @@ fn o2_check_post_sha256() {
 #[test]
 fn o3_check_get_sha256_with_token_and_user_fields() {
     let credential = credential().with_token("sts-tok/en=").unwrap();
-    let action = check("t03Oracle/ticket+=")
-        .app_id("wx_app")
-        .associate_account("账号 ä&x=1")
-        .scene_id(3)
-        .x_forwarded_for("198.51.100.1, 10.0.0.1");
+    let action = check("t03Oracle/ticket+=").with_user_info(UserInfo {
+        app_id: Some("wx_app".into()),
+        associate_account: Some("账号 ä&x=1".into()),
+        scene_id: Some(3),
+        x_forwarded_for: Some("198.51.100.1, 10.0.0.1".into()),
+        ..UserInfo::default()
+    });
     assert_oracle(
         &config(credential, SignatureMethod::HmacSha256, HttpMethod::Get),
         &action,

@@ -11,6 +11,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use captcha_proto::UserInfo;
 use captcha_proto::redact::{MASK, Redacted};
 use captcha_proto::v1;
 use captcha_proto::{
@@ -154,16 +155,22 @@ fn subjects(s: &Secrets, signature_method: SignatureMethod, http_method: HttpMet
         "203.0.113.7".parse().unwrap(),
         CaptchaType::Slider,
     )
-    .uid("user 1")
-    .business_id(1);
-    let verify = CaptchaVerify::new(s.captcha_sig.as_str(), "uazm").business_id(1);
+    .with_user_info(UserInfo {
+        uid: Some("user 1".into()),
+        business_id: Some(1),
+        ..UserInfo::default()
+    });
+    let verify = CaptchaVerify::new(s.captcha_sig.as_str(), "uazm").with_user_info(UserInfo {
+        business_id: Some(1),
+        ..UserInfo::default()
+    });
     let raw = Api2RawAction::new("CaptchaCheck")
         .param("ticket", s.ticket.as_str())
         .param("captchaSig", s.captcha_sig.as_str())
         .param("userToken", s.token.as_str())
         .param("AppSecretKey", s.key.as_str())
         .param("captchaType", "9")
-        .single_use();
+        .mark_single_use();
     Subjects {
         config,
         check,
@@ -289,7 +296,10 @@ fn show_holders_and_requests(
         shown.note("CaptchaVerify", format!("{verify:?}"));
         shown.note("Api2RawAction", format!("{raw:?}"));
         // The actions without a secret field.
-        let get_url = CaptchaGetUrl::new().business_id(1);
+        let get_url = CaptchaGetUrl::new().with_user_info(UserInfo {
+            business_id: Some(1),
+            ..UserInfo::default()
+        });
         let iframe = CaptchaIframeQuery::new(
             CaptchaType::Slider,
             DisturbLevel::Low,

@@ -85,7 +85,8 @@ enum AnyAction {
     GetUrl(CaptchaGetUrl),
     IframeQuery(CaptchaIframeQuery),
     Query(CaptchaQuery),
-    Raw(Api2RawAction),
+    /// The action and the keys it was given, in order.
+    Raw(Api2RawAction, Vec<String>),
 }
 
 /// Raw parameter names: arbitrary ones, and the common parameters the encoder reserves.
@@ -185,10 +186,11 @@ fn any_action() -> BoxedStrategy<AnyAction> {
             any::<bool>()
         )
             .prop_map(|(name, params, single_use)| {
+                let keys = params.iter().map(|(k, _)| k.clone()).collect();
                 let raw = params
                     .into_iter()
                     .fold(Api2RawAction::new(name), |raw, (k, v)| raw.param(k, v));
-                AnyAction::Raw(if single_use { raw.single_use() } else { raw })
+                AnyAction::Raw(if single_use { raw.mark_single_use() } else { raw }, keys)
             }),
     ]
     .boxed()
@@ -368,10 +370,7 @@ proptest! {
             AnyAction::GetUrl(a) => check_encode(&config, a, &[], stamp)?,
             AnyAction::IframeQuery(a) => check_encode(&config, a, &[], stamp)?,
             AnyAction::Query(a) => check_encode(&config, a, &[], stamp)?,
-            AnyAction::Raw(a) => {
-                let keys: Vec<String> = a.params().iter().map(|(k, _)| k.clone()).collect();
-                check_encode(&config, a, &keys, stamp)?
-            }
+            AnyAction::Raw(a, keys) => check_encode(&config, a, keys, stamp)?,
         }
     }
 }
@@ -923,7 +922,13 @@ fn encode_refusals_name_the_field() {
         }
     );
     assert_eq!(
-        err(config.encode(&CaptchaGetUrl::new().uid(""), stamp)),
+        err(config.encode(
+            &CaptchaGetUrl::new().with_user_info(UserInfo {
+                uid: Some(String::new()),
+                ..UserInfo::default()
+            }),
+            stamp
+        )),
         EncodeError::EmptyField { field: "uid" }
     );
     assert_eq!(

@@ -256,7 +256,7 @@ proptest! {
                 let signature = request.headers()["authorization"].to_str().unwrap()
                     .rsplit("Signature=").next().unwrap().to_owned();
                 prop_assert_eq!(signature.len(), 64);
-                let steps = config.steps(&action, stamp).unwrap();
+                let steps = tc3::debug_steps(&request, config.credential(), "captcha", stamp.timestamp()).unwrap();
                 shown.push(Redacted(&request).to_string());
                 shown.push(format!("{:?}", Redacted(&request)));
                 shown.push(format!("{:?}", request.headers()));

@@ -5,7 +5,7 @@
 
 use captcha_proto::api3::{Api3Config, Api3RawAction, DescribeCaptchaResult, Language};
 use captcha_proto::tc3::{self, UtcDate, VerifyError};
-use captcha_proto::{Credential, EncodeError, Endpoint, SecretKey, Stamp};
+use captcha_proto::{Credential, EncodeError, Endpoint, Stamp};
 use http::Request;
 use sha2::Digest as _;
 
@@ -444,9 +444,7 @@ fn describe_captcha_result_request_shape() {
     tc3::verify_request(&request, &credential(), "captcha").unwrap();
 
     // Steps agree with the encoded request.
-    let steps = config
-        .steps(&action, Stamp::new(1_700_000_000, 5).unwrap())
-        .unwrap();
+    let steps = tc3::debug_steps(&request, config.credential(), "captcha", 1_700_000_000).unwrap();
     assert_eq!(headers["authorization"], steps.expose_authorization());
 
     // The default config identifies the SDK; every optional field is sent when set.
@@ -495,7 +493,8 @@ fn endpoints_sign_for_their_bare_host() {
     let request = config.encode(&action, stamp).unwrap();
     assert_eq!(request.uri(), "http://127.0.0.1:47123/");
     assert_eq!(request.headers()["host"], "127.0.0.1");
-    let steps = config.steps(&action, stamp).unwrap();
+    let steps =
+        tc3::debug_steps(&request, config.credential(), "captcha", stamp.timestamp()).unwrap();
     assert_eq!(steps.host(), "127.0.0.1");
     assert!(steps.canonical_request().contains("\nhost:127.0.0.1\n"));
     tc3::verify_request(&request, &credential(), "captcha").unwrap();

@@ -7,6 +7,7 @@ use captcha_emulator::{
     BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
     Emulator,
 };
+use captcha_proto::UserInfo;
 use captcha_proto::api3::{Api3Config, DescribeCaptchaResult, RejectReason, Verdict};
 use captcha_proto::redact::{Redacted, mask_values};
 use captcha_proto::{
@@ -93,8 +94,10 @@ fn walk(
     let get_url = CaptchaGetUrl::new()
         .captcha_type(CaptchaType::Standard)
         .is_https(IsHttps::Http)
-        .user_ip(USER_IP)
-        .business_id(1);
+        .with_user_info(UserInfo {
+            user_ip: Some(USER_IP),
+            ..business(1)
+        });
     let url = client.exchange(&shown(config, &get_url))?;
     println!("    image URL: {}", mask_values(&url.to_string()));
 
@@ -130,7 +133,7 @@ fn walk(
 
     send("4. CaptchaCheck: a solved captcha's ticket (minted by the emulator) passes");
     let ticket = emulator.mint_ticket(USER_IP, CaptchaType::Slider.value());
-    let check = CaptchaCheck::new(ticket, USER_IP, CaptchaType::Slider).business_id(1);
+    let check = CaptchaCheck::new(ticket, USER_IP, CaptchaType::Slider).with_user_info(business(1));
     let verdict = client.exchange(&shown(config, &check))?;
     expect(verdict == CheckVerdict::Pass, "a fresh ticket did not pass")?;
     println!("    verdict: pass (code 0)");
@@ -213,4 +216,12 @@ fn expect(condition: bool, what: &str) -> Result<(), Failure> {
 
 fn unexpected(what: &str) -> Failure {
     Failure::Transport(format!("demo: {what}"))
+}
+
+/// The user fields of the demo's calls: `businessId` only.
+fn business(id: u64) -> UserInfo {
+    UserInfo {
+        business_id: Some(id),
+        ..UserInfo::default()
+    }
 }

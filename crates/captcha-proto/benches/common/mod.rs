@@ -13,7 +13,9 @@ use std::hint::black_box;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use captcha_proto::UserInfo;
 use captcha_proto::api3::{self, Api3Config, DescribeCaptchaResult};
+use captcha_proto::tc3;
 use captcha_proto::{
     Api2Config, CaptchaCheck, CaptchaGetUrl, CaptchaType, Credential, Endpoint, HttpMethod,
     IsHttps, Stamp,
@@ -87,8 +89,11 @@ pub fn get_url() -> CaptchaGetUrl {
     CaptchaGetUrl::new()
         .captcha_type(CaptchaType::Standard)
         .is_https(IsHttps::Https)
-        .user_ip(USER_IP.parse().expect("valid IP"))
-        .business_id(1)
+        .with_user_info(UserInfo {
+            user_ip: Some(USER_IP.parse().expect("valid IP")),
+            business_id: Some(1),
+            ..UserInfo::default()
+        })
 }
 
 /// The fixed stamp.
@@ -178,8 +183,14 @@ pub struct Tc3Input {
 pub fn tc3_input() -> Tc3Input {
     let config = v3_config();
     let action = describe();
-    let steps = config.steps(&action, stamp()).expect("encodable");
     let request = config.encode(&action, stamp()).expect("encodable");
+    let steps = tc3::debug_steps(
+        &request,
+        config.credential(),
+        "captcha",
+        stamp().timestamp(),
+    )
+    .expect("a signable request");
     let canonical = steps.canonical_request();
     let text = steps.string_to_sign();
     Tc3Input {

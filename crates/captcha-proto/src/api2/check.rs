@@ -14,7 +14,7 @@ use crate::params::{Params, Value};
 use crate::secret::Ticket;
 
 /// The code with which the server says "this ticket does not pass".
-pub const CHECK_FAILED_CODE: i64 = 5100;
+pub(crate) const CHECK_FAILED_CODE: i64 = 5100;
 
 /// Checks a captcha ticket. The documented required inputs (`ticket`, `userIp`,
 /// `captchaType`) are constructor arguments; `accountType` starts as

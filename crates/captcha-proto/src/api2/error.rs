@@ -80,7 +80,7 @@ impl fmt::Display for Api2Error {
 impl std::error::Error for Api2Error {}
 
 /// The documented meaning of an API 2.0 common error code.
-pub fn code_meaning(code: i64) -> Option<&'static str> {
+pub(crate) fn code_meaning(code: i64) -> Option<&'static str> {
     Some(match code {
         0 => "success",
         4000 => "invalid request parameter",

@@ -8,7 +8,7 @@ use crate::error::{DecodeError, DecodeErrorKind};
 use crate::secret::CaptchaSig;
 
 /// The cookie that carries the captcha signature (docs/protocol.md, "CaptchaGetUrl").
-pub const VSIG_COOKIE: &str = "vsig";
+pub(crate) const VSIG_COOKIE: &str = "vsig";
 
 /// A fetched captcha image: show `bytes` to the user, keep `captcha_sig` for
 /// [`CaptchaVerify`](crate::CaptchaVerify).
@@ -34,7 +34,7 @@ impl std::fmt::Debug for CaptchaImage {
 
 impl CaptchaImage {
     /// The GET request that fetches the image at `url`.
-    pub fn request(url: &CaptchaUrl, user_agent: &str) -> Request<Vec<u8>> {
+    pub(crate) fn request(url: &CaptchaUrl, user_agent: &str) -> Request<Vec<u8>> {
         let mut request = Request::new(Vec::new());
         *request.method_mut() = Method::GET;
         *request.uri_mut() = url.uri().clone();

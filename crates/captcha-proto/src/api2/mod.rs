@@ -36,15 +36,15 @@ mod verify;
 
 pub use crate::params::{ParamKey, Params};
 pub use action::{Api2Action, Api2Exchange};
-pub use check::{CHECK_FAILED_CODE, CaptchaCheck, CheckVerdict};
+pub use check::{CaptchaCheck, CheckVerdict};
 pub use config::{
     Api2Config, DEFAULT_REGION, FORM_CONTENT_TYPE, HttpMethod, REQUEST_CLIENT, RESERVED_PARAMETERS,
 };
 pub use enums::{AccountType, CaptchaType, ClientType, DisturbLevel, IsHttps};
-pub use error::{Api2Error, code_meaning};
+pub use error::Api2Error;
 pub use get_url::CaptchaGetUrl;
 pub use iframe_query::CaptchaIframeQuery;
-pub use image::{CaptchaImage, VSIG_COOKIE};
+pub use image::CaptchaImage;
 pub use image_exchange::ImageExchange;
 pub use query::{CaptchaQuery, CaptchaScript, ScriptFormat};
 pub use raw::Api2RawAction;

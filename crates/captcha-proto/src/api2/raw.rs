@@ -38,7 +38,7 @@ impl Api2RawAction {
 
     /// Marks the call as spending a one-time proof (like a ticket): transports will then
     /// never send it twice.
-    pub fn single_use(mut self) -> Self {
+    pub fn mark_single_use(mut self) -> Self {
         self.single_use = true;
         self
     }
@@ -47,11 +47,6 @@ impl Api2RawAction {
     pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.params.push((key.into(), value.into()));
         self
-    }
-
-    /// The parameters given so far.
-    pub fn params(&self) -> &[(String, String)] {
-        &self.params
     }
 }
 

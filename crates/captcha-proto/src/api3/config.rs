@@ -13,25 +13,25 @@ use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
 use crate::stamp::Stamp;
-use crate::tc3::{self, Tc3Steps};
+use crate::tc3;
 
 /// The captcha API 3.0 endpoint (mainland China site).
-pub const CHINA_ENDPOINT: &str = "https://captcha.tencentcloudapi.com/";
+pub(crate) const CHINA_ENDPOINT: &str = "https://captcha.tencentcloudapi.com/";
 /// The captcha API 3.0 endpoint of the international site (tencentcloud.com).
-pub const INTERNATIONAL_ENDPOINT: &str = "https://captcha.intl.tencentcloudapi.com/";
+pub(crate) const INTERNATIONAL_ENDPOINT: &str = "https://captcha.intl.tencentcloudapi.com/";
 /// The only content type sent, byte for byte: the signature covers it, and a client that
 /// rewrites it (adds or drops the charset) breaks the signature.
-pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 /// `X-TC-Action`.
 pub const ACTION_HEADER: HeaderName = HeaderName::from_static("x-tc-action");
 /// `X-TC-Version`.
 pub const VERSION_HEADER: HeaderName = HeaderName::from_static("x-tc-version");
 /// `X-TC-Region` (not needed by `DescribeCaptchaResult`).
-pub const REGION_HEADER: HeaderName = HeaderName::from_static("x-tc-region");
+pub(crate) const REGION_HEADER: HeaderName = HeaderName::from_static("x-tc-region");
 /// `X-TC-Language`.
-pub const LANGUAGE_HEADER: HeaderName = HeaderName::from_static("x-tc-language");
+pub(crate) const LANGUAGE_HEADER: HeaderName = HeaderName::from_static("x-tc-language");
 /// `X-TC-RequestClient`: which SDK sent the call.
-pub const REQUEST_CLIENT_HEADER: HeaderName = HeaderName::from_static("x-tc-requestclient");
+pub(crate) const REQUEST_CLIENT_HEADER: HeaderName = HeaderName::from_static("x-tc-requestclient");
 
 /// The language of messages in responses (`X-TC-Language`).
 ///
@@ -239,21 +239,6 @@ impl Api3Config {
         )?;
         Ok(request)
     }
-
-    /// Every signing step of `action` at `stamp` (debugging, `sign --steps`, golden tests).
-    pub fn steps<A: Api3Action + ?Sized>(
-        &self,
-        action: &A,
-        stamp: Stamp,
-    ) -> Result<Tc3Steps, EncodeError> {
-        let request = self.unsigned(action)?;
-        tc3::debug_steps(
-            &request,
-            &self.credential,
-            action.service(),
-            stamp.timestamp(),
-        )
-    }
 }
 
 /// [`CHINA_ENDPOINT`] as an [`Endpoint`].
@@ -261,7 +246,7 @@ impl Api3Config {
 /// ```
 /// assert_eq!(captcha_proto::api3::china_endpoint().host(), "captcha.tencentcloudapi.com");
 /// ```
-pub fn china_endpoint() -> Endpoint {
+pub(crate) fn china_endpoint() -> Endpoint {
     CHINA_ENDPOINT.parse().expect("a valid URL")
 }
 

@@ -19,7 +19,7 @@ pub const CAPTCHA_VERSION: &str = "2019-07-22";
 /// The action name.
 pub const DESCRIBE_CAPTCHA_RESULT: &str = "DescribeCaptchaResult";
 /// The documented (and only) `CaptchaType`.
-pub const DEFAULT_CAPTCHA_TYPE: u64 = 9;
+pub(crate) const DEFAULT_CAPTCHA_TYPE: u64 = 9;
 
 /// Checks the `Ticket` and `Randstr` the front-end callback returned, for the user at
 /// `UserIp`, with the app's `CaptchaAppId` and `AppSecretKey`. A ticket passes once:
@@ -133,7 +133,7 @@ impl DescribeCaptchaResult {
     }
 
     /// True when the ticket is a front-end disaster-recovery ticket (`trerror…`).
-    pub fn is_disaster_recovery_ticket(&self) -> bool {
+    pub(crate) fn is_disaster_recovery_ticket(&self) -> bool {
         self.ticket
             .expose_secret()
             .starts_with(DISASTER_RECOVERY_PREFIX)

@@ -32,14 +32,9 @@ mod raw;
 mod result;
 
 pub use action::{Api3Action, Api3Exchange};
-pub use config::{
-    ACTION_HEADER, Api3Config, CHINA_ENDPOINT, INTERNATIONAL_ENDPOINT, JSON_CONTENT_TYPE,
-    LANGUAGE_HEADER, Language, REGION_HEADER, REQUEST_CLIENT_HEADER, VERSION_HEADER,
-    china_endpoint, international_endpoint,
-};
+pub use config::{ACTION_HEADER, Api3Config, Language, VERSION_HEADER, international_endpoint};
 pub use describe::{
-    CAPTCHA_SERVICE, CAPTCHA_VERSION, DEFAULT_CAPTCHA_TYPE, DESCRIBE_CAPTCHA_RESULT,
-    DescribeCaptchaResult,
+    CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, DescribeCaptchaResult,
 };
 pub use envelope::{ResponseObject, parse_response};
 pub use error::Api3Error;

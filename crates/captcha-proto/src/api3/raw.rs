@@ -66,11 +66,6 @@ impl Api3RawAction {
         self.single_use = true;
         self
     }
-
-    /// The parameters given so far.
-    pub fn params(&self) -> &Map<String, Value> {
-        &self.params
-    }
 }
 
 impl fmt::Debug for Api3RawAction {

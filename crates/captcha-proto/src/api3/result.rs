@@ -78,7 +78,7 @@ pub enum RejectReason {
 
 impl RejectReason {
     /// The reason for a non-1 `code`; `disaster_recovery_ticket` tells code 21 apart.
-    pub fn from_code(code: i64, disaster_recovery_ticket: bool) -> Self {
+    pub(crate) fn from_code(code: i64, disaster_recovery_ticket: bool) -> Self {
         match code {
             0 => Self::NotValid,
             6 => Self::UserCodeLength,
@@ -159,7 +159,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict for `code`; `disaster_recovery_ticket` tells code 21 apart.
-    pub fn from_code(code: i64, disaster_recovery_ticket: bool) -> Self {
+    pub(crate) fn from_code(code: i64, disaster_recovery_ticket: bool) -> Self {
         if code == PASS_CODE {
             Self::Pass
         } else {

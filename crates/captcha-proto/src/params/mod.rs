@@ -147,7 +147,7 @@ impl Params {
 
     /// An empty set with room for `count` parameters totalling `bytes` bytes of keys and
     /// values.
-    pub fn with_capacity(count: usize, bytes: usize) -> Self {
+    pub(crate) fn with_capacity(count: usize, bytes: usize) -> Self {
         Self {
             // `=` and `&` around each.
             buf: String::with_capacity(bytes + 2 * count),
@@ -318,7 +318,7 @@ impl Params {
     }
 
     /// Sorts into signing order: byte order of the signing key (`_` read as `.`).
-    pub fn sort_for_signing(&mut self) {
+    pub(crate) fn sort_for_signing(&mut self) {
         if !self.unordered {
             return;
         }

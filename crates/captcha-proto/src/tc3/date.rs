@@ -8,7 +8,6 @@
 /// ```
 /// use captcha_proto::tc3::UtcDate;
 /// let date = UtcDate::from_timestamp(1551113065);
-/// assert_eq!((date.year(), date.month(), date.day()), (2019, 2, 25));
 /// assert_eq!(date.to_string(), "2019-02-25");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,21 +24,6 @@ impl UtcDate {
     /// The UTC date on which `timestamp` (UNIX seconds) falls.
     pub fn from_timestamp(timestamp: u64) -> Self {
         civil_from_days(timestamp / SECONDS_PER_DAY)
-    }
-
-    /// The year, e.g. 2019.
-    pub fn year(&self) -> u64 {
-        self.year
-    }
-
-    /// The month, 1–12.
-    pub fn month(&self) -> u8 {
-        self.month
-    }
-
-    /// The day of the month, 1–31.
-    pub fn day(&self) -> u8 {
-        self.day
     }
 }
 
@@ -90,7 +74,7 @@ mod tests {
             "10000-01-01"
         );
         let far = UtcDate::from_timestamp(u64::MAX);
-        assert!((1..=12).contains(&far.month()) && (1..=31).contains(&far.day()));
+        assert!((1..=12).contains(&far.month) && (1..=31).contains(&far.day));
     }
 
     #[test]

@@ -28,8 +28,7 @@ mod verify;
 pub use date::UtcDate;
 pub(crate) use sign::check_service;
 pub use sign::{
-    ALGORITHM, CONTENT_SHA256_HEADER, Signature, SigningKey, TIMESTAMP_HEADER, TOKEN_HEADER,
-    Tc3Steps, UNSIGNED_PAYLOAD, debug_steps, sign_request,
+    Signature, SigningKey, TIMESTAMP_HEADER, TOKEN_HEADER, Tc3Steps, debug_steps, sign_request,
 };
 pub use verify::{
     ParsedAuthorization, Verified, VerifyError, parse_authorization, verify_request,

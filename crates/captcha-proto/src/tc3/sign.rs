@@ -15,19 +15,19 @@ use crate::redact;
 use crate::secret::SecretKey;
 
 /// The algorithm name, first word of the `Authorization` header and of the string to sign.
-pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+pub(crate) const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// The headers TC3 signs, as listed in `SignedHeaders` (the only set Tencent documents).
 pub(crate) const SIGNED_HEADERS: &str = "content-type;host";
 /// The last element of the credential scope.
 pub(crate) const SCOPE_TERMINATOR: &str = "tc3_request";
 /// What `X-TC-Content-SHA256` holds when the body is left out of the signature.
-pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+pub(crate) const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// Header with the request's UNIX time, signed through the string to sign.
 pub const TIMESTAMP_HEADER: HeaderName = HeaderName::from_static("x-tc-timestamp");
 /// Header with the STS session token of temporary credentials.
 pub const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-tc-token");
 /// Header that, set to [`UNSIGNED_PAYLOAD`], leaves the body out of the signature.
-pub const CONTENT_SHA256_HEADER: HeaderName = HeaderName::from_static("x-tc-content-sha256");
+pub(crate) const CONTENT_SHA256_HEADER: HeaderName = HeaderName::from_static("x-tc-content-sha256");
 
 type HmacSha256 = Hmac<Sha256>;
 

@@ -52,7 +52,7 @@ impl Signer {
     }
 
     /// The HMAC this signer computes.
-    pub fn method(&self) -> SignatureMethod {
+    pub(crate) fn method(&self) -> SignatureMethod {
         match self.mac {
             KeyedMac::Sha1(_) => SignatureMethod::HmacSha1,
             KeyedMac::Sha256(_) => SignatureMethod::HmacSha256,
