@@ -190,7 +190,14 @@ fn any_action() -> BoxedStrategy<AnyAction> {
                 let raw = params
                     .into_iter()
                     .fold(Api2RawAction::new(name), |raw, (k, v)| raw.param(k, v));
-                AnyAction::Raw(if single_use { raw.mark_single_use() } else { raw }, keys)
+                AnyAction::Raw(
+                    if single_use {
+                        raw.mark_single_use()
+                    } else {
+                        raw
+                    },
+                    keys,
+                )
             }),
     ]
     .boxed()

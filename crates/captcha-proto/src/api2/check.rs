@@ -22,7 +22,7 @@ pub(crate) const CHECK_FAILED_CODE: i64 = 5100;
 ///
 /// ```
 /// use captcha_proto::{Api2Action, CaptchaCheck, CaptchaType, CheckVerdict};
-/// let check = CaptchaCheck::new("t03…", "203.0.113.7".parse().unwrap(), CaptchaType::Slider).business_id(1);
+/// let check = CaptchaCheck::new("t03…", "203.0.113.7".parse().unwrap(), CaptchaType::Slider);
 /// let verdict = check.decode(http::StatusCode::OK, br#"{"code":5100,"message":"verify failed"}"#)?;
 /// assert!(!verdict.is_pass());
 /// # Ok::<(), captcha_proto::ResponseError>(())

@@ -15,8 +15,11 @@ use crate::params::{Params, Value};
 /// Every input is optional.
 ///
 /// ```
-/// use captcha_proto::{CaptchaGetUrl, CaptchaType, IsHttps};
-/// let get_url = CaptchaGetUrl::new().captcha_type(CaptchaType::Standard).is_https(IsHttps::Https).business_id(1);
+/// use captcha_proto::{CaptchaGetUrl, CaptchaType, IsHttps, UserInfo};
+/// let get_url = CaptchaGetUrl::new()
+///     .captcha_type(CaptchaType::Standard)
+///     .is_https(IsHttps::Https)
+///     .with_user_info(UserInfo { business_id: Some(1), ..UserInfo::default() });
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaptchaGetUrl {

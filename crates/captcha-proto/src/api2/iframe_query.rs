@@ -15,9 +15,9 @@ use crate::params::Params;
 /// [`AccountType::OtherAccount`].
 ///
 /// ```
-/// use captcha_proto::{CaptchaIframeQuery, CaptchaType, ClientType, DisturbLevel, IsHttps};
+/// use captcha_proto::{CaptchaIframeQuery, CaptchaType, ClientType, DisturbLevel, IsHttps, UserInfo};
 /// let query = CaptchaIframeQuery::new(CaptchaType::Slider, DisturbLevel::Low, IsHttps::Https, ClientType::PcWeb)
-///     .business_id(1);
+///     .with_user_info(UserInfo { business_id: Some(1), ..UserInfo::default() });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaptchaIframeQuery {

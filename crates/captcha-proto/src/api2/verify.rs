@@ -16,8 +16,9 @@ use crate::secret::CaptchaSig;
 /// Do not limit or filter what the user typed: answers may be longer or in Chinese.
 ///
 /// ```
-/// use captcha_proto::CaptchaVerify;
-/// let verify = CaptchaVerify::new("vsig-cookie-value", "uazm").business_id(1);
+/// use captcha_proto::{CaptchaVerify, UserInfo};
+/// let verify = CaptchaVerify::new("vsig-cookie-value", "uazm")
+///     .with_user_info(UserInfo { business_id: Some(1), ..UserInfo::default() });
 /// ```
 #[derive(Debug, Clone)]
 pub struct CaptchaVerify {

@@ -17,10 +17,13 @@ pub const DISASTER_RECOVERY_PREFIX: &str = "trerror";
 /// [`CaptchaResult::code`]; codes not listed here are [`RejectReason::Other`].
 ///
 /// ```
-/// use captcha_proto::api3::RejectReason;
-/// assert_eq!(RejectReason::from_code(8, false), RejectReason::TicketExpired);
-/// assert_eq!(RejectReason::from_code(21, true), RejectReason::DisasterRecoveryTicket);
-/// assert_eq!(RejectReason::from_code(14, false), RejectReason::Other(14));
+/// use captcha_proto::{Api3Action, DescribeCaptchaResult};
+/// use captcha_proto::api3::{RejectReason, Verdict};
+/// let check = DescribeCaptchaResult::new("t03ticket", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret-key");
+/// let answer = br#"{"Response":{"CaptchaCode":8,"CaptchaMsg":"expired","RequestId":"r"}}"#;
+/// let verdict = check.decode(http::StatusCode::OK, answer)?.verdict;
+/// assert_eq!(verdict, Verdict::Reject(RejectReason::TicketExpired));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -145,9 +148,11 @@ impl RejectReason {
 /// Pass or reject: only `CaptchaCode` 1 passes.
 ///
 /// ```
-/// use captcha_proto::api3::{RejectReason, Verdict};
-/// assert!(Verdict::from_code(1, false).is_pass());
-/// assert_eq!(Verdict::from_code(9, false), Verdict::Reject(RejectReason::TicketReused));
+/// use captcha_proto::{Api3Action, DescribeCaptchaResult};
+/// let check = DescribeCaptchaResult::new("t03ticket", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret-key");
+/// let answer = br#"{"Response":{"CaptchaCode":1,"CaptchaMsg":"OK","RequestId":"r"}}"#;
+/// assert!(check.decode(http::StatusCode::OK, answer)?.verdict.is_pass());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verdict {

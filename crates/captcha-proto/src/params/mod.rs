@@ -20,6 +20,9 @@ pub(crate) use key::{compare_signing_keys, is_unreserved, is_unreserved_byte};
 
 use crate::error::EncodeError;
 
+/// The signing prefix of `Signature`, the one key a caller may not set.
+const SIGNATURE_PREFIX: u64 = key::signing_prefix("Signature");
+
 /// Parameters kept without an allocation: a `CaptchaCheck` with its common ones has 11.
 const INLINE_ENTRIES: usize = 12;
 
@@ -54,6 +57,10 @@ pub struct Params {
     /// signing order) a new key that signs after the last cannot repeat an earlier one,
     /// and sorting has nothing to do.
     unordered: bool,
+    /// Some key is not the same signed and sent (it holds `_` or a byte to escape).
+    keys_unplain: bool,
+    /// Some `key=value` needs percent-encoding on the wire.
+    unplain: bool,
 }
 
 /// One parameter's `key=value` in the buffer: `buf[start..end]`, with `=` at `eq`.
@@ -252,10 +259,7 @@ impl Params {
     /// they may hold anything; [`take_escaped_text`](Self::take_escaped_text) then makes
     /// the wire form of the same text.)
     pub(crate) fn signed_text(&self) -> Option<&str> {
-        self.entries
-            .iter()
-            .all(|e| e.key_plain)
-            .then(|| &self.buf[self.lead..])
+        (!self.keys_unplain).then(|| &self.buf[self.lead..])
     }
 
     /// Takes the buffer with every value percent-encoded (RFC 3986) where it stands: the
@@ -264,15 +268,22 @@ impl Params {
     /// (keys are copied as they are); leaves the set empty.
     pub(crate) fn take_escaped_text(&mut self) -> Vec<u8> {
         debug_assert!(self.signed_text().is_some(), "a key needs escaping");
-        let values = self
-            .entries
-            .iter()
-            .filter(|e| !e.plain)
-            .map(|e| e.eq + 1..e.end);
-        let text = escape_in_place(std::mem::take(&mut self.buf), values);
+        let buf = std::mem::take(&mut self.buf);
+        let text = if self.unplain {
+            let values = self
+                .entries
+                .iter()
+                .filter(|e| !e.plain)
+                .map(|e| e.eq + 1..e.end);
+            escape_in_place(buf, values)
+        } else {
+            buf.into_bytes()
+        };
         self.entries.clear();
         self.lead = 0;
         self.unordered = false;
+        self.keys_unplain = false;
+        self.unplain = false;
         text
     }
 
@@ -305,6 +316,8 @@ impl Params {
         if !self.entries.is_empty() {
             self.buf.push('&');
         }
+        self.keys_unplain |= other.keys_unplain;
+        self.unplain |= other.unplain;
         // `other`'s offsets count from its buffer, lead included; ours from here.
         let (base, lead) = (self.buf.len(), other.lead);
         self.buf.push_str(&other.buf[lead..]);
@@ -356,12 +369,17 @@ impl Params {
     }
 
     /// Whether the entries are in signing order and `name` signs after the last of them.
+    #[inline]
     fn follows_last(&self, prefix: u64, name: &str) -> bool {
         let Some(last) = self.entries.last() else {
             return true;
         };
+        // Most keys differ in their prefixes: the key text is read only when they do not.
         !self.unordered
-            && prefixed_signing_order(last.prefix, last.key(&self.buf), prefix, name).is_lt()
+            && match last.prefix.cmp(&prefix) {
+                Ordering::Equal => compare_signing_keys(last.key(&self.buf), name).is_lt(),
+                order => order.is_lt(),
+            }
     }
 
     /// Whether a key that signs like `name` is already here.
@@ -380,7 +398,8 @@ impl Params {
         if name.is_empty() {
             return Err(EncodeError::EmptyParameterName);
         }
-        if name == "Signature" {
+        // The prefix rules out almost every key before the text is compared.
+        if key.prefix == SIGNATURE_PREFIX && name == "Signature" {
             return Err(EncodeError::ReservedParameter {
                 name: name.to_owned(),
             });
@@ -407,6 +426,8 @@ impl Params {
     /// Records `entry`, whose value was just written at the end of the buffer.
     fn finish_entry(&mut self, mut entry: Entry) {
         entry.end = self.buf.len();
+        self.keys_unplain |= !entry.key_plain;
+        self.unplain |= !entry.plain;
         self.entries.push(entry);
     }
 }
