@@ -98,7 +98,7 @@ impl Api2Action for CaptchaCheck {
         }
         self.user.write(
             params,
-            &[
+            [
                 (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
                 (&keys::DISTURB_LEVEL, self.disturb_level.map(Value::from)),
                 (&keys::TICKET, Some(Value::Text(ticket))),

@@ -73,7 +73,7 @@ impl Api2Action for CaptchaGetUrl {
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
         self.user.write(
             params,
-            &[
+            [
                 (&keys::CAPTCHA_TYPE, self.captcha_type.map(Value::from)),
                 (&keys::DISTURB_LEVEL, self.disturb_level.map(Value::from)),
                 (&keys::IS_HTTPS, self.is_https.map(Value::from)),

@@ -68,7 +68,7 @@ impl Api2Action for CaptchaIframeQuery {
     fn write_params(&self, params: &mut Params) -> Result<(), EncodeError> {
         self.user.write(
             params,
-            &[
+            [
                 (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
                 (&keys::CLIENT_TYPE, Some(self.client_type.into())),
                 (&keys::DISTURB_LEVEL, Some(self.disturb_level.into())),

@@ -108,7 +108,7 @@ impl Api2Action for CaptchaQuery {
         check_not_empty(&keys::CALL_BACK, self.call_back.as_deref())?;
         self.user.write(
             params,
-            &[
+            [
                 (&keys::CALL_BACK, self.call_back.as_deref().map(Value::Text)),
                 (&keys::CAPTCHA_TYPE, Some(self.captcha_type.into())),
                 (&keys::SCRIPT, Some(Value::Number(script))),

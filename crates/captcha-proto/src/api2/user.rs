@@ -37,7 +37,7 @@ pub struct UserInfo {
 
 impl UserInfo {
     /// `self` with every field that is set in `other` taken from `other`.
-    pub(crate) fn merged_with(self, other: UserInfo) -> Self {
+    pub fn merged_with(self, other: UserInfo) -> Self {
         Self {
             account_type: other.account_type.or(self.account_type),
             app_id: other.app_id.or(self.app_id),
@@ -57,10 +57,10 @@ impl UserInfo {
     /// merged so that every parameter arrives in signing order. (`Params` would sort them
     /// anyway; arriving in order spares it the sort, the duplicate search and a copy of
     /// the text. `own` must be in signing order for that.) A set string must be non-empty.
-    pub(crate) fn write(
+    pub(crate) fn write<const N: usize>(
         &self,
         params: &mut Params,
-        own: &[(&'static ParamKey, Option<Value<'_>>)],
+        own: [(&'static ParamKey, Option<Value<'_>>); N],
     ) -> Result<(), EncodeError> {
         for (key, value) in [
             (&keys::APP_ID, &self.app_id),
@@ -72,39 +72,60 @@ impl UserInfo {
         ] {
             check_not_empty(key, value.as_deref())?;
         }
-        // The user's fields in signing order.
-        let user = [
-            (&keys::ACCOUNT_TYPE, self.account_type.map(Value::from)),
-            (&keys::APP_ID, text(&self.app_id)),
-            (&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account)),
-            (&keys::BUSINESS_ID, self.business_id.map(Value::Number)),
-            (&keys::IMEI, text(&self.imei)),
-            (&keys::MAC_ADDRESS, text(&self.mac_address)),
-            (&keys::REGISTER_TIME, self.register_time.map(Value::Number)),
-            (&keys::SCENE_ID, self.scene_id.map(Value::Number)),
-            (&keys::UID, text(&self.uid)),
-            (&keys::USER_IP, self.user_ip.as_ref().map(Value::Ip)),
-            (&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for)),
-        ];
-        let mut own = own.iter().filter_map(set).peekable();
-        for (key, value) in user.iter().filter_map(set) {
-            // The action's fields that sign before this one go first.
-            while let Some((own_key, own_value)) =
-                own.next_if(|(own_key, _)| own_key.signs_before(key))
-            {
-                params.push_value(own_key, own_value)?;
-            }
-            params.push_value(key, value)?;
-        }
-        own.try_for_each(|(key, value)| params.push_value(key, value))
+        // The user's fields in signing order, each preceded by the action's that sign
+        // before it.
+        let mut merged = Merge {
+            params,
+            own: own.into_iter().peekable(),
+        };
+        merged.push(&keys::ACCOUNT_TYPE, self.account_type.map(Value::from))?;
+        merged.push(&keys::APP_ID, text(&self.app_id))?;
+        merged.push(&keys::ASSOCIATE_ACCOUNT, text(&self.associate_account))?;
+        merged.push(&keys::BUSINESS_ID, self.business_id.map(Value::Number))?;
+        merged.push(&keys::IMEI, text(&self.imei))?;
+        merged.push(&keys::MAC_ADDRESS, text(&self.mac_address))?;
+        merged.push(&keys::REGISTER_TIME, self.register_time.map(Value::Number))?;
+        merged.push(&keys::SCENE_ID, self.scene_id.map(Value::Number))?;
+        merged.push(&keys::UID, text(&self.uid))?;
+        merged.push(&keys::USER_IP, self.user_ip.as_ref().map(Value::Ip))?;
+        merged.push(&keys::X_FORWARDED_FOR, text(&self.x_forwarded_for))?;
+        merged.finish()
     }
 }
 
-/// A field that is set, as a key and its value.
-fn set<'v>(
-    &(key, value): &(&'static ParamKey, Option<Value<'v>>),
-) -> Option<(&'static ParamKey, Value<'v>)> {
-    Some((key, value?))
+/// Pushes two lists of fields, each in signing order, as one list in signing order.
+struct Merge<'p, 'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> {
+    params: &'p mut Params,
+    /// The action's own fields, not yet pushed.
+    own: std::iter::Peekable<I>,
+}
+
+impl<'v, I: Iterator<Item = (&'static ParamKey, Option<Value<'v>>)>> Merge<'_, 'v, I> {
+    /// Pushes `value` (if set) after the own fields that sign before `key`.
+    #[inline(always)]
+    fn push(&mut self, key: &ParamKey, value: Option<Value<'_>>) -> Result<(), EncodeError> {
+        // An unset field moves nothing: the own fields before it go before the next set one.
+        let Some(value) = value else {
+            return Ok(());
+        };
+        self.push_own_while(|own_key| own_key.signs_before(key))?;
+        self.params.push_value(key, value)
+    }
+
+    /// Pushes the own fields left.
+    fn finish(mut self) -> Result<(), EncodeError> {
+        self.push_own_while(|_| true)
+    }
+
+    /// Pushes the own fields (those set) for as long as their keys pass `before`.
+    fn push_own_while(&mut self, before: impl Fn(&ParamKey) -> bool) -> Result<(), EncodeError> {
+        while let Some((key, value)) = self.own.next_if(|(key, _)| before(key)) {
+            if let Some(value) = value {
+                self.params.push_value(key, value)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// An optional string field as a value.
@@ -126,12 +147,61 @@ pub(crate) fn check_not_empty(
     }
 }
 
-/// Adds `with_user_info` and `user_info` to an action with a `user` field.
+/// Adds builder setters for the [`UserInfo`] fields to an action with a `user` field.
 macro_rules! user_info_setters {
     ($action:ty) => {
         impl $action {
-            /// Sets every field that is set in `info` (others keep their value):
-            /// `action.with_user_info(UserInfo { business_id: Some(1), ..UserInfo::default() })`.
+            /// Sets `accountType`.
+            pub fn account_type(mut self, value: $crate::AccountType) -> Self {
+                self.user.account_type = Some(value);
+                self
+            }
+            /// Sets `appId`.
+            pub fn app_id(mut self, value: impl Into<String>) -> Self {
+                self.user.app_id = Some(value.into());
+                self
+            }
+            /// Sets `uid`.
+            pub fn uid(mut self, value: impl Into<String>) -> Self {
+                self.user.uid = Some(value.into());
+                self
+            }
+            /// Sets `associateAccount`.
+            pub fn associate_account(mut self, value: impl Into<String>) -> Self {
+                self.user.associate_account = Some(value.into());
+                self
+            }
+            /// Sets `registerTime` (UNIX seconds).
+            pub fn register_time(mut self, value: u64) -> Self {
+                self.user.register_time = Some(value);
+                self
+            }
+            /// Sets `xForwardedFor`.
+            pub fn x_forwarded_for(mut self, value: impl Into<String>) -> Self {
+                self.user.x_forwarded_for = Some(value.into());
+                self
+            }
+            /// Sets `macAddress`.
+            pub fn mac_address(mut self, value: impl Into<String>) -> Self {
+                self.user.mac_address = Some(value.into());
+                self
+            }
+            /// Sets `imei`.
+            pub fn imei(mut self, value: impl Into<String>) -> Self {
+                self.user.imei = Some(value.into());
+                self
+            }
+            /// Sets `businessId`.
+            pub fn business_id(mut self, value: u64) -> Self {
+                self.user.business_id = Some(value);
+                self
+            }
+            /// Sets `sceneId`.
+            pub fn scene_id(mut self, value: u64) -> Self {
+                self.user.scene_id = Some(value);
+                self
+            }
+            /// Sets every field that is set in `info` (others keep their value).
             pub fn with_user_info(mut self, info: $crate::api2::UserInfo) -> Self {
                 self.user = self.user.merged_with(info);
                 self

@@ -92,7 +92,7 @@ impl Api2Action for CaptchaVerify {
         }
         self.user.write(
             params,
-            &[
+            [
                 (&keys::CAPTCHA_SIG, Some(Value::Text(sig))),
                 (&keys::CAPTCHA_TYPE, self.captcha_type.map(Value::from)),
                 (&keys::VERIFY_CODE, Some(Value::Text(&self.verify_code))),

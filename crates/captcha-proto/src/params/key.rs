@@ -47,7 +47,11 @@ impl ParamKey {
 
     /// Whether `self` comes before `other` in signing order.
     pub(crate) fn signs_before(&self, other: &ParamKey) -> bool {
-        prefixed_signing_order(self.prefix, &self.name, other.prefix, &other.name).is_lt()
+        // The names are read only when the prefixes cannot tell.
+        match self.prefix.cmp(&other.prefix) {
+            Ordering::Equal => compare_signing_keys(&self.name, &other.name).is_lt(),
+            order => order.is_lt(),
+        }
     }
 
     fn owned(name: String) -> Self {

@@ -355,10 +355,19 @@ impl Params {
 
     /// Refuses a key that signs like one already here (`a_b` and `a.b` sign alike and
     /// reach a PHP server as one key); notes whether it keeps the entries in signing order.
+    #[inline]
     fn admit(&mut self, prefix: u64, name: &str) -> Result<(), EncodeError> {
         if self.follows_last(prefix, name) {
             return Ok(());
         }
+        self.admit_out_of_order(prefix, name)
+    }
+
+    /// [`admit`](Self::admit) for a key that does not sign after the last: the rare case,
+    /// kept out of line.
+    #[cold]
+    #[inline(never)]
+    fn admit_out_of_order(&mut self, prefix: u64, name: &str) -> Result<(), EncodeError> {
         if self.repeats(prefix, name) {
             return Err(EncodeError::DuplicateParameter {
                 name: name.to_owned(),
@@ -470,12 +479,17 @@ fn write_value(out: &mut String, value: Value<'_>) -> bool {
             }
             true
         }
-        Value::Ip(IpAddr::V6(v6)) => {
-            write!(out, "{v6}").expect("writing to a String cannot fail");
-            // `:` is escaped on the wire.
-            false
-        }
+        Value::Ip(IpAddr::V6(v6)) => write_ipv6(out, *v6),
     }
+}
+
+/// An IPv6 address through its `Display`; `false`: its `:` are escaped on the wire. Out of
+/// line, so the formatter's machinery does not weigh on every parameter.
+#[cold]
+#[inline(never)]
+fn write_ipv6(out: &mut String, v6: std::net::Ipv6Addr) -> bool {
+    write!(out, "{v6}").expect("writing to a String cannot fail");
+    false
 }
 
 /// `text` with the values at `values` (byte ranges, in order, none overlapping)
