@@ -48,9 +48,7 @@ impl From<Error> for Failure {
         match error.phase() {
             Phase::Encode => Self::Usage(message),
             Phase::Api => Self::Api(message),
-            Phase::NeverSent | Phase::MaybeSent | Phase::Timeout | Phase::Response => {
-                Self::Transport(message)
-            }
+            _ => Self::Transport(message),
         }
     }
 }

@@ -10,6 +10,7 @@ use captcha_proto::{
 
 /// Where a call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Phase {
     /// The input could not be encoded; nothing was sent.
     Encode,

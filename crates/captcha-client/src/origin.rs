@@ -13,6 +13,7 @@ use http::{HeaderValue, Uri};
 /// Where a request goes: what a [`Runtime`](crate::Runtime) connects to. Two requests
 /// with the same origin may share a connection.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Origin {
     /// `true` for https.
     pub https: bool,

@@ -4,10 +4,12 @@
 //! `csec.api.qcloud.com` did, and API 3.0 `DescribeCaptchaResult` (`POST /`) the way
 //! `captcha.tencentcloudapi.com` does, so that an integration that passes against it passes
 //! against Tencent. API 2.0 is switched off upstream: this is the stand-in every test, the
-//! CLI's `serve`/`demo` commands and the benchmarks use.
+//! CLI's `serve`/`demo` commands and the benchmarks use. It is a test server, not a client:
+//! to call Tencent (or this emulator) use `captcha-hyper` or `captcha-async-std`, or
+//! `captcha-proto` with an HTTP client of your own.
 //!
-//! What it checks, in this order (docs/protocol.md, "API 2.0 common parameters" to "API 2.0 answers"): required common parameters present and
-//! well formed (4000), a known `SecretId` (4104), the v1 signature over the request's own
+//! What it checks, in this order (docs/protocol.md, "API 2.0 common parameters" to
+//! "API 2.0 answers"): required common parameters present and well formed (4000), a known `SecretId` (4104), the v1 signature over the request's own
 //! method, `Host` (without port) and path (4100), a `Timestamp` within the allowed skew (4500),
 //! a `Nonce` not seen before for that `SecretId` (4500), and a known `Action` (4000). Then it
 //! runs the action: tickets minted here pass `CaptchaCheck` exactly once; `CaptchaGetUrl`

@@ -85,6 +85,8 @@ fn report(result: &CaptchaResult) -> Report {
     let verdict = match result.verdict {
         Verdict::Pass => "pass".to_owned(),
         Verdict::Reject(reason) => format!("reject ({})", reason.description()),
+        // A verdict this build does not know is no pass.
+        other => format!("reject ({other:?})"),
     };
     let mut report = Report::new("DescribeCaptchaResult")
         .field("verdict", verdict)

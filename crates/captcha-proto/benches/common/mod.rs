@@ -66,7 +66,7 @@ pub fn config_sha256() -> Api2Config {
     config(HttpMethod::Get).with_signature_method(captcha_proto::SignatureMethod::HmacSha256)
 }
 
-/// The call of issue 9: check one slider ticket for one user.
+/// The call the benchmarks measure: check one slider ticket for one user.
 pub fn check() -> CaptchaCheck {
     CaptchaCheck::new(
         TICKET,

@@ -13,6 +13,7 @@ pub(crate) const VSIG_COOKIE: &str = "vsig";
 /// A fetched captcha image: show `bytes` to the user, keep `captcha_sig` for
 /// [`CaptchaVerify`](crate::CaptchaVerify).
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct CaptchaImage {
     /// The image bytes (JPEG, GIF or PNG; 130×53 at Tencent).
     pub bytes: Vec<u8>,

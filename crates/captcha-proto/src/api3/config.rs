@@ -42,6 +42,7 @@ pub(crate) const REQUEST_CLIENT_HEADER: HeaderName = HeaderName::from_static("x-
 /// # Ok::<(), captcha_proto::EncodeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Language {
     /// `zh-CN`, simplified Chinese (the server's default).
     ZhCn,

@@ -155,6 +155,7 @@ impl RejectReason {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Verdict {
     /// The ticket is genuine and fresh: the user passed the captcha.
     Pass,
