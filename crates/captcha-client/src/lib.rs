@@ -58,3 +58,8 @@ pub use origin::Origin;
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Sender};
 pub use settings::{ClientSettings, DEFAULT_USER_AGENT};
+
+/// Compiles the README's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -68,3 +68,8 @@ pub use exchange::Exchange;
 pub use secret::{AppSecretKey, CaptchaSig, SecretKey, Ticket, Token};
 pub use stamp::Stamp;
 pub use v1::SignatureMethod;
+
+/// Compiles the README's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -113,8 +113,8 @@ pub struct Api3Config {
 }
 
 impl Api3Config {
-    /// The China endpoint ([`CHINA_ENDPOINT`]), no region, no language, `X-TC-RequestClient`
-    /// identifying this SDK.
+    /// The China endpoint (`https://captcha.tencentcloudapi.com/`), no region, no language,
+    /// `X-TC-RequestClient` identifying this SDK.
     pub fn new(credential: Credential) -> Self {
         Self {
             credential,
@@ -125,7 +125,8 @@ impl Api3Config {
         }
     }
 
-    /// Like [`Api3Config::new`], on the international site ([`INTERNATIONAL_ENDPOINT`]).
+    /// Like [`Api3Config::new`], on the international site
+    /// (`https://captcha.intl.tencentcloudapi.com/`).
     pub fn international(credential: Credential) -> Self {
         Self::new(credential).with_endpoint(international_endpoint())
     }
@@ -247,7 +248,7 @@ pub(crate) fn china_endpoint() -> Endpoint {
     CHINA_ENDPOINT.parse().expect("a valid URL")
 }
 
-/// [`INTERNATIONAL_ENDPOINT`] as an [`Endpoint`].
+/// The international site, `https://captcha.intl.tencentcloudapi.com/`, as an [`Endpoint`].
 ///
 /// ```
 /// assert_eq!(captcha_proto::api3::international_endpoint().host(), "captcha.intl.tencentcloudapi.com");
