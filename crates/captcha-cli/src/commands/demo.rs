@@ -54,7 +54,7 @@ pub fn run(args: &DemoArgs) -> Result<Outcome, Failure> {
             .with_signature_method(signature_method);
         let client = AnyClient::build(transport, config.clone(), timeout)?;
         println!(
-            "\n== transport {} ({}, {})",
+            "\n== transport {} (API 3.0 signed with TC3; API 2.0 over {}, {})",
             client.name(),
             http_method.as_str(),
             signature_method
@@ -65,10 +65,11 @@ pub fn run(args: &DemoArgs) -> Result<Outcome, Failure> {
                 std::env::temp_dir().join(format!("tencent-captcha-demo-{}.png", client.name()))
             }
         };
-        walk(&client, &config, emulator.handle(), &image_path)?;
+        // The check Tencent serves today first, then the API 2.0 flows kept for legacy use.
         let v3_config =
             Api3Config::new(credential.clone()).with_endpoint(emulator.handle().api3_endpoint());
-        walk_v3(&client, &v3_config, emulator.handle())?;
+        walk_api3(&client, &v3_config, emulator.handle())?;
+        walk_api2(&client, &config, emulator.handle(), &image_path)?;
     }
     println!("\ndemo complete: every step behaved as Tencent's server does");
     Ok(Outcome::Success)
@@ -81,8 +82,8 @@ fn show(request: &Request<Vec<u8>>) {
     }
 }
 
-/// One transport's pass through the image flow and the ticket flow.
-fn walk(
+/// API 2.0: one transport's pass through the image flow and the ticket flow.
+fn walk_api2(
     client: &AnyClient,
     config: &Api2Config,
     emulator: &captcha_emulator::EmulatorHandle,
@@ -90,7 +91,7 @@ fn walk(
 ) -> Result<(), Failure> {
     let send = |step: &str| println!("  {step}");
 
-    send("1. CaptchaGetUrl: ask for a captcha image");
+    send("3. CaptchaGetUrl (API 2.0): ask for a captcha image");
     let get_url = CaptchaGetUrl::new()
         .captcha_type(CaptchaType::Standard)
         .is_https(IsHttps::Http)
@@ -101,7 +102,7 @@ fn walk(
     let url = client.exchange(&shown(config, &get_url))?;
     println!("    image URL: {}", mask_values(&url.to_string()));
 
-    send("2. fetch the image (its vsig cookie is the captcha signature)");
+    send("4. fetch the image (its vsig cookie is the captcha signature)");
     let image = client.fetch_image(&url)?;
     std::fs::write(image_path, &image.bytes).map_err(|e| {
         Failure::Usage(format!(
@@ -116,7 +117,7 @@ fn walk(
         image_path.display()
     );
 
-    send("3. CaptchaVerify: the user types what the image shows");
+    send("5. CaptchaVerify: the user types what the image shows");
     let answer = emulator
         .answer_for(image.captcha_sig.expose_secret())
         .ok_or_else(|| unexpected("the emulator does not know the image's answer"))?;
@@ -131,14 +132,14 @@ fn walk(
     )?;
     println!("    verdict: right");
 
-    send("4. CaptchaCheck: a solved captcha's ticket (minted by the emulator) passes");
+    send("6. CaptchaCheck: a solved captcha's ticket (minted by the emulator) passes");
     let ticket = emulator.mint_ticket(USER_IP, CaptchaType::Slider.value());
     let check = CaptchaCheck::new(ticket, USER_IP, CaptchaType::Slider).with_user_info(business(1));
     let verdict = client.exchange(&shown(config, &check))?;
     expect(verdict == CheckVerdict::Pass, "a fresh ticket did not pass")?;
     println!("    verdict: pass (code 0)");
 
-    send("5. CaptchaCheck again: the same ticket fails, tickets pass once");
+    send("7. CaptchaCheck again: the same ticket fails, tickets pass once");
     match client.exchange(&shown(config, &check))? {
         CheckVerdict::Fail { message } => println!("    verdict: fail (code 5100: {message})"),
         CheckVerdict::Pass => return Err(unexpected("a used ticket passed a second time")),
@@ -147,12 +148,12 @@ fn walk(
 }
 
 /// API 3.0: the check Tencent serves today, `DescribeCaptchaResult` with TC3-HMAC-SHA256.
-fn walk_v3(
+fn walk_api3(
     client: &AnyClient,
     config: &Api3Config,
     emulator: &captcha_emulator::EmulatorHandle,
 ) -> Result<(), Failure> {
-    println!("  6. DescribeCaptchaResult (API 3.0): a fresh ticket and Randstr pass");
+    println!("  1. DescribeCaptchaResult (API 3.0): a fresh ticket and Randstr pass");
     let minted = emulator
         .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, USER_IP)
         .map_err(|e| unexpected(&e.to_string()))?;
@@ -181,7 +182,7 @@ fn walk_v3(
         result.code, result.evil_level
     );
 
-    println!("  7. DescribeCaptchaResult again: the ticket is spent");
+    println!("  2. DescribeCaptchaResult again: the ticket is spent");
     let again = client.exchange(&exchange())?;
     match again.verdict {
         Verdict::Reject(reason @ RejectReason::TicketReused) => {
