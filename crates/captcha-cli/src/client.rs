@@ -24,7 +24,8 @@ impl AnyClient {
         config: Api2Config,
         timeout: Duration,
     ) -> Result<Self, Failure> {
-        let mut settings = ClientSettings::new(config);
+        let mut settings = ClientSettings::new(config.credential().clone());
+        settings.api2 = config;
         settings.timeout = timeout;
         Ok(match transport {
             TransportArg::Hyper => {

@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use captcha_proto::{Api2Config, Credential, Endpoint, HttpMethod, SignatureMethod};
+use captcha_proto::{Credential, Endpoint, HttpMethod, SignatureMethod};
 
 use crate::client::Client;
 use crate::error::BuildError;
@@ -170,17 +170,19 @@ impl<R: Runtime> ClientBuilder<R> {
             Some(credential) => credential,
             None => Credential::from_env()?,
         };
-        let mut config = Api2Config::new(credential)
+        let mut settings = ClientSettings::new(credential);
+        let mut api2 = settings
+            .api2
             .with_endpoint(self.endpoint)
             .with_signature_method(self.signature_method)
             .with_http_method(self.http_method);
         if let Some(region) = self.region {
-            config = config.with_region(region);
+            api2 = api2.with_region(region);
         }
         if let Some(client) = &self.request_client {
-            config = config.with_request_client(client.as_deref());
+            api2 = api2.with_request_client(client.as_deref());
         }
-        let mut settings = ClientSettings::new(config);
+        settings.api2 = api2;
         if let Some(endpoint) = self.api3_endpoint {
             settings.api3 = settings.api3.with_endpoint(endpoint);
         }

@@ -175,13 +175,13 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use crate::ClientSettings;
-    use captcha_proto::{Api2Config, Credential, ResponseError};
+    use captcha_proto::{Credential, ResponseError};
 
     use super::*;
     use crate::testing::{NeverOpens, TokioPlain};
 
     fn settings() -> ClientSettings {
-        ClientSettings::new(Api2Config::new(Credential::new("AKIDx", "k").unwrap()))
+        ClientSettings::new(Credential::new("AKIDx", "k").unwrap())
     }
 
     /// A call to a port nobody listens on that counts its encodes.

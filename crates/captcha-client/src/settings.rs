@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use captcha_proto::{Api2Config, Api3Config};
+use captcha_proto::{Api2Config, Api3Config, Credential};
 
 use crate::retry::RetryPolicy;
 
@@ -43,11 +43,11 @@ pub struct ClientSettings {
 }
 
 impl ClientSettings {
-    /// Defaults around a config.
-    pub fn new(api2: Api2Config) -> Self {
+    /// Defaults for `credential`: Tencent's endpoints of both APIs.
+    pub fn new(credential: Credential) -> Self {
         Self {
-            api3: Api3Config::new(api2.credential().clone()),
-            api2,
+            api2: Api2Config::new(credential.clone()),
+            api3: Api3Config::new(credential),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
             max_body_bytes: 1024 * 1024,

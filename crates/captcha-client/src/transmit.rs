@@ -197,15 +197,14 @@ fn in_flight_message(error: &hyper::Error) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use captcha_proto::{Api2Config, Credential};
+    use captcha_proto::Credential;
 
     use super::*;
     use crate::testing::NeverOpens;
 
     #[tokio::test]
     async fn opening_is_bounded_by_the_connect_timeout() {
-        let mut settings =
-            ClientSettings::new(Api2Config::new(Credential::new("AKIDx", "k").unwrap()));
+        let mut settings = ClientSettings::new(Credential::new("AKIDx", "k").unwrap());
         settings.connect_timeout = Duration::from_millis(50);
         let transmitter = Transmitter::new(&settings, NeverOpens).unwrap();
         let request = Request::get("http://127.0.0.1:9/v2/index.php?ticket=t03secret")
