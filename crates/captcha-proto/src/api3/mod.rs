@@ -24,6 +24,7 @@
 //! ```
 
 mod action;
+mod aid_encrypted;
 mod config;
 mod describe;
 mod envelope;
@@ -32,6 +33,11 @@ mod raw;
 mod result;
 
 pub use action::{Api3Action, Api3Exchange};
+#[cfg(feature = "clock")]
+pub use aid_encrypted::aid_encrypted_random_iv;
+pub use aid_encrypted::{
+    AidEncryption, AidOpenError, AidPlaintext, aid_encrypted, open_aid_encrypted,
+};
 pub use config::{ACTION_HEADER, Api3Config, Language, VERSION_HEADER, international_endpoint};
 pub use describe::{
     CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, DescribeCaptchaResult,
