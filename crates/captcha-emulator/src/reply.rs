@@ -15,6 +15,10 @@ pub(crate) const NO_ERROR: &str = "No Error";
 pub(crate) const SUCCESS: &str = "Success";
 
 pub(crate) const JSON: &str = "application/json; charset=utf-8";
+/// The `Content-Type` of every API 3.0 answer: exactly `application/json`, as Tencent sends
+/// it. Tencent's Python SDK reads `Response.Error` only under this exact value (or
+/// `text/plain`); with parameters it takes a refusal for an empty success.
+pub(crate) const API3_JSON: &str = "application/json";
 pub(crate) const JAVASCRIPT: &str = "application/javascript; charset=utf-8";
 pub(crate) const PNG: &str = "image/png";
 pub(crate) const TEXT: &str = "text/plain; charset=utf-8";
@@ -75,6 +79,11 @@ impl Reply {
     /// Some JSON that is not an API envelope (test endpoints).
     pub(crate) fn json(status: StatusCode, body: Bytes) -> Self {
         Self::new(status, JSON, body)
+    }
+
+    /// An API 3.0 envelope (answer or refusal): HTTP 200, `Content-Type: application/json`.
+    pub(crate) fn api3(body: Bytes) -> Self {
+        Self::new(StatusCode::OK, API3_JSON, body)
     }
 
     /// A JavaScript body.

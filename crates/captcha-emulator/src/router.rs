@@ -110,7 +110,7 @@ pub(crate) async fn serve(
         }
         Route::V3 => {
             return api(state, started, conn, |fault| {
-                api3::handle(state, request, fault)
+                api3::handle(state, request, conn.local, fault)
             })
             .await;
         }

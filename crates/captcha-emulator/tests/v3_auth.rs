@@ -42,10 +42,7 @@ fn assert_refused(answer: &Answer, code: &str, words: &str) {
         "{words:?} not in {:?}",
         answer.error_message()
     );
-    assert_eq!(
-        answer.headers[CONTENT_TYPE],
-        "application/json; charset=utf-8"
-    );
+    assert_eq!(answer.headers[CONTENT_TYPE], "application/json");
     let request_id = answer.response()["RequestId"].clone();
     assert!(is_uuid_like(request_id.as_str().unwrap()), "{request_id}");
 }
@@ -84,14 +81,20 @@ async fn a_tampered_request_is_signature_failure() {
         "does not match",
     );
 
-    let mut host = signed.clone();
-    host.headers_mut()
-        .insert(HOST, HeaderValue::from_str(&h.host()).unwrap());
-    assert_refused(
-        &h.send(host).await,
-        "AuthFailure.SignatureFailure",
-        "does not match",
-    );
+    // Signed over 127.0.0.1; the port may come and go (tests/v3_interop.rs), the host not.
+    for other in [
+        "127.0.0.2".to_owned(),
+        format!("localhost:{}", h.addr().port()),
+    ] {
+        let mut host = signed.clone();
+        host.headers_mut()
+            .insert(HOST, HeaderValue::from_str(&other).unwrap());
+        assert_refused(
+            &h.send(host).await,
+            "AuthFailure.SignatureFailure",
+            "does not match",
+        );
+    }
 
     let mut timestamp = signed;
     timestamp.headers_mut().insert(

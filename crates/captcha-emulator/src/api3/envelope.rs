@@ -1,10 +1,9 @@
 //! The API 3.0 answers: `{"Response":{…,"RequestId":"…"}}`, and refusals
 //! `{"Response":{"Error":{"Code":"…","Message":"…"},"RequestId":"…"}}`. Both are sent
-//! with HTTP 200, as Tencent does (docs/protocol.md, "DescribeCaptchaResult").
+//! with HTTP 200 and `Content-Type: application/json` (no parameters), as Tencent does
+//! (docs/protocol.md, "DescribeCaptchaResult").
 
 use std::fmt::Write as _;
-
-use http::StatusCode;
 
 use crate::api2::FAULT_MESSAGE;
 use crate::faults::Answer;
@@ -52,7 +51,7 @@ pub(crate) fn error(code: &'static str, message: &str, request_id: &str) -> Repl
         .object("Error", error)
         .str("RequestId", request_id);
     let body = JsonObject::new().object("Response", response).finish();
-    Reply::json(StatusCode::OK, body).with_error_code(code)
+    Reply::api3(body).with_error_code(code)
 }
 
 /// A successful answer: `fields` plus `RequestId`, inside `Response`, HTTP 200.
@@ -60,7 +59,7 @@ pub(crate) fn response(fields: JsonObject, request_id: &str) -> Reply {
     let body = JsonObject::new()
         .object("Response", fields.str("RequestId", request_id))
         .finish();
-    Reply::json(StatusCode::OK, body)
+    Reply::api3(body)
 }
 
 /// The answer an answer fault puts in place of the real one. [`Answer::Code`] below 1000
@@ -102,6 +101,8 @@ pub(crate) fn error_code_of(code: i64) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use http::StatusCode;
+
     use super::*;
 
     #[test]
@@ -125,12 +126,14 @@ mod tests {
             r#"{"Response":{"Error":{"Code":"InvalidAction","Message":"no \"such\" action"},"RequestId":"r-1"}}"#
         );
         assert_eq!(refusal.status, StatusCode::OK);
+        assert_eq!(refusal.content_type, "application/json");
         assert_eq!(refusal.error_code, Some(INVALID_ACTION));
         let ok = response(JsonObject::new().int("CaptchaCode", 1), "r-2");
         assert_eq!(
             ok.body,
             r#"{"Response":{"CaptchaCode":1,"RequestId":"r-2"}}"#
         );
+        assert_eq!(ok.content_type, "application/json");
     }
 
     #[test]

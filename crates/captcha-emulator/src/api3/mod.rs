@@ -7,21 +7,30 @@
 //! `X-TC-Timestamp` headers (`MissingParameter`/`InvalidParameter`), the TC3 signature
 //! with captcha-proto's verifier against the configured credentials
 //! (`AuthFailure.SecretIdNotFound`, `AuthFailure.SignatureFailure`,
-//! `AuthFailure.InvalidAuthorization`), the timestamp within the allowed skew of the
+//! `AuthFailure.InvalidAuthorization`; over the `Host` as sent, then over its other form
+//! with or without the port, see [`verify`]), the timestamp within the allowed skew of the
 //! server clock (`AuthFailure.SignatureExpire`), the token of a temporary credential
 //! (`AuthFailure.TokenFailure`), the action (`InvalidAction`) and version
 //! (`NoSuchVersion`). Then [`describe`] reads the body and checks the ticket.
+//!
+//! Every answer, success or refusal, is HTTP 200 with `Content-Type: application/json`
+//! exactly (see [`envelope`]). `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` is accepted, as
+//! Tencent does: the body is then not signed, and is read and checked all the same.
 
 mod describe;
 mod envelope;
 mod tickets;
 
+use std::net::SocketAddr;
+
 use bytes::Bytes;
 use captcha_proto::api3::{
     ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, VERSION_HEADER,
 };
-use captcha_proto::tc3::{TIMESTAMP_HEADER, TOKEN_HEADER, VerifyError, verify_request_with};
-use http::header::{CONTENT_TYPE, HeaderName};
+use captcha_proto::tc3::{
+    TIMESTAMP_HEADER, TOKEN_HEADER, Verified, VerifyError, verify_request_with,
+};
+use http::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request};
 use hyper::body::Incoming;
@@ -41,12 +50,14 @@ use envelope::{
 pub use tickets::Api3Ticket;
 pub(crate) use tickets::Api3TicketStore;
 
-/// Answers one API 3.0 request. Counts it under its `X-TC-Action`, reads the body, then
-/// lets `fault` replace the answer (nothing checked, no ticket spent) or runs the checks.
-/// Returns the reply and the action label it counted.
+/// Answers one API 3.0 request that came in on the server address `local`. Counts it
+/// under its `X-TC-Action`, reads the body, then lets `fault` replace the answer (nothing
+/// checked, no ticket spent) or runs the checks. Returns the reply and the action label
+/// it counted.
 pub(crate) async fn handle(
     state: &State,
     request: Request<Incoming>,
+    local: SocketAddr,
     fault: Option<Answer>,
 ) -> (Reply, &'static str) {
     let (parts, body) = request.into_parts();
@@ -65,7 +76,7 @@ pub(crate) async fn handle(
     let request_id = envelope::request_id();
     let reply = match fault {
         Some(answer) => envelope::fault_reply(answer, &request_id),
-        None => answer(state, parts, body, &request_id),
+        None => answer(state, parts, body, local.port(), &request_id),
     };
     (reply, label)
 }
@@ -77,21 +88,23 @@ fn answer(
     state: &State,
     parts: Parts,
     body: Option<Result<Bytes, BodyError>>,
+    local_port: u16,
     request_id: &str,
 ) -> Reply {
     let now = state.now();
-    match authorize(state, parts, body, now) {
+    match authorize(state, parts, body, local_port, now) {
         Ok(request) => describe::run(state, request.body(), now, request_id),
         Err((code, message)) => envelope::error(code, &message, request_id),
     }
 }
 
 /// Every check up to and including the action and version; returns the request with its
-/// body for the action.
+/// body for the action. `local_port` is the port this server listens on (for [`verify`]).
 fn authorize(
     state: &State,
     parts: Parts,
     body: Option<Result<Bytes, BodyError>>,
+    local_port: u16,
     now: u64,
 ) -> Result<Request<Bytes>, Refusal> {
     let refuse = |code, message: &str| Err((code, message.to_owned()));
@@ -123,11 +136,9 @@ fn authorize(
     let version = required_header(&parts.headers, &VERSION_HEADER, "X-TC-Version")?.to_owned();
     required_header(&parts.headers, &TIMESTAMP_HEADER, "X-TC-Timestamp")?;
 
-    let request = Request::from_parts(parts, body);
-    let verified = verify_request_with(&request, CAPTCHA_SERVICE, |secret_id| {
-        state.keys.get(secret_id).map(|key| key.secret_key.clone())
-    })
-    .map_err(|e| (auth_code(&e), e.to_string()))?;
+    let mut request = Request::from_parts(parts, body);
+    let verified =
+        verify(state, &mut request, local_port).map_err(|e| (auth_code(&e), e.to_string()))?;
 
     let skew = now.abs_diff(verified.timestamp);
     if skew > state.max_skew {
@@ -171,6 +182,56 @@ fn authorize(
         ));
     }
     Ok(request)
+}
+
+/// Verifies the TC3 signature of `request` against the configured keys: over the `Host`
+/// as sent, then, when that signature does not match, over the other form of the same
+/// host: without its port when it has one, else with `local_port` (the port this server
+/// listens on). Tencent's SDKs differ here: Python signs the `Host` it sends
+/// (`127.0.0.1:8080`), the Node SDK sends that header but signs the host alone
+/// (`127.0.0.1`). Any other host still fails with [`VerifyError::Mismatch`]. The request
+/// comes back with its `Host` as sent.
+fn verify(
+    state: &State,
+    request: &mut Request<Bytes>,
+    local_port: u16,
+) -> Result<Verified, VerifyError> {
+    let lookup = |secret_id: &str| state.keys.get(secret_id).map(|key| key.secret_key.clone());
+    let as_sent = verify_request_with(request, CAPTCHA_SERVICE, lookup);
+    if as_sent != Err(VerifyError::Mismatch) {
+        return as_sent;
+    }
+    let Some(other) = other_host_form(request, local_port) else {
+        return as_sent;
+    };
+    let sent = request.headers_mut().insert(HOST, other);
+    let other_form = verify_request_with(request, CAPTCHA_SERVICE, lookup);
+    match sent {
+        Some(value) => request.headers_mut().insert(HOST, value),
+        None => request.headers_mut().remove(HOST),
+    };
+    other_form
+}
+
+/// The host the signature covers (the `Host` header, else the URI's host, as captcha-proto's
+/// verifier takes it) in its other form: without the port when it has one, else with the
+/// URI's port or `local_port`. `None` when there is no readable host.
+fn other_host_form(request: &Request<Bytes>, local_port: u16) -> Option<HeaderValue> {
+    let sent = match request.headers().get(HOST) {
+        Some(value) => value.to_str().ok()?.trim(),
+        None => request.uri().host()?,
+    };
+    if sent.is_empty() {
+        return None;
+    }
+    let bare = incoming::strip_port(sent);
+    let other = if bare.len() < sent.len() {
+        bare.to_owned()
+    } else {
+        let port = request.uri().port_u16().unwrap_or(local_port);
+        format!("{sent}:{port}")
+    };
+    HeaderValue::from_str(&other).ok()
 }
 
 /// The error code of a failed verification: missing or unreadable common headers are
@@ -258,6 +319,31 @@ mod tests {
         assert_eq!(get(&headers), Ok("DescribeCaptchaResult".to_owned()));
         headers.append(ACTION_HEADER, "Other".parse().unwrap());
         assert_eq!(get(&headers), Err(INVALID_PARAMETER));
+    }
+
+    #[test]
+    fn the_other_host_form_toggles_the_port() {
+        let other = |host: Option<&str>, uri: &str| {
+            let mut builder = Request::post(uri);
+            if let Some(host) = host {
+                builder = builder.header(HOST, host);
+            }
+            let request = builder.body(Bytes::new()).unwrap();
+            other_host_form(&request, 18080).map(|v| v.to_str().unwrap().to_owned())
+        };
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(other(Some("127.0.0.1:8080"), "/"), some("127.0.0.1"));
+        assert_eq!(other(Some(" 127.0.0.1 "), "/"), some("127.0.0.1:18080"));
+        assert_eq!(other(Some("[::1]:8080"), "/"), some("[::1]"));
+        assert_eq!(other(Some("[::1]"), "/"), some("[::1]:18080"));
+        assert_eq!(other(Some("Example.COM:443"), "/"), some("Example.COM"));
+        assert_eq!(
+            other(None, "http://127.0.0.1:9000/"),
+            some("127.0.0.1:9000")
+        );
+        assert_eq!(other(None, "http://127.0.0.1/"), some("127.0.0.1:18080"));
+        assert_eq!(other(None, "/"), None);
+        assert_eq!(other(Some(""), "/"), None);
     }
 
     #[test]
