@@ -13,8 +13,8 @@ use std::path::Path;
 use std::process::Command;
 
 use captcha_emulator::{
-    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID,
-    DEMO_SECRET_KEY, Emulator,
+    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+    Emulator,
 };
 use serde_json::Value;
 
