@@ -27,6 +27,9 @@ pub struct ParamKey {
     pub(crate) prefix: u64,
     /// No `_` and nothing to percent-encode: see `Entry::plain`.
     pub(crate) plain: bool,
+    /// Neither empty nor `Signature`: a name `Params` accepts (worked out once per key, so
+    /// a push checks one flag).
+    pub(crate) allowed: bool,
 }
 
 impl ParamKey {
@@ -37,6 +40,7 @@ impl ParamKey {
             name: Cow::Borrowed(name),
             prefix: signing_prefix(name),
             plain: is_plain_key(name),
+            allowed: is_allowed_name(name),
         }
     }
 
@@ -58,6 +62,7 @@ impl ParamKey {
         Self {
             prefix: signing_prefix(&name),
             plain: is_plain_key(&name),
+            allowed: is_allowed_name(&name),
             name: Cow::Owned(name),
         }
     }
@@ -149,6 +154,26 @@ const fn is_plain_key(key: &str) -> bool {
         i += 1;
     }
     true
+}
+
+/// Whether `Params` accepts `name` as a parameter: not empty, and not `Signature` (the
+/// signer adds that one).
+const fn is_allowed_name(name: &str) -> bool {
+    let (bytes, reserved) = (name.as_bytes(), b"Signature".as_slice());
+    if bytes.is_empty() {
+        return false;
+    }
+    if bytes.len() != reserved.len() {
+        return true;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != reserved[i] {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// True when `text` needs no percent-encoding: only RFC 3986 unreserved bytes

@@ -20,9 +20,6 @@ pub(crate) use key::{compare_signing_keys, is_unreserved, is_unreserved_byte};
 
 use crate::error::EncodeError;
 
-/// The signing prefix of `Signature`, the one key a caller may not set.
-const SIGNATURE_PREFIX: u64 = key::signing_prefix("Signature");
-
 /// Parameters kept without an allocation: a `CaptchaCheck` with its common ones has 11.
 const INLINE_ENTRIES: usize = 12;
 
@@ -404,13 +401,13 @@ impl Params {
     #[inline(always)]
     fn start_entry(&mut self, key: &ParamKey) -> Result<Entry, EncodeError> {
         let name = key.as_str();
-        if name.is_empty() {
-            return Err(EncodeError::EmptyParameterName);
-        }
-        // The prefix rules out almost every key before the text is compared.
-        if key.prefix == SIGNATURE_PREFIX && name == "Signature" {
-            return Err(EncodeError::ReservedParameter {
-                name: name.to_owned(),
+        if !key.allowed {
+            return Err(if name.is_empty() {
+                EncodeError::EmptyParameterName
+            } else {
+                EncodeError::ReservedParameter {
+                    name: name.to_owned(),
+                }
             });
         }
         let prefix = key.prefix;
