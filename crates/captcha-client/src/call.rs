@@ -20,13 +20,21 @@ use crate::transmit::Transmitter;
 
 /// Runs `exchange` as one call through `transmitter`: encoded and signed afresh for each
 /// attempt, retried as `retry` allows (never when the exchange is single-use), every
-/// attempt and backoff within `timeout`.
+/// attempt and backoff within `timeout`. An exchange that answers itself (a
+/// disaster-recovery ticket) sends nothing.
 pub async fn exchange<R: Runtime, E: Exchange + ?Sized>(
     transmitter: &Transmitter<R>,
     timeout: Duration,
     retry: RetryPolicy,
     exchange: &E,
 ) -> Result<E::Output, Error> {
+    if let Some(answer) = exchange.answer_locally() {
+        tracing::debug!(
+            action = exchange.action_name(),
+            "answered without a request (disaster-recovery ticket)"
+        );
+        return Ok(answer);
+    }
     let call = Call {
         transmitter,
         timeout,

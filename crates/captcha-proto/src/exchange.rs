@@ -26,4 +26,10 @@ pub trait Exchange {
 
     /// True when the call spends a single-use proof: it is then never sent twice.
     fn single_use(&self) -> bool;
+
+    /// The result, when the call is answered without sending anything (a disaster-recovery
+    /// ticket the caller did not ask to send): a client returns it and makes no request.
+    fn answer_locally(&self) -> Option<Self::Output> {
+        None
+    }
 }

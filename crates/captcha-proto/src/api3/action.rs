@@ -52,6 +52,11 @@ pub trait Api3Action {
     fn single_use(&self) -> bool {
         false
     }
+
+    /// The result, when this call needs no request: see [`Exchange::answer_locally`].
+    fn answer_locally(&self) -> Option<Self::Output> {
+        None
+    }
 }
 
 /// An API 3.0 action bound to the config that signs it: the [`Exchange`] transports
@@ -93,5 +98,9 @@ impl<A: Api3Action + ?Sized> Exchange for Api3Exchange<'_, A> {
 
     fn single_use(&self) -> bool {
         self.action.single_use()
+    }
+
+    fn answer_locally(&self) -> Option<A::Output> {
+        self.action.answer_locally()
     }
 }

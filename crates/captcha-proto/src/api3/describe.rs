@@ -8,6 +8,7 @@ use http::StatusCode;
 use serde::Serialize;
 
 use super::action::Api3Action;
+use super::disaster::DisasterRecoveryTicket;
 use super::result::{CaptchaResult, DISASTER_RECOVERY_PREFIX, decode_captcha_result};
 use crate::error::{EncodeError, ResponseError};
 use crate::secret::{AppSecretKey, Ticket};
@@ -49,6 +50,8 @@ pub struct DescribeCaptchaResult {
     mac_address: Option<String>,
     imei: Option<String>,
     need_get_captcha_time: Option<bool>,
+    /// Send a disaster-recovery ticket to Tencent instead of answering it without a call.
+    send_disaster_recovery: bool,
 }
 
 impl DescribeCaptchaResult {
@@ -73,6 +76,7 @@ impl DescribeCaptchaResult {
             mac_address: None,
             imei: None,
             need_get_captcha_time: None,
+            send_disaster_recovery: false,
         }
     }
 
@@ -133,10 +137,24 @@ impl DescribeCaptchaResult {
     }
 
     /// True when the ticket is a front-end disaster-recovery ticket (`trerror…`).
-    pub(crate) fn is_disaster_recovery_ticket(&self) -> bool {
+    fn is_disaster_recovery_ticket(&self) -> bool {
         self.ticket
             .expose_secret()
             .starts_with(DISASTER_RECOVERY_PREFIX)
+    }
+
+    /// The disaster-recovery ticket the page sent, if that is what the ticket is: such a call
+    /// is answered with [`Verdict::DisasterRecovery`](super::Verdict::DisasterRecovery)
+    /// without a request, unless [`send_disaster_recovery`](Self::send_disaster_recovery).
+    pub fn disaster_recovery_ticket(&self) -> Option<DisasterRecoveryTicket> {
+        DisasterRecoveryTicket::recognise(self.ticket.expose_secret())
+    }
+
+    /// Sends a disaster-recovery ticket to Tencent anyway (which answers `CaptchaCode` 21,
+    /// or 16 when it cannot read the app id) instead of answering it without a call.
+    pub fn send_disaster_recovery(mut self) -> Self {
+        self.send_disaster_recovery = true;
+        self
     }
 
     fn check(&self) -> Result<(), EncodeError> {
@@ -186,6 +204,7 @@ impl fmt::Debug for DescribeCaptchaResult {
             .field("mac_address", &self.mac_address)
             .field("imei", &self.imei)
             .field("need_get_captcha_time", &self.need_get_captcha_time)
+            .field("send_disaster_recovery", &self.send_disaster_recovery)
             .finish()
     }
 }
@@ -254,5 +273,14 @@ impl Api3Action for DescribeCaptchaResult {
 
     fn single_use(&self) -> bool {
         true
+    }
+
+    /// A disaster-recovery ticket is answered here, unless the caller asked to send it.
+    fn answer_locally(&self) -> Option<CaptchaResult> {
+        if self.send_disaster_recovery {
+            return None;
+        }
+        self.disaster_recovery_ticket()
+            .map(CaptchaResult::disaster_recovery)
     }
 }

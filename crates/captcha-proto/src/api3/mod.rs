@@ -27,6 +27,7 @@ mod action;
 mod aid_encrypted;
 mod config;
 mod describe;
+mod disaster;
 mod envelope;
 mod error;
 mod raw;
@@ -42,6 +43,7 @@ pub use config::{ACTION_HEADER, Api3Config, Language, VERSION_HEADER, internatio
 pub use describe::{
     CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, DescribeCaptchaResult,
 };
+pub use disaster::{DisasterRecoveryPolicy, DisasterRecoveryTicket};
 pub use envelope::{ResponseObject, parse_response};
 pub use error::Api3Error;
 pub use raw::Api3RawAction;

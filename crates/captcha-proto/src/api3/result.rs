@@ -3,6 +3,7 @@
 
 use http::StatusCode;
 
+use super::disaster::{DisasterRecoveryPolicy, DisasterRecoveryTicket};
 use super::envelope::{Fields, parse_response};
 use crate::error::ResponseError;
 
@@ -161,6 +162,10 @@ pub enum Verdict {
     Pass,
     /// The ticket does not pass.
     Reject(RejectReason),
+    /// A disaster-recovery ticket, recognised before any call and not sent to Tencent: the
+    /// page could not load the captcha. Whether it passes is the caller's policy
+    /// ([`Verdict::passes`]); [`Verdict::is_pass`] says no.
+    DisasterRecovery(DisasterRecoveryTicket),
 }
 
 impl Verdict {
@@ -178,11 +183,30 @@ impl Verdict {
         self == Self::Pass
     }
 
+    /// Whether the user passes under `policy` for disaster-recovery tickets: a pass always,
+    /// a disaster-recovery ticket when the policy accepts them, nothing else.
+    ///
+    /// ```
+    /// use captcha_proto::api3::{DisasterRecoveryPolicy, DisasterRecoveryTicket, Verdict};
+    /// let ticket = DisasterRecoveryTicket::recognise("trerror_1001_199999164_1700000000").unwrap();
+    /// let verdict = Verdict::DisasterRecovery(ticket);
+    /// assert!(!verdict.passes(DisasterRecoveryPolicy::Reject));
+    /// assert!(verdict.passes(DisasterRecoveryPolicy::Accept));
+    /// assert!(Verdict::Pass.passes(DisasterRecoveryPolicy::Reject));
+    /// ```
+    pub fn passes(self, policy: DisasterRecoveryPolicy) -> bool {
+        match self {
+            Self::Pass => true,
+            Self::DisasterRecovery(_) => policy == DisasterRecoveryPolicy::Accept,
+            Self::Reject(_) => false,
+        }
+    }
+
     /// The reason, when rejected.
     pub fn reject_reason(self) -> Option<RejectReason> {
         match self {
-            Self::Pass => None,
             Self::Reject(reason) => Some(reason),
+            Self::Pass | Self::DisasterRecovery(_) => None,
         }
     }
 }
@@ -221,7 +245,8 @@ pub struct CaptchaResult {
     pub device_risk_category: Option<String>,
     /// `Score`, 0–100: higher is riskier.
     pub score: Option<i64>,
-    /// `RequestId`, for Tencent support.
+    /// `RequestId`, for Tencent support; empty for a disaster-recovery ticket that was not
+    /// sent ([`Verdict::DisasterRecovery`]).
     pub request_id: String,
 }
 
@@ -231,11 +256,41 @@ impl CaptchaResult {
         self.verdict.is_pass()
     }
 
-    /// True when the ticket was a front-end disaster-recovery ticket (code 21 + `trerror`).
+    /// Whether the user passes under `policy` for disaster-recovery tickets (see
+    /// [`Verdict::passes`]).
+    pub fn passes(&self, policy: DisasterRecoveryPolicy) -> bool {
+        self.verdict.passes(policy)
+    }
+
+    /// True when the ticket was a front-end disaster-recovery ticket: recognised before the
+    /// call ([`Verdict::DisasterRecovery`]), or sent and answered with code 21.
     pub fn is_disaster_recovery(&self) -> bool {
-        self.verdict == Verdict::Reject(RejectReason::DisasterRecoveryTicket)
+        matches!(
+            self.verdict,
+            Verdict::DisasterRecovery(_) | Verdict::Reject(RejectReason::DisasterRecoveryTicket)
+        )
+    }
+
+    /// The result of a disaster-recovery ticket that was not sent: `code` 21 (what Tencent
+    /// answers such tickets), no request id, nothing else known.
+    pub(crate) fn disaster_recovery(ticket: DisasterRecoveryTicket) -> Self {
+        Self {
+            verdict: Verdict::DisasterRecovery(ticket),
+            code: DISASTER_RECOVERY_CODE,
+            message: Some("disaster-recovery ticket, recognised without a call".to_owned()),
+            evil_level: None,
+            get_captcha_time: None,
+            submit_captcha_time: None,
+            evil_bitmap: None,
+            device_risk_category: None,
+            score: None,
+            request_id: String::new(),
+        }
     }
 }
+
+/// The `CaptchaCode` Tencent answers a disaster-recovery ticket with.
+const DISASTER_RECOVERY_CODE: i64 = 21;
 
 /// Decodes a `DescribeCaptchaResult` response. `disaster_recovery_ticket` is whether the
 /// ticket sent started with [`DISASTER_RECOVERY_PREFIX`] (the action knows:
