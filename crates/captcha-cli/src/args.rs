@@ -287,6 +287,8 @@ pub enum Command {
     DescribeResult(DescribeResultArgs),
     /// Any API 2.0 action; prints the JSON response.
     Call(CallArgs),
+    /// Any API 3.0 action with a JSON body; prints the `Response` object.
+    Api3(Api3CallArgs),
     /// Print a signed request without sending it.
     Sign(SignArgs),
     /// Run the local captcha emulator until Ctrl-C.
@@ -518,6 +520,40 @@ pub struct CallArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: Api2CallArgs,
+}
+
+/// `api3`.
+#[derive(Debug, Args)]
+pub struct Api3CallArgs {
+    /// The action name, sent as X-TC-Action, e.g. DescribeCaptchaResult.
+    #[arg(value_name = "ACTION")]
+    pub action: String,
+    /// The request body: a JSON object, `@FILE` to read it from a file, or `-` to read it
+    /// from standard input.
+    #[arg(long, value_name = "JSON|@FILE|-", allow_hyphen_values = true)]
+    pub json: String,
+    /// The service the signature is scoped to (with another service than captcha, point
+    /// --v3-endpoint at its host, e.g. https://cvm.tencentcloudapi.com/).
+    #[arg(long, default_value = captcha_proto::api3::CAPTCHA_SERVICE)]
+    pub service: String,
+    /// The API version, sent as X-TC-Version.
+    #[arg(long = "version", value_name = "VERSION", default_value = captcha_proto::api3::CAPTCHA_VERSION)]
+    pub api_version: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub send: SendArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub credential: CredentialArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub api3: Api3Args,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub transport: TransportArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
 }
 
 /// `sign`.

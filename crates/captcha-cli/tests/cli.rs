@@ -939,3 +939,278 @@ fn values_may_start_with_a_hyphen() {
 /// A port nothing listens on: privileged, so never handed out to a test's `bind(…:0)`
 /// (unlike a port found free and released, which a parallel test may take meanwhile).
 const CLOSED_PORT: u16 = 1;
+
+/// The options that point `api3` at an emulator's API 3.0 endpoint with the demo credential.
+fn api3_at(emulator: &BackgroundEmulator, action: &str) -> Vec<String> {
+    [
+        "api3",
+        action,
+        "--v3-endpoint",
+        &emulator.handle().api3_endpoint().to_string(),
+        "--secret-id",
+        DEMO_SECRET_ID,
+        "--secret-key",
+        DEMO_SECRET_KEY,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The `DescribeCaptchaResult` body for a ticket minted by `emulator`, and the ticket.
+fn describe_body(emulator: &BackgroundEmulator) -> (String, String) {
+    let minted = emulator
+        .handle()
+        .mint_api3_ticket(
+            captcha_emulator::DEMO_CAPTCHA_APP_ID,
+            USER_IP.parse().unwrap(),
+        )
+        .unwrap();
+    let body = serde_json::json!({
+        "CaptchaType": 9,
+        "Ticket": minted.ticket.expose_secret(),
+        "UserIp": USER_IP,
+        "Randstr": minted.randstr,
+        "CaptchaAppId": captcha_emulator::DEMO_CAPTCHA_APP_ID,
+        "AppSecretKey": captcha_emulator::DEMO_APP_SECRET_KEY,
+    });
+    (body.to_string(), minted.ticket.expose_secret().to_owned())
+}
+
+#[test]
+fn api3_prints_the_response_then_the_spent_ticket_code() {
+    let emulator = emulator();
+    let (body, ticket) = describe_body(&emulator);
+    let base = api3_at(&emulator, "DescribeCaptchaResult");
+
+    // --output text: the Response object, pretty-printed.
+    let pass = run_owned(&with(&base, &["--json", &body]));
+    assert_eq!(code(&pass), 0, "{}{}", stdout(&pass), stderr(&pass));
+    assert!(
+        stdout(&pass).trim().lines().count() > 1,
+        "{}",
+        stdout(&pass)
+    );
+    let response: serde_json::Value = serde_json::from_str(&stdout(&pass)).expect("JSON");
+    assert_eq!(response["CaptchaCode"], 1, "{response}");
+    assert!(response["RequestId"].is_string(), "{response}");
+
+    // The same body again, from standard input, --output json: one line, code 9 (spent).
+    let mut child = cli()
+        .args(with(&base, &["--json", "-", "--output", "json"]))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(body.as_bytes()).unwrap();
+    }
+    let again = child.wait_with_output().unwrap();
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(
+        stdout(&again).trim().lines().count(),
+        1,
+        "{}",
+        stdout(&again)
+    );
+    let response: serde_json::Value = serde_json::from_str(stdout(&again).trim()).expect("JSON");
+    assert_eq!(response["CaptchaCode"], 9, "{response}");
+
+    for output in [&pass, &again] {
+        let all = stdout(output) + &stderr(output);
+        assert!(
+            !all.contains(&ticket)
+                && !all.contains(captcha_emulator::DEMO_APP_SECRET_KEY)
+                && !all.contains(DEMO_SECRET_KEY),
+            "{all}"
+        );
+    }
+}
+
+#[test]
+fn api3_body_may_come_from_a_file() {
+    let emulator = emulator();
+    let (body, _) = describe_body(&emulator);
+    let path = std::env::temp_dir().join(format!("cli-api3-{}.json", std::process::id()));
+    std::fs::write(&path, &body).unwrap();
+    let output = run_owned(&with(
+        &api3_at(&emulator, "DescribeCaptchaResult"),
+        &[
+            "--json",
+            &format!("@{}", path.display()),
+            "--output",
+            "json",
+        ],
+    ));
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let response: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(response["CaptchaCode"], 1, "{response}");
+}
+
+#[test]
+fn api3_refusal_exits_3_with_its_code() {
+    let emulator = emulator();
+    let output = run_owned(&with(
+        &api3_at(&emulator, "DescribeCaptchaAppIdInfo"),
+        &["--json", r#"{"CaptchaAppId": 190000000}"#],
+    ));
+    assert_eq!(code(&output), 3, "{}{}", stdout(&output), stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("InvalidAction") && message.contains("DescribeCaptchaAppIdInfo"),
+        "{message}"
+    );
+    assert_eq!(
+        message.trim().lines().count(),
+        1,
+        "one clear line: {message}"
+    );
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+}
+
+#[test]
+fn api3_transport_failure_exits_4() {
+    let output = run(&[
+        "api3",
+        "DescribeCaptchaResult",
+        "--json",
+        "{}",
+        "--v3-endpoint",
+        &format!("http://127.0.0.1:{CLOSED_PORT}/"),
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "--timeout",
+        "5",
+    ]);
+    assert_eq!(code(&output), 4, "{}", stderr(&output));
+}
+
+#[test]
+fn api3_rejects_a_body_that_is_not_a_json_object() {
+    let emulator = emulator();
+    let base = api3_at(&emulator, "DescribeCaptchaResult");
+    for bad in ["{not json", "[1, 2]", "\"text\"", ""] {
+        let output = run_owned(&with(&base, &["--json", bad]));
+        assert_eq!(code(&output), 2, "{bad:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("--json"), "{}", stderr(&output));
+    }
+    let path = std::env::temp_dir().join(format!("cli-api3-bad-{}.json", std::process::id()));
+    std::fs::write(&path, "[]").unwrap();
+    let from_file = run_owned(&with(&base, &["--json", &format!("@{}", path.display())]));
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(code(&from_file), 2, "{}", stderr(&from_file));
+    let message = stderr(&from_file);
+    assert!(
+        message.contains("--json") && message.contains(&path.display().to_string()),
+        "{message}"
+    );
+    let missing = run_owned(&with(&base, &["--json", "@/nonexistent/cli-api3.json"]));
+    assert_eq!(code(&missing), 2, "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("--json")
+            && stderr(&missing).contains("/nonexistent/cli-api3.json"),
+        "{}",
+        stderr(&missing)
+    );
+    // --json is required.
+    let without = run_owned(&base);
+    assert_eq!(code(&without), 2, "{}", stderr(&without));
+    assert!(stderr(&without).contains("--json"), "{}", stderr(&without));
+    assert_eq!(emulator.handle().stats().requests_total, 0, "nothing sent");
+}
+
+#[test]
+fn api3_dry_run_prints_the_redacted_request_and_sends_nothing() {
+    let emulator = emulator();
+    let (body, ticket) = describe_body(&emulator);
+    let output = run_owned(&with(
+        &api3_at(&emulator, "DescribeCaptchaResult"),
+        &["--json", &body, "--dry-run", "--timestamp", "1700000000"],
+    ));
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let shown = stdout(&output);
+    let lower = shown.to_ascii_lowercase();
+    assert!(
+        lower.contains("x-tc-action: describecaptcharesult"),
+        "{shown}"
+    );
+    assert!(lower.contains("x-tc-version: 2019-07-22"), "{shown}");
+    assert!(shown.contains("x-tc-timestamp: 1700000000"), "{shown}");
+    assert!(shown.contains("authorization: [redacted]"), "{shown}");
+    assert!(
+        shown.contains(r#""AppSecretKey":"[redacted]""#)
+            && shown.contains(r#""Ticket":"[redacted]""#),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(&ticket)
+            && !shown.contains(captcha_emulator::DEMO_APP_SECRET_KEY)
+            && !shown.contains(DEMO_SECRET_KEY),
+        "{shown}"
+    );
+    // Fields with public names are shown as given.
+    assert!(shown.contains(USER_IP), "{shown}");
+
+    // --service and --version reach the request; --output json is one object.
+    let other = run_owned(&with(
+        &api3_at(&emulator, "DescribeInstances"),
+        &[
+            "--json",
+            r#"{"Limit": 1}"#,
+            "--service",
+            "cvm",
+            "--version",
+            "2017-03-12",
+            "--dry-run",
+            "--output",
+            "json",
+        ],
+    ));
+    assert_eq!(code(&other), 0, "{}", stderr(&other));
+    let value: serde_json::Value = serde_json::from_str(stdout(&other).trim()).expect("JSON");
+    assert_eq!(value["action"], "DescribeInstances");
+    assert_eq!(value["dry_run"], true);
+    let request = value["request"].as_str().unwrap();
+    assert!(
+        request.contains("x-tc-action: DescribeInstances")
+            && request.contains("x-tc-version: 2017-03-12")
+            && request.ends_with(r#"{"Limit":1}"#),
+        "{request}"
+    );
+    assert_eq!(
+        emulator.handle().stats().requests_total,
+        0,
+        "a dry run sends nothing"
+    );
+}
+
+#[test]
+fn api3_help_lists_its_options() {
+    let api3 = help("api3");
+    for option in [
+        "--json",
+        "--service",
+        "--version",
+        "--v3-endpoint",
+        "--international",
+        "--secret-key",
+        "--session-token",
+        "--transport",
+        "--timeout",
+        "--dry-run",
+        "--timestamp",
+        "--nonce",
+        "--output",
+    ] {
+        assert!(lists(&api3, option), "{option} missing: {api3}");
+    }
+    for option in ["--endpoint", "--region", "--signature-method"] {
+        assert!(!lists(&api3, option), "{option} listed: {api3}");
+    }
+}

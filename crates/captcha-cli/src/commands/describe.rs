@@ -6,7 +6,7 @@ use captcha_proto::{Api2Config, Endpoint, Stamp};
 use captcha_proto::{Api3Exchange, Exchange};
 
 use super::Outcome;
-use crate::args::DescribeResultArgs;
+use crate::args::{Api3Args, CredentialArgs, DescribeResultArgs};
 use crate::client::AnyClient;
 use crate::failure::Failure;
 use crate::inputs;
@@ -15,7 +15,7 @@ use crate::pinned::Pinned;
 
 /// Sends (or with `--dry-run` prints) one `DescribeCaptchaResult`; exit 0 on pass, 1 on reject.
 pub fn run(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
-    let v3_config = v3_config(args)?;
+    let v3_config = v3_config(&args.credential, &args.api3)?;
     let mut action = DescribeCaptchaResult::new(
         args.ticket.as_str(),
         args.randstr.as_str(),
@@ -68,13 +68,13 @@ pub fn run(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
     })
 }
 
-fn v3_config(args: &DescribeResultArgs) -> Result<Api3Config, Failure> {
-    let credential = inputs::credential(&args.credential)?;
-    if args.api3.international {
+/// The API 3.0 config described by the credential and API 3.0 options.
+pub fn v3_config(credential: &CredentialArgs, api3: &Api3Args) -> Result<Api3Config, Failure> {
+    let credential = inputs::credential(credential)?;
+    if api3.international {
         return Ok(Api3Config::international(credential));
     }
-    let endpoint: Endpoint = args
-        .api3
+    let endpoint: Endpoint = api3
         .api3_endpoint
         .parse()
         .map_err(|e| Failure::usage("--v3-endpoint", e))?;

@@ -1,6 +1,7 @@
 //! One module per kind of subcommand.
 
 pub mod actions;
+pub mod api3;
 pub mod demo;
 pub mod describe;
 pub mod serve;
@@ -28,6 +29,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Failure> {
         Command::Query(args) => actions::query(args),
         Command::DescribeResult(args) => describe::run(args),
         Command::Call(args) => actions::call(args),
+        Command::Api3(args) => api3::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
