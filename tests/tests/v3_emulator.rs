@@ -1,4 +1,4 @@
-//! API 3.0 `describe_result` (TC3-HMAC-SHA256) against the captcha emulator on 127.0.0.1,
+//! API 3.0 `describe_captcha_result` (TC3-HMAC-SHA256) against the captcha emulator on 127.0.0.1,
 //! each scenario run through both transports: a minted ticket passes once over one pooled
 //! connection, a wrong Randstr or AppSecretKey is a rejected verdict, refusals are typed
 //! service errors never re-sent, and a connection cut mid-answer is `MaybeSent` and never
@@ -9,7 +9,10 @@ use captcha_emulator::{
     Api3Ticket, BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault,
 };
 use captcha_proto::Credential;
-use captcha_proto::api3::{CaptchaResult, DescribeCaptchaResult, RejectReason, Verdict};
+use captcha_proto::api3::{
+    CaptchaResult, DescribeCaptchaResult, DisasterRecoveryPolicy, DisasterRecoveryTicket,
+    RejectReason, Verdict,
+};
 use captcha_tests::Transport;
 use captcha_tests::emulator::{builder_for, client, start, user_ip};
 
@@ -64,6 +67,51 @@ fn a_minted_ticket_passes_once() {
         let stats = emulator.stats();
         assert_eq!(stats.requests(ACTION), 2, "{name}");
         assert_eq!(stats.connections_accepted, 1, "{name}: pooled");
+        emulator.shutdown();
+    }
+}
+
+/// A disaster-recovery ticket is answered without a request (the emulator sees none) as its
+/// own verdict, which passes only under the caller's policy; asked to, the client sends it
+/// and gets Tencent's verdict, code 21.
+#[test]
+fn a_disaster_recovery_ticket_is_not_sent_unless_asked() {
+    for transport in Transport::ALL {
+        let name = transport.name();
+        let emulator = start(Emulator::demo());
+        let client = client(transport, builder_for(&emulator));
+        let ticket = format!("trerror_1001_{DEMO_CAPTCHA_APP_ID}_1700000000");
+        let action = DescribeCaptchaResult::new(
+            ticket.as_str(),
+            "@abc",
+            user_ip(),
+            DEMO_CAPTCHA_APP_ID,
+            DEMO_APP_SECRET_KEY,
+        );
+        let (local, sent) = transport.block_on_one_thread(async {
+            let local = client.describe_result(&action).await.unwrap();
+            let asked = action.clone().send_disaster_recovery();
+            (local, client.describe_result(&asked).await.unwrap())
+        });
+        let recognised = DisasterRecoveryTicket::recognise(&ticket).unwrap();
+        assert_eq!(
+            local.verdict,
+            Verdict::DisasterRecovery(recognised),
+            "{name}"
+        );
+        assert!(!local.is_pass(), "{name}: rejected by default");
+        assert!(local.passes(DisasterRecoveryPolicy::Accept), "{name}");
+        assert_eq!(
+            sent.verdict,
+            Verdict::Reject(RejectReason::DisasterRecoveryTicket),
+            "{name}"
+        );
+        assert_eq!(sent.code, 21, "{name}");
+        assert_eq!(
+            emulator.stats().requests(ACTION),
+            1,
+            "{name}: only the one asked for"
+        );
         emulator.shutdown();
     }
 }
