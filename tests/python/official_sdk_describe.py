@@ -1,4 +1,6 @@
-"""Calls a captcha emulator with Tencent's official Python SDK and prints one JSON object per check.
+"""Calls a captcha emulator with Tencent's official Python SDK and prints one JSON object per check,
+in every mode the SDK offers: TC3-HMAC-SHA256 over POST (signed or unsigned payload) and GET,
+and signature v1 (HmacSHA1, HmacSHA256) over POST and GET.
 
 Usage: python3 official_sdk_describe.py HOST:PORT SECRET_ID SECRET_KEY CAPTCHA_APP_ID APP_SECRET_KEY
 
@@ -29,8 +31,21 @@ def mint():
     return minted["ticket"], minted["randstr"]
 
 
-def client(secret_key, unsigned):
-    profile = ClientProfile(httpProfile=HttpProfile(endpoint=HOST, protocol="http"))
+# Every mode the SDK offers: (name, signMethod, reqMethod, unsignedPayload).
+MODES = (
+    ("tc3-post", "TC3-HMAC-SHA256", "POST", False),
+    ("tc3-post-unsigned-payload", "TC3-HMAC-SHA256", "POST", True),
+    ("tc3-get", "TC3-HMAC-SHA256", "GET", False),
+    ("hmac-sha1", "HmacSHA1", "POST", False),
+    ("hmac-sha1-get", "HmacSHA1", "GET", False),
+    ("hmac-sha256", "HmacSHA256", "POST", False),
+    ("hmac-sha256-get", "HmacSHA256", "GET", False),
+)
+
+
+def client(secret_key, sign_method, req_method, unsigned):
+    http = HttpProfile(endpoint=HOST, protocol="http", reqMethod=req_method)
+    profile = ClientProfile(signMethod=sign_method, httpProfile=http)
     # An attribute in this SDK, not a constructor argument.
     profile.unsignedPayload = unsigned
     return captcha_client.CaptchaClient(credential.Credential(SECRET_ID, secret_key), "", profile)
@@ -48,14 +63,15 @@ def check(cli, ticket, randstr, app_key):
         return {"error": error.get_code()}
 
 
-for mode, unsigned in (("tc3-post", False), ("tc3-post-unsigned-payload", True)):
-    good = client(SECRET_KEY, unsigned)
+for mode, sign_method, req_method, unsigned in MODES:
+    good = client(SECRET_KEY, sign_method, req_method, unsigned)
+    bad = client("wrong-secret-key", sign_method, req_method, unsigned)
     ticket, randstr = mint()
     cases = [
         ("fresh", good, ticket, randstr, APP_KEY),
         ("reused", good, ticket, randstr, APP_KEY),
         ("wrong-app-secret-key", good, *mint(), "wrong-app-secret-key"),
-        ("wrong-secret-key", client("wrong-secret-key", unsigned), *mint(), APP_KEY),
+        ("wrong-secret-key", bad, *mint(), APP_KEY),
     ]
     for case, cli, ticket, randstr, app_key in cases:
         print(json.dumps({"mode": mode, "case": case, **check(cli, ticket, randstr, app_key)}), flush=True)

@@ -18,6 +18,18 @@ use captcha_emulator::{
 };
 use serde_json::Value;
 
+/// Every mode the script runs: TC3 over POST (signed and unsigned payload) and GET, and
+/// signature v1 (HmacSHA1, HmacSHA256) over a POST form and a GET query.
+const MODES: [&str; 7] = [
+    "tc3-post",
+    "tc3-post-unsigned-payload",
+    "tc3-get",
+    "hmac-sha1",
+    "hmac-sha1-get",
+    "hmac-sha256",
+    "hmac-sha256-get",
+];
+
 /// One check as the script reports it: mode, case, and the code or the raised error.
 fn checks(emulator: &BackgroundEmulator) -> Vec<(String, String, Value)> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/official_sdk_describe.py");
@@ -58,7 +70,7 @@ fn the_official_python_sdk_gets_tencents_answers_from_the_emulator() {
     let emulator = BackgroundEmulator::start(Emulator::demo(), ([127, 0, 0, 1], 0).into())
         .expect("the emulator starts");
     let seen = checks(&emulator);
-    for mode in ["tc3-post", "tc3-post-unsigned-payload"] {
+    for mode in MODES {
         let outcome = |case: &str| {
             seen.iter()
                 .find(|(m, c, _)| m == mode && c == case)

@@ -127,9 +127,7 @@ pub(crate) fn authorize<'p>(
         ));
     }
 
-    // Remembered until no request with this timestamp could pass the skew check any more.
-    let forget_at = timestamp.saturating_add(state.max_skew).saturating_add(1);
-    match state.nonces.record(key.index, nonce, forget_at, now) {
+    match record_nonce(state, key.index, timestamp, nonce, now) {
         NonceOutcome::Fresh => Ok(Caller { action }),
         NonceOutcome::Replayed => Err(Reply::api_error(
             4500,
@@ -142,6 +140,20 @@ pub(crate) fn authorize<'p>(
             "too many requests inside the replay window; retry later",
         )),
     }
+}
+
+/// Records the `nonce` of a v1 request signed at `timestamp` with the credential at
+/// `key_index` (API 2.0 and API 3.0 share the store: a nonce is spent for both). It is
+/// remembered until no request with this timestamp could pass the skew check any more.
+pub(crate) fn record_nonce(
+    state: &State,
+    key_index: u32,
+    timestamp: u64,
+    nonce: u64,
+    now: u64,
+) -> NonceOutcome {
+    let forget_at = timestamp.saturating_add(state.max_skew).saturating_add(1);
+    state.nonces.record(key_index, nonce, forget_at, now)
 }
 
 /// A 4000 refusal.

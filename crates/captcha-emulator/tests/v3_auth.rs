@@ -311,12 +311,15 @@ async fn an_unknown_action_or_version_is_refused_after_the_signature() {
 }
 
 #[tokio::test]
-async fn only_json_posts_are_served() {
+async fn tc3_posts_are_json_and_bare_requests_are_refused() {
     let h = support::start().await;
+    // Neither TC3 headers nor v1 parameters: read as signature v1, which lacks `Action`.
     let get = Request::get("/").body(Vec::new()).unwrap();
     let answer = h.send(get).await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_refused(&answer, "InvalidParameter", "POST with a JSON body");
+    assert_refused(&answer, "MissingParameter", "`Action`");
+    let put = Request::put("/").body(Vec::new()).unwrap();
+    assert_refused(&h.send(put).await, "InvalidParameter", "GET and POST");
 
     let mut form = h.api3_request(&fake_check());
     form.headers_mut().insert(

@@ -115,7 +115,7 @@ async fn every_api3_answer_is_plain_application_json() {
 
     let mut refusals: Vec<(&str, Answer)> = Vec::new();
     let get = Request::get("/").body(Vec::new()).unwrap();
-    refusals.push(("InvalidParameter", h.send(get).await));
+    refusals.push(("MissingParameter", h.send(get).await));
     let mut form = h.api3_request(&check(&mint(&h)));
     form.headers_mut().insert(
         CONTENT_TYPE,

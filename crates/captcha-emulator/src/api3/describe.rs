@@ -1,5 +1,7 @@
-//! `DescribeCaptchaResult` (docs/protocol.md, "DescribeCaptchaResult"): reads the JSON body strictly (known fields
-//! only, right types, `CaptchaType` 9), then checks the ticket and answers its `CaptchaCode`.
+//! `DescribeCaptchaResult` (docs/protocol.md, "DescribeCaptchaResult"): reads the field map strictly (known
+//! fields only, right types, `CaptchaType` 9), then checks the ticket and answers its `CaptchaCode`.
+//! The map comes from the JSON body ([`parse_body`]) or from a query or form
+//! (`super::query`), so every mode checks the same way.
 
 use std::net::IpAddr;
 
@@ -28,6 +30,15 @@ const FIELDS: [&str; 11] = [
     "NeedGetCaptchaTime",
 ];
 
+/// The fields whose value is an integer: a number in JSON, digits in a query or form.
+pub(crate) const NUMERIC_FIELDS: [&str; 5] = [
+    "CaptchaType",
+    "CaptchaAppId",
+    "BusinessId",
+    "SceneId",
+    "NeedGetCaptchaTime",
+];
+
 /// The one documented `CaptchaType`.
 const CAPTCHA_TYPE: u64 = 9;
 
@@ -53,13 +64,16 @@ struct Input<'a> {
     need_get_captcha_time: bool,
 }
 
-/// Answers one authenticated `DescribeCaptchaResult` at server time `now`.
-pub(crate) fn run(state: &State, body: &[u8], now: u64, request_id: &str) -> Reply {
-    let object = match parse_object(body) {
-        Ok(object) => object,
-        Err(refusal) => return envelope::error(refusal.code, &refusal.message, request_id),
-    };
-    let input = match read_input(&object) {
+/// The fields of a JSON body, or the refusal (code and message) of a body that is not a
+/// JSON object.
+pub(crate) fn parse_body(body: &[u8]) -> Result<Map<String, Value>, (&'static str, String)> {
+    parse_object(body).map_err(|refusal| (refusal.code, refusal.message))
+}
+
+/// Answers one authenticated `DescribeCaptchaResult` with the fields `object` at server
+/// time `now`.
+pub(crate) fn run(state: &State, object: &Map<String, Value>, now: u64, request_id: &str) -> Reply {
+    let input = match read_input(object) {
         Ok(input) => input,
         Err(refusal) => return envelope::error(refusal.code, &refusal.message, request_id),
     };

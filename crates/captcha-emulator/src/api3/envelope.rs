@@ -25,6 +25,12 @@ pub(crate) const NO_SUCH_VERSION: &str = "NoSuchVersion";
 pub(crate) const SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
 /// The temporary credential's `X-TC-Token` is missing or wrong.
 pub(crate) const TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
+/// The SecretId of a v1 request is not configured.
+pub(crate) const SECRET_ID_NOT_FOUND: &str = "AuthFailure.SecretIdNotFound";
+/// A v1 signature does not match.
+pub(crate) const SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
+/// The replay guard is full (API 2.0's 4400).
+pub(crate) const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
 /// The body is larger than API 3.0 allows.
 pub(crate) const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
 

@@ -1,17 +1,28 @@
-//! API 3.0 (`POST /`, docs/protocol.md, "API 3.0"): service `captcha`, version `2019-07-22`, action
-//! `DescribeCaptchaResult`, signed with TC3-HMAC-SHA256.
+//! API 3.0 (`/`, docs/protocol.md, "API 3.0"): service `captcha`, version `2019-07-22`, action
+//! `DescribeCaptchaResult`, in every mode Tencent's SDKs send it:
 //!
-//! The checks, in order, each refused in the 3.0 error envelope with HTTP 200: POST
-//! (`InvalidParameter`), a body of at most 10 MiB (`RequestSizeLimitExceeded`), a JSON
-//! `Content-Type` (`InvalidParameter`), the `X-TC-Action`, `X-TC-Version` and
-//! `X-TC-Timestamp` headers (`MissingParameter`/`InvalidParameter`), the TC3 signature
-//! with captcha-proto's verifier against the configured credentials
-//! (`AuthFailure.SecretIdNotFound`, `AuthFailure.SignatureFailure`,
-//! `AuthFailure.InvalidAuthorization`; over the `Host` as sent, then over its other form
-//! with or without the port, see [`verify`]), the timestamp within the allowed skew of the
-//! server clock (`AuthFailure.SignatureExpire`), the token of a temporary credential
-//! (`AuthFailure.TokenFailure`), the action (`InvalidAction`) and version
-//! (`NoSuchVersion`). Then [`describe`] reads the body and checks the ticket.
+//! - TC3-HMAC-SHA256 over a POST with a JSON body (the default);
+//! - TC3-HMAC-SHA256 over a GET, the fields in the query (`HttpProfile(reqMethod="GET")`):
+//!   the signature covers the query as sent and an empty payload;
+//! - signature v1, HMAC-SHA1 or HMAC-SHA256 (`ClientProfile(signMethod="HmacSHA1")`), over
+//!   a POST with a form body or a GET with a query: see [`v1`].
+//!
+//! A request is TC3 when it carries `Authorization` or `X-TC-Action`, or is a JSON POST;
+//! any other GET or POST is v1. The fields of a query or form become the same map a JSON
+//! body gives ([`query`]), and [`describe`] checks them and the ticket alike in every mode
+//! (a ticket passes once, whatever the mode).
+//!
+//! The TC3 checks, in order, each refused in the 3.0 error envelope with HTTP 200: GET or
+//! POST (`InvalidParameter`), a body of at most 10 MiB or a query of at most 32 KiB
+//! (`RequestSizeLimitExceeded`), a JSON `Content-Type` for a POST (`InvalidParameter`),
+//! the `X-TC-Action`, `X-TC-Version` and `X-TC-Timestamp` headers
+//! (`MissingParameter`/`InvalidParameter`), the TC3 signature with captcha-proto's verifier
+//! against the configured credentials (`AuthFailure.SecretIdNotFound`,
+//! `AuthFailure.SignatureFailure`, `AuthFailure.InvalidAuthorization`; over the `Host` as
+//! sent, then over its other form with or without the port, see [`verify`]), the timestamp
+//! within the allowed skew of the server clock (`AuthFailure.SignatureExpire`), the token
+//! of a temporary credential (`AuthFailure.TokenFailure`), the action (`InvalidAction`) and
+//! version (`NoSuchVersion`). Then [`describe`] reads the fields and checks the ticket.
 //!
 //! Every answer, success or refusal, is HTTP 200 with `Content-Type: application/json`
 //! exactly (see [`envelope`]). `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` is accepted, as
@@ -19,7 +30,9 @@
 
 mod describe;
 mod envelope;
+mod query;
 mod tickets;
+mod v1;
 
 use std::net::SocketAddr;
 
@@ -30,18 +43,20 @@ use captcha_proto::api3::{
 use captcha_proto::tc3::{
     TIMESTAMP_HEADER, TOKEN_HEADER, Verified, VerifyError, verify_request_with,
 };
-use http::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request};
 use hyper::body::Incoming;
+use serde_json::{Map, Value};
 
-use crate::MAX_API3_BODY_BYTES;
 use crate::common::shorten;
 use crate::faults::Answer;
 use crate::incoming::{self, BodyError};
+use crate::params::WireParams;
 use crate::reply::Reply;
 use crate::state::State;
 use crate::stats::{Kind, label_of};
+use crate::{MAX_API3_BODY_BYTES, MAX_QUERY_BYTES};
 use envelope::{
     INVALID_ACTION, INVALID_PARAMETER, MISSING_PARAMETER, NO_SUCH_VERSION,
     REQUEST_SIZE_LIMIT_EXCEEDED, SIGNATURE_EXPIRE, TOKEN_FAILURE,
@@ -50,10 +65,10 @@ use envelope::{
 pub use tickets::Api3Ticket;
 pub(crate) use tickets::Api3TicketStore;
 
-/// Answers one API 3.0 request that came in on the server address `local`. Counts it
-/// under its `X-TC-Action`, reads the body, then lets `fault` replace the answer (nothing
-/// checked, no ticket spent) or runs the checks. Returns the reply and the action label
-/// it counted.
+/// Answers one API 3.0 request that came in on the server address `local`. Reads the body
+/// of a POST, counts the request under its action (`X-TC-Action`, else the v1 `Action`
+/// parameter), then lets `fault` replace the answer (nothing checked, no ticket spent) or
+/// runs the checks. Returns the reply and the action label it counted.
 pub(crate) async fn handle(
     state: &State,
     request: Request<Incoming>,
@@ -61,18 +76,13 @@ pub(crate) async fn handle(
     fault: Option<Answer>,
 ) -> (Reply, &'static str) {
     let (parts, body) = request.into_parts();
-    let label = label_of(
-        parts
-            .headers
-            .get(ACTION_HEADER)
-            .and_then(|v| v.to_str().ok()),
-    );
-    state.stats.request(Kind::Api(label));
     let body = if parts.method == Method::POST {
         Some(incoming::read_body(&parts.headers, body, MAX_API3_BODY_BYTES).await)
     } else {
         None
     };
+    let label = label_of(action_of(&parts, body.as_ref()).as_deref());
+    state.stats.request(Kind::Api(label));
     let request_id = envelope::request_id();
     let reply = match fault {
         Some(answer) => envelope::fault_reply(answer, &request_id),
@@ -84,6 +94,46 @@ pub(crate) async fn handle(
 /// A refusal: its code and message.
 type Refusal = (&'static str, String);
 
+/// How a request is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Tc3,
+    V1,
+}
+
+impl Mode {
+    /// TC3 when the request carries `Authorization` or `X-TC-Action`, or is a JSON POST
+    /// (whose missing headers are then named); any other request is v1.
+    fn of(parts: &Parts) -> Self {
+        let headers = &parts.headers;
+        if headers.contains_key(AUTHORIZATION)
+            || headers.contains_key(&ACTION_HEADER)
+            || (parts.method == Method::POST && is_json(headers))
+        {
+            Self::Tc3
+        } else {
+            Self::V1
+        }
+    }
+}
+
+/// The action the request names, for the counters: `X-TC-Action`, else the `Action`
+/// parameter of a v1 query or form.
+fn action_of(parts: &Parts, body: Option<&Result<Bytes, BodyError>>) -> Option<String> {
+    if let Some(value) = parts.headers.get(&ACTION_HEADER) {
+        return value.to_str().ok().map(str::to_owned);
+    }
+    if Mode::of(parts) != Mode::V1 {
+        return None;
+    }
+    let input = match body {
+        None => parts.uri.query().unwrap_or("").as_bytes(),
+        Some(Ok(body)) if incoming::is_form(&parts.headers) => body,
+        Some(_) => return None,
+    };
+    WireParams::parse(input).get("Action").map(str::to_owned)
+}
+
 fn answer(
     state: &State,
     parts: Parts,
@@ -92,45 +142,99 @@ fn answer(
     request_id: &str,
 ) -> Reply {
     let now = state.now();
-    match authorize(state, parts, body, local_port, now) {
-        Ok(request) => describe::run(state, request.body(), now, request_id),
-        Err((code, message)) => envelope::error(code, &message, request_id),
-    }
+    let fields = match read(state, parts, body, local_port, now) {
+        Ok(fields) => fields,
+        Err((code, message)) => return envelope::error(code, &message, request_id),
+    };
+    describe::run(state, &fields, now, request_id)
 }
 
-/// Every check up to and including the action and version; returns the request with its
-/// body for the action. `local_port` is the port this server listens on (for [`verify`]).
-fn authorize(
+/// The input of a GET or POST: its parameters (query or body) and a refusal of anything
+/// else, checked before the signature.
+fn read(
     state: &State,
     parts: Parts,
     body: Option<Result<Bytes, BodyError>>,
     local_port: u16,
     now: u64,
-) -> Result<Request<Bytes>, Refusal> {
-    let refuse = |code, message: &str| Err((code, message.to_owned()));
-    let body = match body {
-        None => {
-            return refuse(
-                INVALID_PARAMETER,
-                "API 3.0 is served here as POST with a JSON body (GET and signature v1 are not emulated)",
-            );
+) -> Result<Map<String, Value>, Refusal> {
+    let body = match (&parts.method, body) {
+        (&Method::GET, _) => {
+            if parts.uri.query().is_some_and(|q| q.len() > MAX_QUERY_BYTES) {
+                return Err((
+                    REQUEST_SIZE_LIMIT_EXCEEDED,
+                    "the query string is longer than 32 KiB; use POST".to_owned(),
+                ));
+            }
+            Bytes::new()
         }
-        Some(Err(BodyError::TooLarge)) => {
-            return refuse(
+        (&Method::POST, Some(Ok(body))) => body,
+        (&Method::POST, Some(Err(BodyError::TooLarge))) => {
+            return Err((
                 REQUEST_SIZE_LIMIT_EXCEEDED,
-                "the request body is larger than 10 MiB",
-            );
+                "the request body is larger than 10 MiB".to_owned(),
+            ));
         }
-        Some(Err(BodyError::Broken)) => {
-            return refuse(INVALID_PARAMETER, "the request body could not be read");
+        (&Method::POST, _) => {
+            return Err((
+                INVALID_PARAMETER,
+                "the request body could not be read".to_owned(),
+            ));
         }
-        Some(Ok(body)) => body,
+        _ => {
+            return Err((
+                INVALID_PARAMETER,
+                "API 3.0 is served over GET and POST only".to_owned(),
+            ));
+        }
     };
-    if !is_json(&parts.headers) {
-        return refuse(
+    match Mode::of(&parts) {
+        Mode::Tc3 => {
+            let request = authorize(state, parts, body, local_port, now)?;
+            if request.method() == Method::GET {
+                let params = WireParams::parse(request.uri().query().unwrap_or("").as_bytes());
+                query::fields(&params, &[])
+            } else {
+                describe::parse_body(request.body())
+            }
+        }
+        Mode::V1 => {
+            let input: &[u8] = if parts.method == Method::GET {
+                parts.uri.query().unwrap_or("").as_bytes()
+            } else if incoming::is_form(&parts.headers) {
+                &body
+            } else {
+                return Err((
+                    INVALID_PARAMETER,
+                    "Content-Type must be application/json (TC3-HMAC-SHA256) or \
+                     application/x-www-form-urlencoded (signature v1, HmacSHA1 or HmacSHA256)"
+                        .to_owned(),
+                ));
+            };
+            let params = WireParams::parse(input);
+            v1::authorize(state, &parts, &params, local_port, now)?;
+            query::fields(&params, &v1::COMMON)
+        }
+    }
+}
+
+/// Every TC3 check up to and including the action and version; returns the request with
+/// its body for the action. `local_port` is the port this server listens on (for
+/// [`verify`]).
+fn authorize(
+    state: &State,
+    parts: Parts,
+    body: Bytes,
+    local_port: u16,
+    now: u64,
+) -> Result<Request<Bytes>, Refusal> {
+    if parts.method == Method::POST && !is_json(&parts.headers) {
+        return Err((
             INVALID_PARAMETER,
-            "Content-Type must be application/json (form bodies and signature v1 are not emulated)",
-        );
+            "Content-Type must be application/json for a TC3-signed POST (a form body is \
+             served with signature v1; a TC3 query with GET)"
+                .to_owned(),
+        ));
     }
     let action = required_header(&parts.headers, &ACTION_HEADER, "X-TC-Action")?.to_owned();
     let version = required_header(&parts.headers, &VERSION_HEADER, "X-TC-Version")?.to_owned();
@@ -139,17 +243,7 @@ fn authorize(
     let mut request = Request::from_parts(parts, body);
     let verified =
         verify(state, &mut request, local_port).map_err(|e| (auth_code(&e), e.to_string()))?;
-
-    let skew = now.abs_diff(verified.timestamp);
-    if skew > state.max_skew {
-        return Err((
-            SIGNATURE_EXPIRE,
-            format!(
-                "the signature expired: X-TC-Timestamp {} is {skew} s away from the server time {now}; at most {} s is allowed",
-                verified.timestamp, state.max_skew
-            ),
-        ));
-    }
+    check_skew(state, "X-TC-Timestamp", verified.timestamp, now)?;
     if let Some(expected) = state
         .keys
         .get(&verified.secret_id)
@@ -157,18 +251,39 @@ fn authorize(
     {
         let sent = request.headers().get(TOKEN_HEADER).map(|v| v.as_bytes());
         if sent != Some(expected.expose_secret().as_bytes()) {
-            return refuse(
+            return Err((
                 TOKEN_FAILURE,
-                "the X-TC-Token of this temporary credential is missing or wrong",
-            );
+                "the X-TC-Token of this temporary credential is missing or wrong".to_owned(),
+            ));
         }
     }
+    check_action(&action, &version)?;
+    Ok(request)
+}
+
+/// Refuses a signature time `timestamp` (sent as `name`) too far from the server time.
+fn check_skew(state: &State, name: &str, timestamp: u64, now: u64) -> Result<(), Refusal> {
+    let skew = now.abs_diff(timestamp);
+    if skew > state.max_skew {
+        return Err((
+            SIGNATURE_EXPIRE,
+            format!(
+                "the signature expired: {name} {timestamp} is {skew} s away from the server time {now}; at most {} s is allowed",
+                state.max_skew
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses any action but `DescribeCaptchaResult` and any version but `2019-07-22`.
+fn check_action(action: &str, version: &str) -> Result<(), Refusal> {
     if action != DESCRIBE_CAPTCHA_RESULT {
         return Err((
             INVALID_ACTION,
             format!(
                 "the action {:?} does not exist for service {CAPTCHA_SERVICE}; this server offers {DESCRIBE_CAPTCHA_RESULT}",
-                shorten(&action)
+                shorten(action)
             ),
         ));
     }
@@ -177,11 +292,11 @@ fn authorize(
             NO_SUCH_VERSION,
             format!(
                 "the version {:?} does not exist for service {CAPTCHA_SERVICE}; use {CAPTCHA_VERSION}",
-                shorten(&version)
+                shorten(version)
             ),
         ));
     }
-    Ok(request)
+    Ok(())
 }
 
 /// Verifies the TC3 signature of `request` against the configured keys: over the `Host`
@@ -221,17 +336,22 @@ fn other_host_form(request: &Request<Bytes>, local_port: u16) -> Option<HeaderVa
         Some(value) => value.to_str().ok()?.trim(),
         None => request.uri().host()?,
     };
+    let other = other_host(sent, request.uri().port_u16(), local_port)?;
+    HeaderValue::from_str(&other).ok()
+}
+
+/// The other form of the host `sent`: without the port when it has one, else with
+/// `uri_port` or `local_port`. `None` when `sent` is empty.
+fn other_host(sent: &str, uri_port: Option<u16>, local_port: u16) -> Option<String> {
     if sent.is_empty() {
         return None;
     }
     let bare = incoming::strip_port(sent);
-    let other = if bare.len() < sent.len() {
+    Some(if bare.len() < sent.len() {
         bare.to_owned()
     } else {
-        let port = request.uri().port_u16().unwrap_or(local_port);
-        format!("{sent}:{port}")
-    };
-    HeaderValue::from_str(&other).ok()
+        format!("{sent}:{}", uri_port.unwrap_or(local_port))
+    })
 }
 
 /// The error code of a failed verification: missing or unreadable common headers are
