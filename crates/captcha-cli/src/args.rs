@@ -533,7 +533,7 @@ pub struct Api3CallArgs {
     #[arg(long, value_name = "JSON|@FILE|-", allow_hyphen_values = true)]
     pub json: String,
     /// The service the signature is scoped to (with another service than captcha, point
-    /// --v3-endpoint at its host, e.g. https://cvm.tencentcloudapi.com/).
+    /// --v3-endpoint at its host, e.g. `https://cvm.tencentcloudapi.com/`).
     #[arg(long, default_value = captcha_proto::api3::CAPTCHA_SERVICE)]
     pub service: String,
     /// The API version, sent as X-TC-Version.
