@@ -2,19 +2,14 @@
 
 use std::io::Read as _;
 
+use captcha_proto::Api3RawAction;
 use captcha_proto::api3::{CAPTCHA_SERVICE, DESCRIBE_CAPTCHA_RESULT};
-use captcha_proto::redact::Redacted;
-use captcha_proto::{Api2Config, Api3Exchange, Api3RawAction, Exchange, Stamp};
 use serde_json::{Map, Value};
 
 use super::Outcome;
-use super::describe::v3_config;
+use super::describe::{Sending, v3_config};
 use crate::args::{Api3CallArgs, OutputArg};
-use crate::client::AnyClient;
 use crate::failure::Failure;
-use crate::inputs;
-use crate::output::Report;
-use crate::pinned::Pinned;
 
 /// Sends (or with `--dry-run` prints) the action; exit 0 with its `Response` printed, 3 when
 /// the server refuses (`Response.Error`).
@@ -34,29 +29,15 @@ pub fn run(args: &Api3CallArgs) -> Result<Outcome, Failure> {
     if args.service == CAPTCHA_SERVICE && args.action == DESCRIBE_CAPTCHA_RESULT {
         action = action.mark_single_use();
     }
-    let exchange = Pinned::new(
-        Api3Exchange {
-            config: &v3_config,
-            action: &action,
-        },
-        args.send.timestamp,
-        args.send.nonce,
-    );
-    if args.send.dry_run {
-        let request = exchange.encode(Stamp::now())?;
-        Report::new(&args.action)
-            .field("dry_run", true)
-            .field("request", Redacted(&request).to_string())
-            .print(args.output.format);
+    let sending = Sending {
+        send: &args.send,
+        transport: &args.transport,
+        output: &args.output,
+    };
+    let Some(response) = sending.run(&v3_config, &action)? else {
         return Ok(Outcome::Success);
-    }
-    // The exchange carries its own API 3.0 config; the client's API 2.0 config goes unused.
-    let client = AnyClient::build(
-        args.transport.transport,
-        Api2Config::new(v3_config.credential().clone()),
-        inputs::timeout(args.transport.timeout)?,
-    )?;
-    let response = Value::Object(client.exchange(&exchange)?);
+    };
+    let response = Value::Object(response);
     match args.output.format {
         OutputArg::Json => println!("{response}"),
         OutputArg::Text => println!(

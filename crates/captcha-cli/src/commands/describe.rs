@@ -3,10 +3,12 @@
 use captcha_proto::api3::{Api3Config, CaptchaResult, DescribeCaptchaResult, Verdict};
 use captcha_proto::redact::Redacted;
 use captcha_proto::{Api2Config, Endpoint, Stamp};
-use captcha_proto::{Api3Exchange, Exchange};
+use captcha_proto::{Api3Action, Api3Exchange, Exchange};
 
 use super::Outcome;
-use crate::args::{Api3Args, CredentialArgs, DescribeResultArgs};
+use crate::args::{
+    Api3Args, CredentialArgs, DescribeResultArgs, OutputArgs, SendArgs, TransportArgs,
+};
 use crate::client::AnyClient;
 use crate::failure::Failure;
 use crate::inputs;
@@ -37,35 +39,61 @@ pub fn run(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
     if let Some(v) = &args.imei {
         action = action.imei(v.as_str());
     }
-    let exchange = Pinned::new(
-        Api3Exchange {
-            config: &v3_config,
-            action: &action,
-        },
-        args.send.timestamp,
-        args.send.nonce,
-    );
-    if args.send.dry_run {
-        let request = exchange.encode(Stamp::now())?;
-        Report::new("DescribeCaptchaResult")
-            .field("dry_run", true)
-            .field("request", Redacted(&request).to_string())
-            .print(args.output.format);
+    let sending = Sending {
+        send: &args.send,
+        transport: &args.transport,
+        output: &args.output,
+    };
+    let Some(result) = sending.run(&v3_config, &action)? else {
         return Ok(Outcome::Success);
-    }
-    // The exchange carries its own API 3.0 config; the client's API 2.0 config goes unused.
-    let client = AnyClient::build(
-        args.transport.transport,
-        Api2Config::new(v3_config.credential().clone()),
-        inputs::timeout(args.transport.timeout)?,
-    )?;
-    let result = client.exchange(&exchange)?;
+    };
     report(&result).print(args.output.format);
     Ok(if result.is_pass() {
         Outcome::Success
     } else {
         Outcome::Negative
     })
+}
+
+/// How an API 3.0 call is sent: the options `describe-result` and `api3` share.
+pub struct Sending<'a> {
+    /// `--dry-run`, `--timestamp`, `--nonce`.
+    pub send: &'a SendArgs,
+    /// `--transport`, `--timeout`.
+    pub transport: &'a TransportArgs,
+    /// `--output`.
+    pub output: &'a OutputArgs,
+}
+
+impl Sending<'_> {
+    /// Sends `action` signed by `config` on the chosen transport; with `--dry-run`, prints
+    /// the signed request (secrets redacted) instead and sends nothing (`None`).
+    pub fn run<A: Api3Action>(
+        &self,
+        config: &Api3Config,
+        action: &A,
+    ) -> Result<Option<A::Output>, Failure> {
+        let exchange = Pinned::new(
+            Api3Exchange { config, action },
+            self.send.timestamp,
+            self.send.nonce,
+        );
+        if self.send.dry_run {
+            let request = exchange.encode(Stamp::now())?;
+            Report::new(action.name())
+                .field("dry_run", true)
+                .field("request", Redacted(&request).to_string())
+                .print(self.output.format);
+            return Ok(None);
+        }
+        // The exchange carries its own API 3.0 config; the client's API 2.0 config goes unused.
+        let client = AnyClient::build(
+            self.transport.transport,
+            Api2Config::new(config.credential().clone()),
+            inputs::timeout(self.transport.timeout)?,
+        )?;
+        Ok(Some(client.exchange(&exchange)?))
+    }
 }
 
 /// The API 3.0 config described by the credential and API 3.0 options.
