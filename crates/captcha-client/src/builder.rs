@@ -32,6 +32,7 @@ pub struct ClientBuilder<R> {
     max_idle_per_host: Option<usize>,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
+    retry_rate_limited: Option<bool>,
     roots: Vec<Vec<u8>>,
     webpki_roots: Option<bool>,
     runtime: PhantomData<fn() -> R>,
@@ -61,6 +62,7 @@ impl<R: Runtime> ClientBuilder<R> {
             max_idle_per_host: None,
             user_agent: None,
             retry: None,
+            retry_rate_limited: None,
             roots: Vec::new(),
             webpki_roots: None,
             runtime: PhantomData,
@@ -152,6 +154,19 @@ impl<R: Runtime> ClientBuilder<R> {
         self
     }
 
+    /// Also retries a call the server refused with API 3.0 `RequestLimitExceeded`
+    /// (Tencent's request-rate limit, e.g. 1000 `DescribeCaptchaResult` per second per
+    /// account), single-use calls (ticket checks) included: such a refusal means the request
+    /// was not looked at, so the ticket was not spent. Each retry is re-signed, waits the
+    /// [`RetryPolicy`]'s jittered backoff, and counts against its `max_retries` and
+    /// deadline and the call's timeout; it needs a policy with retries
+    /// ([`ClientBuilder::retry`]). No other refusal of a single-use call is ever retried.
+    /// Default false: a rate-limited call fails with [`Error::Api3`](crate::Error::Api3).
+    pub fn retry_rate_limited(mut self, on: bool) -> Self {
+        self.retry_rate_limited = Some(on);
+        self
+    }
+
     /// Trusts one more root certificate, DER-encoded.
     pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
         self.roots.push(der.into());
@@ -206,6 +221,9 @@ impl<R: Runtime> ClientBuilder<R> {
         }
         if let Some(v) = self.retry {
             settings.retry = v;
+        }
+        if let Some(v) = self.retry_rate_limited {
+            settings.retry_rate_limited = v;
         }
         if let Some(v) = self.webpki_roots {
             settings.webpki_roots = v;

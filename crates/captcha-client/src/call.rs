@@ -19,13 +19,15 @@ use crate::runtime::Runtime;
 use crate::transmit::Transmitter;
 
 /// Runs `exchange` as one call through `transmitter`: encoded and signed afresh for each
-/// attempt, retried as `retry` allows (never when the exchange is single-use), every
+/// attempt, retried as `retry` allows (never when the exchange is single-use, except an
+/// API 3.0 `RequestLimitExceeded` refusal when `retry_rate_limited` is on), every
 /// attempt and backoff within `timeout`. An exchange that answers itself (a
 /// disaster-recovery ticket) sends nothing.
 pub async fn exchange<R: Runtime, E: Exchange + ?Sized>(
     transmitter: &Transmitter<R>,
     timeout: Duration,
     retry: RetryPolicy,
+    retry_rate_limited: bool,
     exchange: &E,
 ) -> Result<E::Output, Error> {
     if let Some(answer) = exchange.answer_locally() {
@@ -42,6 +44,7 @@ pub async fn exchange<R: Runtime, E: Exchange + ?Sized>(
         attempts: Attempts::Retry {
             policy: retry,
             single_use: exchange.single_use(),
+            rate_limited: retry_rate_limited,
         },
     };
     call.drive(
@@ -140,7 +143,7 @@ impl<R: Runtime> Call<'_, R> {
                 tracing::debug!(
                     error = %error,
                     delay_ms = millis(wait),
-                    "request never sent; retrying re-signed"
+                    "retrying re-signed (request never sent, or refused by the rate limit)"
                 );
                 R::sleep(wait).await;
             };
@@ -241,9 +244,15 @@ mod tests {
             encodes: AtomicU32::new(0),
             single_use: false,
         };
-        let error = exchange(&transmitter, Duration::from_secs(10), retry, &refused)
-            .await
-            .unwrap_err();
+        let error = exchange(
+            &transmitter,
+            Duration::from_secs(10),
+            retry,
+            false,
+            &refused,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(error, Error::NeverSent(_)), "{error:?}");
         assert_eq!(
             refused.encodes.load(Ordering::Relaxed),
@@ -260,6 +269,7 @@ mod tests {
             &transmitter,
             Duration::from_secs(10),
             retry,
+            true,
             &spends_a_ticket,
         )
         .await
@@ -287,7 +297,7 @@ mod tests {
             encodes: AtomicU32::new(0),
             single_use: false,
         };
-        let error = exchange(&transmitter, Duration::MAX, retry, &refused)
+        let error = exchange(&transmitter, Duration::MAX, retry, true, &refused)
             .await
             .unwrap_err();
         assert!(matches!(error, Error::NeverSent(_)), "{error:?}");

@@ -168,6 +168,7 @@ impl<R: Runtime> Client<R> {
             &shared.transmitter,
             self.timeout,
             shared.settings.retry,
+            shared.settings.retry_rate_limited,
             exchange,
         )
         .await
@@ -195,6 +196,7 @@ impl<R> fmt::Debug for Client<R> {
             .field("connect_timeout", &settings.connect_timeout)
             .field("max_body_bytes", &settings.max_body_bytes)
             .field("retry", &settings.retry)
+            .field("retry_rate_limited", &settings.retry_rate_limited)
             .finish_non_exhaustive()
     }
 }

@@ -2,12 +2,18 @@
 
 use std::time::Duration;
 
+use captcha_proto::Api3Error;
+
 use crate::error::Error;
 
 /// Automatic retries: off by default. When on, only failures where the request was
 /// provably never written (connect, DNS, TLS) are retried, each attempt re-signed, with
 /// full-jitter exponential backoff and an overall deadline. Single-use calls (tickets) are
-/// never retried at all.
+/// never retried at all, with one opt-in exception: with
+/// [`ClientBuilder::retry_rate_limited`](crate::ClientBuilder::retry_rate_limited), an
+/// API 3.0 refusal `RequestLimitExceeded` (a request the server refused without looking
+/// at it, so no ticket was spent) is retried too, single-use or not, under the same
+/// `max_retries`, backoff and deadline ([`RetryPolicy::should_retry_rate_limited`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 = no retry).
@@ -61,6 +67,22 @@ impl RetryPolicy {
             && matches!(error, Error::NeverSent(_))
     }
 
+    /// Whether attempt number `attempt` that the server refused with API 3.0
+    /// `RequestLimitExceeded` ([`Api3Error::is_rate_limited`]) may be followed by another,
+    /// `elapsed` after the call began, when the rate-limit opt-in is on. Single-use calls
+    /// included: the server refused the request before looking at its ticket. Any other
+    /// error is `false` here (see [`RetryPolicy::should_retry`]).
+    pub fn should_retry_rate_limited(
+        &self,
+        attempt: u32,
+        error: &Error,
+        elapsed: Duration,
+    ) -> bool {
+        attempt <= self.max_retries
+            && elapsed < self.deadline
+            && error.api3().is_some_and(Api3Error::is_rate_limited)
+    }
+
     /// The wait before the next attempt after attempt number `attempt` failed with `error`,
     /// `elapsed` into a call whose whole deadline is `timeout`; `None` when the call must end
     /// with `error`: retrying is not allowed, or the wait would not leave the retry any time
@@ -76,6 +98,12 @@ impl RetryPolicy {
         if !self.should_retry(attempt, error, single_use, elapsed) {
             return None;
         }
+        self.delay_within(attempt, elapsed, timeout)
+    }
+
+    /// A jittered wait before retry number `attempt`, when resuming after it still leaves
+    /// time before `timeout`.
+    fn delay_within(&self, attempt: u32, elapsed: Duration, timeout: Duration) -> Option<Duration> {
         let wait = self.jittered_backoff(attempt);
         elapsed
             .checked_add(wait)
@@ -115,12 +143,14 @@ pub(crate) enum Attempts {
     /// One attempt only: the request cannot be encoded again (a caller-built request).
     Once,
     /// As `policy` says; never when the call is `single_use` (it spends a ticket or a
-    /// captcha signature).
+    /// captcha signature), except a rate-limit refusal when `rate_limited` is on.
     Retry {
         /// The client's policy.
         policy: RetryPolicy,
         /// The call spends something the server accepts once.
         single_use: bool,
+        /// Also retry API 3.0 `RequestLimitExceeded` refusals, single-use calls included.
+        rate_limited: bool,
     },
 }
 
@@ -135,8 +165,16 @@ impl Attempts {
     ) -> Option<Duration> {
         match self {
             Self::Once => None,
-            Self::Retry { policy, single_use } => {
-                policy.next_delay(attempt, error, *single_use, elapsed, timeout)
+            Self::Retry {
+                policy,
+                single_use,
+                rate_limited,
+            } => {
+                if *rate_limited && policy.should_retry_rate_limited(attempt, error, elapsed) {
+                    policy.delay_within(attempt, elapsed, timeout)
+                } else {
+                    policy.next_delay(attempt, error, *single_use, elapsed, timeout)
+                }
             }
         }
     }
@@ -206,6 +244,7 @@ mod tests {
         let retry = |single_use| Attempts::Retry {
             policy: RetryPolicy::with_retries(1),
             single_use,
+            rate_limited: false,
         };
         let wait = retry(false).next_delay(1, &never, t, timeout);
         assert!(
@@ -214,5 +253,75 @@ mod tests {
         );
         assert_eq!(retry(false).next_delay(2, &never, t, timeout), None);
         assert_eq!(retry(true).next_delay(1, &never, t, timeout), None);
+    }
+
+    fn api3_refusal(code: &str) -> Error {
+        let body = format!(
+            r#"{{"Response":{{"Error":{{"Code":"{code}","Message":"m"}},"RequestId":"r"}}}}"#
+        );
+        let error =
+            captcha_proto::api3::parse_response(http::StatusCode::OK, body.as_bytes()).unwrap_err();
+        Error::from(error)
+    }
+
+    #[test]
+    fn rate_limited_refusals_are_retried_only_with_the_opt_in() {
+        let limited = api3_refusal("RequestLimitExceeded");
+        assert!(limited.api3().is_some_and(Api3Error::is_rate_limited));
+        let internal = api3_refusal("InternalError");
+        let never = Error::NeverSent(SendError::new("connect refused", None));
+        let maybe = Error::MaybeSent(SendError::new("reset", None));
+        let (t, timeout) = (Duration::ZERO, Duration::from_secs(30));
+        let attempts = |single_use, rate_limited| Attempts::Retry {
+            policy: RetryPolicy::with_retries(2),
+            single_use,
+            rate_limited,
+        };
+        for single_use in [false, true] {
+            // Off (the default): a rate-limited refusal is never retried.
+            assert_eq!(
+                attempts(single_use, false).next_delay(1, &limited, t, timeout),
+                None
+            );
+            // On: retried, single-use or not, within max_retries.
+            let on = attempts(single_use, true);
+            assert!(on.next_delay(1, &limited, t, timeout).is_some());
+            assert!(on.next_delay(2, &limited, t, timeout).is_some());
+            assert_eq!(on.next_delay(3, &limited, t, timeout), None);
+            // No other refusal, and nothing maybe sent.
+            assert_eq!(on.next_delay(1, &internal, t, timeout), None);
+            assert_eq!(on.next_delay(1, &maybe, t, timeout), None);
+        }
+        // A never-sent request still follows the usual rule.
+        assert!(
+            attempts(false, true)
+                .next_delay(1, &never, t, timeout)
+                .is_some()
+        );
+        assert_eq!(attempts(true, true).next_delay(1, &never, t, timeout), None);
+        // The deadline and the call's timeout bound it.
+        let on = attempts(true, true);
+        assert_eq!(
+            on.next_delay(1, &limited, Duration::from_secs(11), timeout),
+            None
+        );
+        assert_eq!(
+            on.next_delay(1, &limited, Duration::from_secs(5), Duration::from_secs(5)),
+            None
+        );
+        // No retries configured: nothing, even with the opt-in.
+        let disabled = Attempts::Retry {
+            policy: RetryPolicy::disabled(),
+            single_use: true,
+            rate_limited: true,
+        };
+        assert_eq!(disabled.next_delay(1, &limited, t, timeout), None);
+        // The policy's own rule.
+        let policy = RetryPolicy::with_retries(1);
+        assert!(policy.should_retry_rate_limited(1, &limited, t));
+        assert!(!policy.should_retry_rate_limited(2, &limited, t));
+        assert!(!policy.should_retry_rate_limited(1, &internal, t));
+        assert!(!policy.should_retry_rate_limited(1, &never, t));
+        assert!(!policy.should_retry(1, &limited, false, t));
     }
 }

@@ -36,6 +36,10 @@ pub struct ClientSettings {
     pub user_agent: String,
     /// Automatic retries (default: none).
     pub retry: RetryPolicy,
+    /// Also retry, under [`ClientSettings::retry`], a call the server refused with API 3.0
+    /// `RequestLimitExceeded`, single-use calls (tickets) included: such a request was
+    /// refused unread, so its ticket was not spent. Default false.
+    pub retry_rate_limited: bool,
     /// Extra trusted root certificates (DER), e.g. a private CA or a test certificate.
     pub extra_root_certificates: Vec<Vec<u8>>,
     /// Trust the bundled Mozilla (webpki) roots. Default true.
@@ -55,6 +59,7 @@ impl ClientSettings {
             max_idle_per_host: 32,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             retry: RetryPolicy::disabled(),
+            retry_rate_limited: false,
             extra_root_certificates: Vec::new(),
             webpki_roots: true,
         }

@@ -18,6 +18,9 @@ pub const DEFAULT_TICKET_TTL: Duration = Duration::from_secs(300);
 pub const DEFAULT_NONCE_CAPACITY: usize = 4_000_000;
 /// Default number of connections open at once.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default request-rate limit on API 3.0 ticket checks, per second (Tencent's documented
+/// limit for `DescribeCaptchaResult`: 1000 per second per account).
+pub const DEFAULT_API3_RATE_LIMIT: u32 = 1000;
 
 /// One configured key pair, optionally with the STS token it requires.
 #[derive(Clone)]
@@ -54,6 +57,7 @@ pub struct EmulatorBuilder {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) tls: Option<TlsSource>,
     pub(crate) max_connections: usize,
+    pub(crate) api3_rate_limit: Option<u32>,
 }
 
 impl Default for EmulatorBuilder {
@@ -67,6 +71,7 @@ impl Default for EmulatorBuilder {
             clock: Arc::new(SystemClock),
             tls: None,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            api3_rate_limit: Some(DEFAULT_API3_RATE_LIMIT),
         }
     }
 }
@@ -147,6 +152,24 @@ impl EmulatorBuilder {
         self
     }
 
+    /// At most `per_second` API 3.0 ticket checks (`DescribeCaptchaResult`, every signing
+    /// mode, all credentials together) per second of the emulator [`Clock`] (default 1000,
+    /// Tencent's documented limit). Counted in a fixed window of one clock second, after
+    /// the signature, timestamp and action were accepted. One more is refused as Tencent
+    /// does (HTTP 200, `{"Response":{"Error":{"Code":"RequestLimitExceeded",…},…}}`)
+    /// without looking at its ticket, which stays unspent. 0 refuses every check.
+    pub fn api3_rate_limit(mut self, per_second: u32) -> Self {
+        self.api3_rate_limit = Some(per_second);
+        self
+    }
+
+    /// Turns the API 3.0 rate limit ([`EmulatorBuilder::api3_rate_limit`]) off: every
+    /// ticket check is let through (load tests).
+    pub fn without_api3_rate_limit(mut self) -> Self {
+        self.api3_rate_limit = None;
+        self
+    }
+
     /// The clock (default: the system clock). Pass an `Arc<ManualClock>` to steer time in tests.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -191,6 +214,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("nonce_capacity", &self.nonce_capacity)
             .field("tls", &self.tls.is_some())
             .field("max_connections", &self.max_connections)
+            .field("api3_rate_limit", &self.api3_rate_limit)
             .finish_non_exhaustive()
     }
 }

@@ -14,6 +14,7 @@ use crate::error::StartError;
 use crate::faults::FaultSwitch;
 use crate::images::ImageStore;
 use crate::nonces::NonceStore;
+use crate::rate_limit::RateLimiter;
 use crate::script::ScriptStore;
 use crate::stats::StatsRecorder;
 use crate::tickets::TicketStore;
@@ -41,6 +42,8 @@ pub(crate) struct State {
     pub(crate) scripts: ScriptStore,
     pub(crate) faults: FaultSwitch,
     pub(crate) stats: StatsRecorder,
+    /// API 3.0: the request-rate limit on ticket checks.
+    pub(crate) api3_rate: RateLimiter,
     /// Scheme of the URLs handed out: the one this server speaks.
     pub(crate) https: bool,
 }
@@ -92,6 +95,7 @@ impl State {
             scripts: ScriptStore::new(ttl),
             faults: FaultSwitch::default(),
             stats: StatsRecorder::default(),
+            api3_rate: RateLimiter::new(builder.api3_rate_limit),
             https: builder.tls.is_some(),
         })
     }

@@ -62,6 +62,10 @@ pub struct Stats {
     pub script_fetches: u64,
     /// Requests to the test endpoints (`/emulator/…`).
     pub control_requests: u64,
+    /// API 3.0 ticket checks refused with `RequestLimitExceeded` by the rate limit
+    /// ([`EmulatorBuilder::api3_rate_limit`](crate::EmulatorBuilder::api3_rate_limit));
+    /// also counted in `requests_by_action`.
+    pub api3_rate_limited: u64,
 }
 
 impl Stats {
@@ -87,6 +91,7 @@ impl Stats {
             .int("image_fetches", saturate(self.image_fetches))
             .int("script_fetches", saturate(self.script_fetches))
             .int("control_requests", saturate(self.control_requests))
+            .int("api3_rate_limited", saturate(self.api3_rate_limited))
             .finish_string();
         text.pop();
         text.push_str(",\"requests_by_action\":");
@@ -110,6 +115,7 @@ pub(crate) struct StatsRecorder {
     images: AtomicU64,
     scripts: AtomicU64,
     control: AtomicU64,
+    rate_limited: AtomicU64,
 }
 
 /// What kind of request to count.
@@ -129,6 +135,10 @@ impl StatsRecorder {
 
     pub(crate) fn tls_failure(&self) {
         self.tls_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn api3_rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn request(&self, kind: Kind) {
@@ -164,6 +174,7 @@ impl StatsRecorder {
             image_fetches: load(&self.images),
             script_fetches: load(&self.scripts),
             control_requests: load(&self.control),
+            api3_rate_limited: load(&self.rate_limited),
         }
     }
 
@@ -175,6 +186,7 @@ impl StatsRecorder {
             &self.images,
             &self.scripts,
             &self.control,
+            &self.rate_limited,
         ]
         .into_iter()
         .chain(&self.by_label)

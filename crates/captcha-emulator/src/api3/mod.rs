@@ -58,7 +58,7 @@ use crate::state::State;
 use crate::stats::{Kind, label_of};
 use crate::{MAX_API3_BODY_BYTES, MAX_QUERY_BYTES};
 use envelope::{
-    INVALID_ACTION, INVALID_PARAMETER, MISSING_PARAMETER, NO_SUCH_VERSION,
+    INVALID_ACTION, INVALID_PARAMETER, MISSING_PARAMETER, NO_SUCH_VERSION, REQUEST_LIMIT_EXCEEDED,
     REQUEST_SIZE_LIMIT_EXCEEDED, SIGNATURE_EXPIRE, TOKEN_FAILURE,
 };
 
@@ -146,6 +146,14 @@ fn answer(
         Ok(fields) => fields,
         Err((code, message)) => return envelope::error(code, &message, request_id),
     };
+    if !state.api3_rate.admit(now) {
+        state.stats.api3_rate_limited();
+        let limit = state.api3_rate.limit().unwrap_or(0);
+        let message = format!(
+            "the request rate limit of {limit} {DESCRIBE_CAPTCHA_RESULT} checks per second was exceeded; retry later"
+        );
+        return envelope::error(REQUEST_LIMIT_EXCEEDED, &message, request_id);
+    }
     describe::run(state, &fields, now, request_id)
 }
 
