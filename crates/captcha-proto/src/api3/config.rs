@@ -8,12 +8,16 @@ use http::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use http::{Method, Request};
 
 use super::action::Api3Action;
-use crate::api2::REQUEST_CLIENT;
+use super::flatten::flatten_payload;
+use super::signature::Api3Signature;
+use crate::api2::{FORM_CONTENT_TYPE, HttpMethod, REQUEST_CLIENT};
 use crate::credential::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::EncodeError;
+use crate::params::compare_signing_keys;
 use crate::stamp::Stamp;
-use crate::tc3;
+use crate::v1::{self, SignatureMethod};
+use crate::{tc3, wire};
 
 /// The captcha API 3.0 endpoint (mainland China site).
 pub(crate) const CHINA_ENDPOINT: &str = "https://captcha.tencentcloudapi.com/";
@@ -103,6 +107,33 @@ impl FromStr for Language {
 /// assert!(action.decode(http::StatusCode::OK, body)?.is_pass());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// The official SDKs' other modes are one setter away: TC3 over GET (the payload
+/// flattened into the query), and the older v1 signature (`HmacSHA1`, `HmacSHA256`) over a
+/// POST form body or a GET query:
+///
+/// ```
+/// use captcha_proto::{Credential, HttpMethod, Stamp, api3::{Api3Config, Api3Signature, DescribeCaptchaResult}};
+/// let credential = Credential::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")?;
+/// let action = DescribeCaptchaResult::new("t03ticket", "@Vki", "203.0.113.7".parse()?, 199999164, "app-secret");
+/// let stamp = Stamp::new(1_700_000_000, 42)?;
+///
+/// let tc3_get = Api3Config::new(credential.clone()).with_http_method(HttpMethod::Get);
+/// let request = tc3_get.encode(&action, stamp)?;
+/// assert_eq!(request.method(), http::Method::GET);
+/// assert!(request.uri().query().unwrap().contains("Ticket=t03ticket"));
+/// assert!(request.headers().contains_key("authorization"));
+///
+/// let v1_post = Api3Config::new(credential)
+///     .with_signature(Api3Signature::HmacSha256)
+///     .with_request_client(None);
+/// let request = v1_post.encode(&action, stamp)?;
+/// let body = std::str::from_utf8(request.body())?;
+/// assert!(body.contains("&Action=DescribeCaptchaResult&Nonce=42&Timestamp=1700000000&Version=2019-07-22&"));
+/// assert!(body.contains("&SignatureMethod=HmacSHA256&Signature="));
+/// assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Api3Config {
     credential: Credential,
@@ -110,6 +141,8 @@ pub struct Api3Config {
     region: Option<String>,
     language: Option<Language>,
     request_client: Option<String>,
+    http_method: HttpMethod,
+    signature: Api3Signature,
 }
 
 impl Api3Config {
@@ -122,6 +155,8 @@ impl Api3Config {
             region: None,
             language: None,
             request_client: Some(REQUEST_CLIENT.to_owned()),
+            http_method: HttpMethod::Post,
+            signature: Api3Signature::Tc3,
         }
     }
 
@@ -155,6 +190,30 @@ impl Api3Config {
     pub fn with_request_client(mut self, value: Option<&str>) -> Self {
         self.request_client = value.map(str::to_owned);
         self
+    }
+
+    /// POST (the default) or GET. With TC3, POST sends the JSON payload and GET its
+    /// flattened parameters in the query (`Tags.0.Key=a`); with v1, POST sends every
+    /// parameter in a form body and GET in the query.
+    pub fn with_http_method(mut self, method: HttpMethod) -> Self {
+        self.http_method = method;
+        self
+    }
+
+    /// TC3-HMAC-SHA256 (the default) or the v1 signature with HMAC-SHA1 or HMAC-SHA256.
+    pub fn with_signature(mut self, signature: Api3Signature) -> Self {
+        self.signature = signature;
+        self
+    }
+
+    /// The HTTP method.
+    pub fn http_method(&self) -> HttpMethod {
+        self.http_method
+    }
+
+    /// The signature.
+    pub fn signature(&self) -> Api3Signature {
+        self.signature
     }
 
     /// The credential.
@@ -198,11 +257,29 @@ impl Api3Config {
         };
         let host = HeaderValue::from_str(self.endpoint.host())
             .map_err(|_| invalid_endpoint("the host is not a valid header value"))?;
+        let (method, uri, content_type, body) = match self.http_method {
+            HttpMethod::Post => (
+                Method::POST,
+                self.endpoint.uri(),
+                JSON_CONTENT_TYPE,
+                payload,
+            ),
+            HttpMethod::Get => {
+                let pairs = flatten_payload(&payload)?;
+                let query = encode_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                (
+                    Method::GET,
+                    self.uri_with_query(query)?,
+                    FORM_CONTENT_TYPE,
+                    Vec::new(),
+                )
+            }
+        };
         let mut builder = Request::builder()
-            .method(Method::POST)
-            .uri(self.endpoint.as_str())
+            .method(method)
+            .uri(uri)
             .header(HOST, host)
-            .header(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE))
+            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
             .header(ACTION_HEADER, action_name)
             .header(VERSION_HEADER, version);
         if let Some(region) = &self.region {
@@ -219,19 +296,132 @@ impl Api3Config {
             );
         }
         builder
-            .body(payload)
+            .body(body)
             .map_err(|_| invalid_endpoint("cannot form a request URI"))
     }
 
-    /// Encodes and signs `action` at `stamp` (only its timestamp is used: TC3 has no nonce).
-    /// POST to the endpoint, JSON body, `Content-Type: application/json; charset=utf-8`,
-    /// `Host`, `X-TC-Action`, `X-TC-Version`, `X-TC-Timestamp`, `Authorization`, and when
-    /// set `X-TC-Region`, `X-TC-Language`, `X-TC-RequestClient`, `X-TC-Token`.
+    /// The endpoint's URI with `query` (already encoded) after its path and `?`.
+    fn uri_with_query(&self, query: Vec<u8>) -> Result<http::Uri, EncodeError> {
+        if query.len() > MAX_GET_BYTES {
+            return Err(EncodeError::InvalidValue {
+                field: "query",
+                reason: "longer than the 32 KiB a GET request may carry; send it with POST",
+            });
+        }
+        let mut path_and_query = Vec::with_capacity(self.endpoint.path().len() + 1 + query.len());
+        path_and_query.extend_from_slice(self.endpoint.path().as_bytes());
+        path_and_query.push(b'?');
+        path_and_query.extend_from_slice(&query);
+        self.endpoint.uri_with(path_and_query)
+    }
+
+    /// Encodes `action` with the v1 signature: the flattened payload, then the common
+    /// parameters in the order the Python SDK adds them, then `Signature`.
+    fn encode_v1<A: Api3Action + ?Sized>(
+        &self,
+        action: &A,
+        stamp: Stamp,
+        method: SignatureMethod,
+    ) -> Result<Request<Vec<u8>>, EncodeError> {
+        let action_name = header_word("Action", action.name())?;
+        let version = header_word("Version", action.version())?;
+        let mut pairs = flatten_payload(&action.payload()?)?;
+        for (key, _) in &pairs {
+            if V1_COMMON_PARAMETERS
+                .iter()
+                .any(|common| compare_signing_keys(key, common).is_eq())
+            {
+                return Err(EncodeError::ReservedParameter { name: key.clone() });
+            }
+        }
+        let mut owned = |key: &str, value: &str| pairs.push((key.to_owned(), value.to_owned()));
+        owned("Action", action_name.to_str().expect("checked ASCII"));
+        if let Some(client) = &self.request_client {
+            check_request_client(client)?;
+            owned("RequestClient", client);
+        }
+        owned("Nonce", &stamp.nonce().to_string());
+        owned("Timestamp", &stamp.timestamp().to_string());
+        owned("Version", version.to_str().expect("checked ASCII"));
+        if let Some(region) = &self.region {
+            header_word("Region", region)?;
+            owned("Region", region);
+        }
+        if let Some(token) = self.credential.token() {
+            owned("Token", token.expose_secret());
+        }
+        owned("SecretId", self.credential.secret_id().as_str());
+        owned("SignatureMethod", method.as_str());
+        if let Some(language) = self.language {
+            owned("Language", language.as_str());
+        }
+        let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_by(|a, b| compare_signing_keys(a, b));
+        if let Some(w) = keys
+            .windows(2)
+            .find(|w| compare_signing_keys(w[0], w[1]).is_eq())
+        {
+            return Err(EncodeError::DuplicateParameter {
+                name: w[1].to_owned(),
+            });
+        }
+        let http_method = self.http_method.as_str();
+        let host = self.endpoint.host();
+        let as_strs = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let text = v1::string_to_sign(http_method, host, self.endpoint.path(), as_strs.clone());
+        let signature = v1::sign(self.credential.secret_key(), method, &text);
+        let mut form = encode_pairs(as_strs);
+        form.push(b'&');
+        form.extend_from_slice(v1::SIGNATURE.as_bytes());
+        form.push(b'=');
+        wire::push_encoded_base64(&mut form, signature.base64());
+        let invalid_host = || EncodeError::InvalidEndpoint {
+            url: self.endpoint.as_str().chars().take(200).collect(),
+            reason: "the host is not a valid header value",
+        };
+        let host = HeaderValue::from_str(host).map_err(|_| invalid_host())?;
+        let mut request = match self.http_method {
+            HttpMethod::Post => {
+                let mut request = Request::new(form);
+                *request.method_mut() = Method::POST;
+                *request.uri_mut() = self.endpoint.uri();
+                request
+            }
+            HttpMethod::Get => {
+                let mut request = Request::new(Vec::new());
+                *request.uri_mut() = self.uri_with_query(form)?;
+                request
+            }
+        };
+        let headers = request.headers_mut();
+        headers.insert(HOST, host);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+        Ok(request)
+    }
+
+    /// Encodes and signs `action` at `stamp`.
+    ///
+    /// TC3 (only the timestamp is used: TC3 has no nonce): `Host`, `X-TC-Action`,
+    /// `X-TC-Version`, `X-TC-Timestamp`, `Authorization`, and when set `X-TC-Region`,
+    /// `X-TC-Language`, `X-TC-RequestClient`, `X-TC-Token`; POST sends the JSON body with
+    /// `Content-Type: application/json; charset=utf-8`, GET the flattened payload in the
+    /// query with `Content-Type: application/x-www-form-urlencoded` and an empty body.
+    ///
+    /// v1 (`HmacSHA1`, `HmacSHA256`): `Host` and `Content-Type:
+    /// application/x-www-form-urlencoded`; the flattened payload, `Action`,
+    /// `RequestClient`, `Nonce`, `Timestamp`, `Version`, and when set `Region`, `Token`,
+    /// then `SecretId`, `SignatureMethod`, `Language` and `Signature` go in the form body
+    /// (POST) or the query (GET). A payload key that is one of these is refused.
+    ///
+    /// Flattened values are percent-encoded per RFC 3986 (a space is `%20`).
     pub fn encode<A: Api3Action + ?Sized>(
         &self,
         action: &A,
         stamp: Stamp,
     ) -> Result<Request<Vec<u8>>, EncodeError> {
+        if let Some(method) = self.signature.v1_method() {
+            return self.encode_v1(action, stamp, method);
+        }
         let mut request = self.unsigned(action)?;
         tc3::sign_request(
             &mut request,
@@ -255,6 +445,38 @@ pub(crate) fn china_endpoint() -> Endpoint {
 /// ```
 pub fn international_endpoint() -> Endpoint {
     INTERNATIONAL_ENDPOINT.parse().expect("a valid URL")
+}
+
+/// The parameters v1 adds to a call, which a payload may not hold.
+const V1_COMMON_PARAMETERS: [&str; 11] = [
+    "Action",
+    "RequestClient",
+    "Nonce",
+    "Timestamp",
+    "Version",
+    "Region",
+    "Token",
+    "SecretId",
+    "SignatureMethod",
+    "Language",
+    v1::SIGNATURE,
+];
+
+/// The most a GET request's query may hold.
+const MAX_GET_BYTES: usize = 32 * 1024;
+
+/// `key=value` pairs in their order, joined by `&`, keys and values percent-encoded.
+fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, (key, value)) in pairs.enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        wire::push_encoded(&mut out, key);
+        out.push(b'=');
+        wire::push_encoded(&mut out, value);
+    }
+    out
 }
 
 /// A header value that is a single word: non-empty, visible ASCII, no whitespace.

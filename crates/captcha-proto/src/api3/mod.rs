@@ -4,6 +4,9 @@
 //! API 3.0 action of any service.
 //!
 //! - [`Api3Config`] encodes any [`Api3Action`] into a signed `http::Request`.
+//!   [`Api3Config::with_signature`] ([`Api3Signature`]) and
+//!   [`Api3Config::with_http_method`] pick the other modes of the official SDKs: TC3 over GET
+//!   and signature v1 (`HmacSHA1`, `HmacSHA256`) over POST or GET.
 //! - A rejected ticket is an `Ok` [`CaptchaResult`] whose [`Verdict`] says why;
 //!   `Response.Error` is [`ResponseError::Api3`](crate::ResponseError::Api3).
 //! - [`Api3Exchange`] is the form in which a client's call loop drives a call.
@@ -30,8 +33,10 @@ mod describe;
 mod disaster;
 mod envelope;
 mod error;
+mod flatten;
 mod raw;
 mod result;
+mod signature;
 
 pub use action::{Api3Action, Api3Exchange};
 #[cfg(feature = "clock")]
@@ -51,3 +56,4 @@ pub use result::{
     CaptchaResult, DISASTER_RECOVERY_PREFIX, PASS_CODE, RejectReason, Verdict,
     decode_captcha_result,
 };
+pub use signature::Api3Signature;
