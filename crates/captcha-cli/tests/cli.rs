@@ -383,6 +383,68 @@ fn dry_run_prints_a_redacted_request_and_sends_nothing() {
     );
 }
 
+/// `describe-result` signs and sends in every mode the official SDKs offer; the emulator
+/// checks each signature and spends the ticket once.
+#[test]
+fn describe_result_in_every_signing_mode() {
+    let emulator = emulator();
+    let app_id = captcha_emulator::DEMO_CAPTCHA_APP_ID.to_string();
+    let v3 = emulator.handle().api3_endpoint().to_string();
+    let modes = [
+        ("tc3", "GET"),
+        ("hmac-sha1", "POST"),
+        ("hmac-sha1", "GET"),
+        ("hmac-sha256", "POST"),
+        ("hmac-sha256", "GET"),
+    ];
+    for (sign_method, http_method) in modes {
+        let minted = emulator
+            .handle()
+            .mint_api3_ticket(
+                captcha_emulator::DEMO_CAPTCHA_APP_ID,
+                USER_IP.parse().unwrap(),
+            )
+            .unwrap();
+        let args = with(
+            &at(&emulator),
+            &[
+                "describe-result",
+                "--v3-endpoint",
+                &v3,
+                "--sign-method",
+                sign_method,
+                "--api3-http-method",
+                http_method,
+                "--captcha-app-id",
+                &app_id,
+                "--app-secret-key",
+                captcha_emulator::DEMO_APP_SECRET_KEY,
+                "--ticket",
+                minted.ticket.expose_secret(),
+                "--randstr",
+                &minted.randstr,
+                "--user-ip",
+                USER_IP,
+            ],
+        );
+        let mode = format!("{sign_method} {http_method}");
+        let pass = run_owned(&args);
+        assert_eq!(code(&pass), 0, "{mode}: {}{}", stdout(&pass), stderr(&pass));
+        assert!(
+            stdout(&pass).contains("verdict: pass"),
+            "{mode}: {}",
+            stdout(&pass)
+        );
+        let again = run_owned(&args);
+        assert_eq!(code(&again), 1, "{mode}: {}", stderr(&again));
+        assert!(
+            stdout(&again).contains("captcha_code: 9"),
+            "{mode}: {}",
+            stdout(&again)
+        );
+    }
+}
+
 #[test]
 fn describe_result_passes_then_rejects_against_the_emulator() {
     let emulator = emulator();

@@ -1,13 +1,16 @@
 //! `describe-result`: API 3.0 `DescribeCaptchaResult`, the captcha check Tencent serves today.
 
-use captcha_proto::api3::{Api3Config, CaptchaResult, DescribeCaptchaResult, Verdict};
+use captcha_proto::api3::{
+    Api3Config, Api3Signature, CaptchaResult, DescribeCaptchaResult, Verdict,
+};
 use captcha_proto::redact::Redacted;
-use captcha_proto::{Api2Config, Endpoint, Stamp};
+use captcha_proto::{Api2Config, Endpoint, HttpMethod, Stamp};
 use captcha_proto::{Api3Action, Api3Exchange, Exchange};
 
 use super::Outcome;
 use crate::args::{
-    Api3Args, CredentialArgs, DescribeResultArgs, OutputArgs, SendArgs, TransportArgs,
+    Api3Args, CredentialArgs, DescribeResultArgs, HttpMethodArg, OutputArgs, SendArgs,
+    SignMethodArg, TransportArgs,
 };
 use crate::client::AnyClient;
 use crate::failure::Failure;
@@ -99,14 +102,27 @@ impl Sending<'_> {
 /// The API 3.0 config described by the credential and API 3.0 options.
 pub fn v3_config(credential: &CredentialArgs, api3: &Api3Args) -> Result<Api3Config, Failure> {
     let credential = inputs::credential(credential)?;
-    if api3.international {
-        return Ok(Api3Config::international(credential));
-    }
-    let endpoint: Endpoint = api3
-        .api3_endpoint
-        .parse()
-        .map_err(|e| Failure::usage("--v3-endpoint", e))?;
-    Ok(Api3Config::new(credential).with_endpoint(endpoint))
+    let config = if api3.international {
+        Api3Config::international(credential)
+    } else {
+        let endpoint: Endpoint = api3
+            .api3_endpoint
+            .parse()
+            .map_err(|e| Failure::usage("--v3-endpoint", e))?;
+        Api3Config::new(credential).with_endpoint(endpoint)
+    };
+    let signature = match api3.sign_method {
+        SignMethodArg::Tc3 => Api3Signature::Tc3,
+        SignMethodArg::HmacSha1 => Api3Signature::HmacSha1,
+        SignMethodArg::HmacSha256 => Api3Signature::HmacSha256,
+    };
+    let http_method = match api3.api3_http_method {
+        HttpMethodArg::Get => HttpMethod::Get,
+        HttpMethodArg::Post => HttpMethod::Post,
+    };
+    Ok(config
+        .with_signature(signature)
+        .with_http_method(http_method))
 }
 
 fn report(result: &CaptchaResult) -> Report {
