@@ -111,9 +111,17 @@ fn value_after_name(bytes: &[u8], mut i: usize) -> Option<std::ops::Range<usize>
         }
         return Some(start..j.min(bytes.len()));
     }
+    // A bare value ends where a query, header or JSON text would end it. A quote ends it
+    // too: a name read inside a JSON key (`"name:x"`) must not swallow the key after it,
+    // whose own value is then masked in turn.
     let start = i;
     let mut j = start;
-    while j < bytes.len() && !matches!(bytes[j], b'&' | b',' | b'}' | b';' | b' ' | b'\n' | b'\r') {
+    while j < bytes.len()
+        && !matches!(
+            bytes[j],
+            b'&' | b',' | b'}' | b';' | b' ' | b'\n' | b'\r' | b'"'
+        )
+    {
         j += 1;
     }
     (j > start).then_some(start..j)
@@ -260,6 +268,18 @@ mod tests {
             r#"{"Response":{"Ticket":"[redacted]","code":0}}"#
         );
         assert_eq!(mask_values(r#"{"token":{"cut"#), r#"{"token":[redacted]"#);
+    }
+
+    /// A JSON key that holds `:` and a sensitive word must not hide the next key's secret
+    /// value inside the bare value read after its `:` (found by fuzzing `decode_v3`).
+    #[test]
+    fn a_json_key_with_a_colon_does_not_bare_the_next_value() {
+        let text = r#"{"Rnskeypons:e":{"Captchapassword":"&ass","etKey":"sE3kw"}}"#;
+        let masked = mask_values(text);
+        assert!(
+            !masked.contains("&ass") && !masked.contains("sE3kw"),
+            "{masked}"
+        );
     }
 
     #[test]
