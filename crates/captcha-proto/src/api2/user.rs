@@ -37,7 +37,7 @@ pub struct UserInfo {
 
 impl UserInfo {
     /// `self` with every field that is set in `other` taken from `other`.
-    pub fn merged_with(self, other: UserInfo) -> Self {
+    pub(crate) fn merged_with(self, other: UserInfo) -> Self {
         Self {
             account_type: other.account_type.or(self.account_type),
             app_id: other.app_id.or(self.app_id),
@@ -147,61 +147,12 @@ pub(crate) fn check_not_empty(
     }
 }
 
-/// Adds builder setters for the [`UserInfo`] fields to an action with a `user` field.
+/// Adds `with_user_info` and `user_info` to an action with a `user` field.
 macro_rules! user_info_setters {
     ($action:ty) => {
         impl $action {
-            /// Sets `accountType`.
-            pub fn account_type(mut self, value: $crate::AccountType) -> Self {
-                self.user.account_type = Some(value);
-                self
-            }
-            /// Sets `appId`.
-            pub fn app_id(mut self, value: impl Into<String>) -> Self {
-                self.user.app_id = Some(value.into());
-                self
-            }
-            /// Sets `uid`.
-            pub fn uid(mut self, value: impl Into<String>) -> Self {
-                self.user.uid = Some(value.into());
-                self
-            }
-            /// Sets `associateAccount`.
-            pub fn associate_account(mut self, value: impl Into<String>) -> Self {
-                self.user.associate_account = Some(value.into());
-                self
-            }
-            /// Sets `registerTime` (UNIX seconds).
-            pub fn register_time(mut self, value: u64) -> Self {
-                self.user.register_time = Some(value);
-                self
-            }
-            /// Sets `xForwardedFor`.
-            pub fn x_forwarded_for(mut self, value: impl Into<String>) -> Self {
-                self.user.x_forwarded_for = Some(value.into());
-                self
-            }
-            /// Sets `macAddress`.
-            pub fn mac_address(mut self, value: impl Into<String>) -> Self {
-                self.user.mac_address = Some(value.into());
-                self
-            }
-            /// Sets `imei`.
-            pub fn imei(mut self, value: impl Into<String>) -> Self {
-                self.user.imei = Some(value.into());
-                self
-            }
-            /// Sets `businessId`.
-            pub fn business_id(mut self, value: u64) -> Self {
-                self.user.business_id = Some(value);
-                self
-            }
-            /// Sets `sceneId`.
-            pub fn scene_id(mut self, value: u64) -> Self {
-                self.user.scene_id = Some(value);
-                self
-            }
-            /// Sets every field that is set in `info` (others keep their value).
+            /// Sets every field that is set in `info` (others keep their value):
+            /// `action.with_user_info(UserInfo { business_id: Some(1), ..UserInfo::default() })`.
             pub fn with_user_info(mut self, info: $crate::api2::UserInfo) -> Self {
                 self.user = self.user.merged_with(info);
                 self
