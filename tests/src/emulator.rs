@@ -4,8 +4,11 @@
 
 use std::net::IpAddr;
 
-use captcha_emulator::{BackgroundEmulator, Emulator};
+use captcha_emulator::{
+    Api3Ticket, BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator,
+};
 use captcha_hyper::ClientBuilder;
+use captcha_proto::DescribeCaptchaResult;
 
 use crate::{TestClient, Transport};
 
@@ -35,4 +38,28 @@ pub fn builder_for(emulator: &BackgroundEmulator) -> captcha_hyper::ClientBuilde
 /// A `transport` client built from `builder`'s settings.
 pub fn client(transport: Transport, builder: captcha_hyper::ClientBuilder) -> TestClient {
     transport.client(builder.settings().expect("valid client settings"))
+}
+
+/// A ticket and Randstr of the demo app for [`USER_IP`], as the front-end callback hands
+/// them over.
+pub fn mint_api3(emulator: &BackgroundEmulator) -> Api3Ticket {
+    emulator
+        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user_ip())
+        .expect("the demo app is configured")
+}
+
+/// The check a back-end makes with what the front-end callback gave it.
+pub fn api3_check(minted: &Api3Ticket) -> DescribeCaptchaResult {
+    api3_check_with_key(minted, DEMO_APP_SECRET_KEY)
+}
+
+/// [`api3_check`] with another AppSecretKey.
+pub fn api3_check_with_key(minted: &Api3Ticket, app_secret_key: &str) -> DescribeCaptchaResult {
+    DescribeCaptchaResult::new(
+        minted.ticket.clone(),
+        minted.randstr.clone(),
+        user_ip(),
+        minted.captcha_app_id,
+        app_secret_key,
+    )
 }

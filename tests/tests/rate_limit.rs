@@ -7,12 +7,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use captcha_client::{Error, RetryPolicy};
-use captcha_emulator::{
-    Api3Ticket, BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator,
-};
+use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
 use captcha_proto::api3::{DescribeCaptchaResult, Verdict};
 use captcha_tests::Transport;
-use captcha_tests::emulator::{builder_for, client, start, user_ip};
+use captcha_tests::emulator::{api3_check, builder_for, client, mint_api3, start};
 use futures_util::future::join_all;
 
 const ACTION: &str = "DescribeCaptchaResult";
@@ -20,22 +18,6 @@ const ACTION: &str = "DescribeCaptchaResult";
 const LIMIT: u32 = 3;
 /// Checks in the burst: more than one second's worth, at most two seconds' worth.
 const BURST: usize = 5;
-
-fn mint(emulator: &BackgroundEmulator) -> Api3Ticket {
-    emulator
-        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user_ip())
-        .unwrap()
-}
-
-fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
-    DescribeCaptchaResult::new(
-        minted.ticket.clone(),
-        minted.randstr.clone(),
-        user_ip(),
-        minted.captcha_app_id,
-        DEMO_APP_SECRET_KEY,
-    )
-}
 
 fn limited_emulator() -> BackgroundEmulator {
     start(
@@ -78,8 +60,9 @@ fn with_the_opt_in_a_rate_limited_burst_passes_each_ticket_once() {
                 .retry(policy())
                 .retry_rate_limited(true),
         );
-        let checks: Vec<DescribeCaptchaResult> =
-            (0..BURST).map(|_| check(&mint(&emulator))).collect();
+        let checks: Vec<DescribeCaptchaResult> = (0..BURST)
+            .map(|_| api3_check(&mint_api3(&emulator)))
+            .collect();
         align_to_a_second();
         // Each call is bounded by the client's 3 s timeout: a retry that did not fit would
         // end the call with an error.
@@ -109,8 +92,9 @@ fn without_the_opt_in_the_excess_checks_fail_and_are_sent_once() {
         let emulator = limited_emulator();
         // Retries on for never-sent requests, but not for rate-limited ones.
         let client = client(transport, builder_for(&emulator).retry(policy()));
-        let checks: Vec<DescribeCaptchaResult> =
-            (0..BURST).map(|_| check(&mint(&emulator))).collect();
+        let checks: Vec<DescribeCaptchaResult> = (0..BURST)
+            .map(|_| api3_check(&mint_api3(&emulator)))
+            .collect();
         align_to_a_second();
         let results = transport.block_on(join_all(
             checks.iter().map(|action| client.describe_result(action)),

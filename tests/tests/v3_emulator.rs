@@ -14,27 +14,9 @@ use captcha_proto::api3::{
     RejectReason, Verdict,
 };
 use captcha_tests::Transport;
-use captcha_tests::emulator::{builder_for, client, start, user_ip};
+use captcha_tests::emulator::{api3_check, builder_for, client, mint_api3, start, user_ip};
 
 const ACTION: &str = "DescribeCaptchaResult";
-
-/// A ticket and Randstr for the demo app, as the front-end callback would hand them over.
-fn mint(emulator: &BackgroundEmulator) -> Api3Ticket {
-    emulator
-        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user_ip())
-        .unwrap()
-}
-
-/// The check a back-end makes with what the front-end callback gave it.
-fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
-    DescribeCaptchaResult::new(
-        minted.ticket.clone(),
-        minted.randstr.clone(),
-        user_ip(),
-        minted.captcha_app_id,
-        DEMO_APP_SECRET_KEY,
-    )
-}
 
 #[test]
 fn a_minted_ticket_passes_once() {
@@ -46,8 +28,8 @@ fn a_minted_ticket_passes_once() {
             format!("http://127.0.0.1:{}/", emulator.local_addr().port())
         );
         let client = client(transport, builder_for(&emulator));
-        let minted = mint(&emulator);
-        let action = check(&minted).need_get_captcha_time(true);
+        let minted = mint_api3(&emulator);
+        let action = api3_check(&minted).need_get_captcha_time(true);
 
         let (result, again) = transport.block_on_one_thread(async {
             let first = client.describe_result(&action).await.unwrap();
@@ -124,11 +106,11 @@ fn tampered_then_genuine(
     tamper: impl FnOnce(&Api3Ticket) -> DescribeCaptchaResult,
 ) -> (CaptchaResult, CaptchaResult) {
     let client = client(transport, builder_for(emulator));
-    let minted = mint(emulator);
+    let minted = mint_api3(emulator);
     let tampered = tamper(&minted);
     transport.block_on_one_thread(async {
         let first = client.describe_result(&tampered).await.unwrap();
-        let genuine = client.describe_result(&check(&minted)).await.unwrap();
+        let genuine = client.describe_result(&api3_check(&minted)).await.unwrap();
         (first, genuine)
     })
 }
@@ -179,7 +161,9 @@ fn refusals_are_typed_service_errors() {
         let wrong_key = Credential::new(id, "wrong-key").unwrap();
         let client_with_wrong_key = client(transport, builder_for(&emulator).credential(wrong_key));
         let error = transport
-            .block_on_one_thread(client_with_wrong_key.describe_result(&check(&mint(&emulator))))
+            .block_on_one_thread(
+                client_with_wrong_key.describe_result(&api3_check(&mint_api3(&emulator))),
+            )
             .unwrap_err();
         match &error {
             Error::Api3(e) => {
@@ -198,7 +182,7 @@ fn refusals_are_typed_service_errors() {
         emulator.reset_stats();
         emulator.set_fault(Fault::Code(4400));
         let error = transport
-            .block_on_one_thread(retrying.describe_result(&check(&mint(&emulator))))
+            .block_on_one_thread(retrying.describe_result(&api3_check(&mint_api3(&emulator))))
             .unwrap_err();
         let rate_limited = matches!(&error, Error::Api3(e) if e.is_rate_limited());
         assert!(rate_limited, "{name}: {error:?}");
@@ -218,8 +202,11 @@ fn a_connection_cut_mid_answer_is_maybe_sent_and_never_resent() {
             for fault in [Fault::TruncatedBody, Fault::DropConnection] {
                 emulator.reset_stats();
                 emulator.set_fault(fault);
-                let minted = mint(&emulator);
-                let error = client.describe_result(&check(&minted)).await.unwrap_err();
+                let minted = mint_api3(&emulator);
+                let error = client
+                    .describe_result(&api3_check(&minted))
+                    .await
+                    .unwrap_err();
                 let maybe_sent = matches!(error, Error::MaybeSent(_));
                 assert!(maybe_sent, "{name}: {fault:?}: {error:?}");
                 assert_eq!(error.phase(), Phase::MaybeSent, "{name}: {fault:?}");
@@ -230,7 +217,7 @@ fn a_connection_cut_mid_answer_is_maybe_sent_and_never_resent() {
                 assert!(!leaked, "{name}: the ticket leaked into the error");
                 emulator.clear_faults();
                 // The server did act: the ticket is spent, which is why it was not re-sent.
-                let result = client.describe_result(&check(&minted)).await.unwrap();
+                let result = client.describe_result(&api3_check(&minted)).await.unwrap();
                 let reused = Verdict::Reject(RejectReason::TicketReused);
                 assert_eq!(result.verdict, reused, "{name}: {fault:?}");
             }

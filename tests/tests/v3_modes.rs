@@ -4,10 +4,10 @@
 //! GET (query). In each, a minted ticket passes (code 1), the same ticket again is reused
 //! (9), and a wrong AppSecretKey is refused (100).
 
-use captcha_emulator::{Api3Ticket, BackgroundEmulator, DEMO_APP_SECRET_KEY, Emulator};
+use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, Emulator};
 use captcha_proto::HttpMethod;
-use captcha_proto::api3::{Api3Signature, DescribeCaptchaResult, RejectReason, Verdict};
-use captcha_tests::emulator::{builder_for, start, user_ip};
+use captcha_proto::api3::{Api3Signature, RejectReason, Verdict};
+use captcha_tests::emulator::{api3_check_with_key, builder_for, mint_api3, start};
 use captcha_tests::{TestClient, Transport};
 
 const MODES: [(Api3Signature, HttpMethod); 6] = [
@@ -37,22 +37,6 @@ fn client_in_mode(
     transport.client(settings)
 }
 
-fn mint(emulator: &BackgroundEmulator) -> Api3Ticket {
-    emulator
-        .mint_api3_ticket(captcha_emulator::DEMO_CAPTCHA_APP_ID, user_ip())
-        .unwrap()
-}
-
-fn check(minted: &Api3Ticket, app_secret_key: &str) -> DescribeCaptchaResult {
-    DescribeCaptchaResult::new(
-        minted.ticket.clone(),
-        minted.randstr.clone(),
-        user_ip(),
-        minted.captcha_app_id,
-        app_secret_key,
-    )
-}
-
 #[test]
 fn every_mode_passes_a_ticket_once_and_refuses_a_wrong_app_secret_key() {
     for transport in Transport::ALL {
@@ -60,8 +44,8 @@ fn every_mode_passes_a_ticket_once_and_refuses_a_wrong_app_secret_key() {
         for (signature, method) in MODES {
             let name = format!("{} {signature} {}", transport.name(), method.as_str());
             let client = client_in_mode(transport, &emulator, signature, method);
-            let action = check(&mint(&emulator), DEMO_APP_SECRET_KEY);
-            let wrong = check(&mint(&emulator), "not-the-app-secret-key");
+            let action = api3_check_with_key(&mint_api3(&emulator), DEMO_APP_SECRET_KEY);
+            let wrong = api3_check_with_key(&mint_api3(&emulator), "not-the-app-secret-key");
             let (first, again, mismatch) = transport.block_on_one_thread(async {
                 let first = client.describe_result(&action).await;
                 let again = client.describe_result(&action).await;
@@ -102,7 +86,7 @@ fn every_mode_is_refused_when_signed_with_a_wrong_key() {
                 .with_http_method(method);
             let client = transport.client(settings);
             let genuine = client_in_mode(transport, &emulator, signature, method);
-            let action = check(&mint(&emulator), DEMO_APP_SECRET_KEY);
+            let action = api3_check_with_key(&mint_api3(&emulator), DEMO_APP_SECRET_KEY);
             let (refused, after) = transport.block_on_one_thread(async {
                 let refused = client.describe_result(&action).await;
                 (refused, genuine.describe_result(&action).await)

@@ -4,45 +4,22 @@
 
 mod support;
 
-use std::net::IpAddr;
 use std::time::Duration;
 
-use captcha_emulator::{
-    Api3Ticket, DEFAULT_API3_RATE_LIMIT, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator,
-};
+use captcha_emulator::{Api3Ticket, DEFAULT_API3_RATE_LIMIT, Emulator};
 use captcha_proto::api3::DescribeCaptchaResult;
 use http::StatusCode;
 use http::header::CONTENT_TYPE;
-use support::{Harness, ID, KEY, is_uuid_like};
-
-fn user() -> IpAddr {
-    "203.0.113.7".parse().unwrap()
-}
-
-fn mint(h: &Harness) -> Api3Ticket {
-    h.emulator
-        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user())
-        .expect("the demo app is configured")
-}
-
-fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
-    DescribeCaptchaResult::new(
-        minted.ticket.clone(),
-        minted.randstr.clone(),
-        user(),
-        minted.captcha_app_id,
-        DEMO_APP_SECRET_KEY,
-    )
-}
+use support::{ID, KEY, api3_check, is_uuid_like, mint_api3};
 
 #[tokio::test]
 async fn the_fourth_check_in_a_second_is_refused_and_its_ticket_passes_later() {
     let h = support::start_with(Emulator::builder().credential(ID, KEY).api3_rate_limit(3)).await;
-    let tickets: Vec<Api3Ticket> = (0..4).map(|_| mint(&h)).collect();
+    let tickets: Vec<Api3Ticket> = (0..4).map(|_| mint_api3(&h)).collect();
     for minted in &tickets[..3] {
-        assert_eq!(h.describe(&check(minted)).await.captcha_code(), 1);
+        assert_eq!(h.describe(&api3_check(minted)).await.captcha_code(), 1);
     }
-    let refused = h.describe(&check(&tickets[3])).await;
+    let refused = h.describe(&api3_check(&tickets[3])).await;
     assert_eq!(refused.status, StatusCode::OK);
     assert_eq!(
         refused.headers.get(CONTENT_TYPE).unwrap(),
@@ -59,13 +36,13 @@ async fn the_fourth_check_in_a_second_is_refused_and_its_ticket_passes_later() {
 
     // Still the same second: still refused, and the ticket is still not spent.
     assert_eq!(
-        h.describe(&check(&tickets[3])).await.error_code(),
+        h.describe(&api3_check(&tickets[3])).await.error_code(),
         "RequestLimitExceeded"
     );
     h.clock.advance(Duration::from_secs(1));
-    assert_eq!(h.describe(&check(&tickets[3])).await.captcha_code(), 1);
+    assert_eq!(h.describe(&api3_check(&tickets[3])).await.captcha_code(), 1);
     assert_eq!(
-        h.describe(&check(&tickets[3])).await.captcha_code(),
+        h.describe(&api3_check(&tickets[3])).await.captcha_code(),
         9,
         "spent once, by the check that was let through"
     );
@@ -75,10 +52,10 @@ async fn the_fourth_check_in_a_second_is_refused_and_its_ticket_passes_later() {
 #[tokio::test]
 async fn refusals_before_the_limit_do_not_use_it_up() {
     let h = support::start_with(Emulator::builder().credential(ID, KEY).api3_rate_limit(1)).await;
-    let minted = mint(&h);
-    assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 1);
+    let minted = mint_api3(&h);
+    assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 1);
     assert_eq!(
-        h.describe(&check(&minted)).await.error_code(),
+        h.describe(&api3_check(&minted)).await.error_code(),
         "RequestLimitExceeded",
         "a spent ticket is refused by the limit before it is looked at"
     );
@@ -90,15 +67,15 @@ async fn the_default_is_a_thousand_per_second() {
     assert!(format!("{:?}", Emulator::builder()).contains("api3_rate_limit: Some(1000)"));
     let h = support::start().await;
     let checks: Vec<DescribeCaptchaResult> = (0..DEFAULT_API3_RATE_LIMIT)
-        .map(|_| check(&mint(&h)))
+        .map(|_| api3_check(&mint_api3(&h)))
         .collect();
     let mut connection = support::Connection::open(h.addr()).await;
     for action in &checks {
         let answer = connection.send(h.api3_request(action)).await;
         assert_eq!(answer.captcha_code(), 1, "{}", answer.text());
     }
-    let over = mint(&h);
-    let answer = connection.send(h.api3_request(&check(&over))).await;
+    let over = mint_api3(&h);
+    let answer = connection.send(h.api3_request(&api3_check(&over))).await;
     assert_eq!(answer.error_code(), "RequestLimitExceeded");
     assert_eq!(h.emulator.stats().api3_rate_limited, 1);
 }
@@ -113,8 +90,8 @@ async fn without_the_limit_everything_goes_through() {
     )
     .await;
     for _ in 0..20 {
-        let minted = mint(&h);
-        assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 1);
+        let minted = mint_api3(&h);
+        assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 1);
     }
     assert_eq!(h.emulator.stats().api3_rate_limited, 0);
 }
@@ -122,9 +99,9 @@ async fn without_the_limit_everything_goes_through() {
 #[tokio::test]
 async fn a_limit_of_zero_refuses_every_check() {
     let h = support::start_with(Emulator::builder().credential(ID, KEY).api3_rate_limit(0)).await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     assert_eq!(
-        h.describe(&check(&minted)).await.error_code(),
+        h.describe(&api3_check(&minted)).await.error_code(),
         "RequestLimitExceeded"
     );
 }

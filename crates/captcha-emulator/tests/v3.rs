@@ -4,13 +4,12 @@
 
 mod support;
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use captcha_emulator::{
-    API3_TICKETS_PATH, Api3Ticket, CaptchaApp, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator,
-    Fault, NO_ACTION, UNKNOWN_ACTION,
+    API3_TICKETS_PATH, CaptchaApp, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator, Fault,
+    NO_ACTION, UNKNOWN_ACTION,
 };
 use captcha_proto::ResponseError;
 use captcha_proto::api3::{
@@ -18,33 +17,11 @@ use captcha_proto::api3::{
 };
 use http::StatusCode;
 use http::header::CONTENT_TYPE;
-use support::{Answer, Harness, LogCapture, NOW, exchange, is_uuid_like};
+use support::{Answer, LogCapture, NOW, USER, api3_check, exchange, is_uuid_like, mint_api3, user};
 use tokio::sync::Barrier;
 
-const USER: &str = "203.0.113.7";
 const OTHER_APP: u64 = 2_000_000_001;
 const OTHER_APP_KEY: &str = "other-app-secret-key";
-
-fn user() -> IpAddr {
-    USER.parse().unwrap()
-}
-
-/// The check a back-end makes with what the front-end callback gave it.
-fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
-    DescribeCaptchaResult::new(
-        minted.ticket.clone(),
-        minted.randstr.clone(),
-        user(),
-        minted.captcha_app_id,
-        DEMO_APP_SECRET_KEY,
-    )
-}
-
-fn mint(h: &Harness) -> Api3Ticket {
-    h.emulator
-        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user())
-        .expect("the demo app is configured")
-}
 
 /// Asserts the code and message, and that the core decodes them to `verdict`.
 fn assert_verdict(
@@ -73,9 +50,9 @@ fn assert_verdict(
 #[tokio::test]
 async fn a_minted_ticket_passes_once_with_its_times() {
     let h = support::start().await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     h.clock.advance(Duration::from_secs(3));
-    let action = check(&minted).need_get_captcha_time(true);
+    let action = api3_check(&minted).need_get_captcha_time(true);
     let answer = h.describe(&action).await;
     assert_verdict(&answer, &action, 1, "OK", Verdict::Pass);
     assert_eq!(answer.headers[CONTENT_TYPE], "application/json");
@@ -104,8 +81,8 @@ async fn a_minted_ticket_passes_once_with_its_times() {
 async fn get_captcha_time_is_sent_only_when_asked() {
     let h = support::start().await;
     for action in [
-        check(&mint(&h)),
-        check(&mint(&h)).need_get_captcha_time(false),
+        api3_check(&mint_api3(&h)),
+        api3_check(&mint_api3(&h)).need_get_captcha_time(false),
     ] {
         let response = h.describe(&action).await.response();
         assert_eq!(response["CaptchaCode"], 1);
@@ -117,7 +94,7 @@ async fn get_captcha_time_is_sent_only_when_asked() {
 #[tokio::test]
 async fn a_wrong_randstr_is_7_and_spends_the_ticket() {
     let h = support::start().await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let wrong = DescribeCaptchaResult::new(
         minted.ticket.clone(),
         "@zz9",
@@ -132,18 +109,18 @@ async fn a_wrong_randstr_is_7_and_spends_the_ticket() {
         "captcha no match",
         Verdict::Reject(RejectReason::RandstrMismatch),
     );
-    assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 9);
+    assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 9);
 }
 
 #[tokio::test]
 async fn a_ticket_older_than_five_minutes_is_8() {
     let h = support::start().await;
-    let fresh = mint(&h);
-    let stale = mint(&h);
+    let fresh = mint_api3(&h);
+    let stale = mint_api3(&h);
     h.clock.advance(Duration::from_secs(299));
-    assert_eq!(h.describe(&check(&fresh)).await.captcha_code(), 1);
+    assert_eq!(h.describe(&api3_check(&fresh)).await.captcha_code(), 1);
     h.clock.advance(Duration::from_secs(1));
-    let action = check(&stale);
+    let action = api3_check(&stale);
     assert_verdict(
         &h.describe(&action).await,
         &action,
@@ -183,7 +160,7 @@ async fn another_apps_ticket_is_16_and_stays_good_for_its_app() {
             .captcha_app(OTHER_APP, OTHER_APP_KEY),
     )
     .await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let elsewhere = DescribeCaptchaResult::new(
         minted.ticket.clone(),
         minted.randstr.clone(),
@@ -198,7 +175,7 @@ async fn another_apps_ticket_is_16_and_stays_good_for_its_app() {
         "appid-ticket mismatch",
         Verdict::Reject(RejectReason::AppIdMismatch),
     );
-    assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 1);
+    assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 1);
 
     let other = h.emulator.mint_api3_ticket(OTHER_APP, user()).unwrap();
     let own = DescribeCaptchaResult::new(
@@ -216,7 +193,7 @@ async fn another_apps_ticket_is_16_and_stays_good_for_its_app() {
 #[tokio::test]
 async fn a_wrong_app_secret_key_is_100_and_does_not_spend_the_ticket() {
     let h = support::start().await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     for key in [
         "emulator-app-secret-kez",
         "x",
@@ -239,7 +216,7 @@ async fn a_wrong_app_secret_key_is_100_and_does_not_spend_the_ticket() {
         );
         assert!(!answer.text().contains(key));
     }
-    assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 1);
+    assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 1);
 }
 
 #[tokio::test]
@@ -271,7 +248,7 @@ async fn a_disaster_recovery_ticket_is_21() {
 #[tokio::test]
 async fn another_user_ip_is_13_and_spends_the_ticket() {
     let h = support::start().await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let proxy = DescribeCaptchaResult::new(
         minted.ticket.clone(),
         minted.randstr.clone(),
@@ -286,15 +263,15 @@ async fn another_user_ip_is_13_and_spends_the_ticket() {
         "verify ip no match",
         Verdict::Reject(RejectReason::IpMismatch),
     );
-    assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 9);
+    assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 9);
 }
 
 #[tokio::test]
 async fn two_hundred_concurrent_checks_pass_exactly_once() {
     const CHECKS: usize = 200;
     let h = support::start().await;
-    let minted = mint(&h);
-    let request = h.api3_request(&check(&minted));
+    let minted = mint_api3(&h);
+    let request = h.api3_request(&api3_check(&minted));
     let barrier = Arc::new(Barrier::new(CHECKS));
     let mut tasks = Vec::with_capacity(CHECKS);
     for _ in 0..CHECKS {
@@ -394,7 +371,7 @@ async fn minting_for_an_unknown_app_is_an_error() {
 #[tokio::test]
 async fn requests_are_counted_by_action() {
     let h = support::start().await;
-    h.describe(&check(&mint(&h))).await;
+    h.describe(&api3_check(&mint_api3(&h))).await;
     h.describe(&Api3RawAction::new(
         "captcha",
         "2019-07-22",
@@ -403,7 +380,7 @@ async fn requests_are_counted_by_action() {
     .await;
     h.describe(&Api3RawAction::new("captcha", "2019-07-22", "Nope"))
         .await;
-    let mut no_action = h.api3_request(&check(&mint(&h)));
+    let mut no_action = h.api3_request(&api3_check(&mint_api3(&h)));
     no_action.headers_mut().remove("x-tc-action");
     assert_eq!(h.send(no_action).await.error_code(), "MissingParameter");
     let stats = h.emulator.stats();
@@ -416,8 +393,8 @@ async fn requests_are_counted_by_action() {
 #[tokio::test]
 async fn answer_faults_replace_the_check_without_spending_the_ticket() {
     let h = support::start().await;
-    let minted = mint(&h);
-    let action = check(&minted);
+    let minted = mint_api3(&h);
+    let action = api3_check(&minted);
 
     h.emulator.set_fault(Fault::Code(21));
     let answer = h.describe(&action).await;
@@ -455,8 +432,8 @@ async fn answer_faults_replace_the_check_without_spending_the_ticket() {
 #[tokio::test]
 async fn delivery_faults_apply_after_the_ticket_is_spent() {
     let h = support::start().await;
-    let minted = mint(&h);
-    let request = h.api3_request(&check(&minted));
+    let minted = mint_api3(&h);
+    let request = h.api3_request(&api3_check(&minted));
 
     h.emulator.set_fault(Fault::DropConnection);
     let raw = exchange(h.addr(), request.clone()).await;
@@ -485,8 +462,8 @@ async fn delivery_faults_apply_after_the_ticket_is_spent() {
 async fn logs_name_the_action_and_code_but_never_a_secret() {
     let logs = LogCapture::start();
     let h = support::start().await;
-    let minted = mint(&h);
-    let request = h.api3_request(&check(&minted));
+    let minted = mint_api3(&h);
+    let request = h.api3_request(&api3_check(&minted));
     let authorization = request.headers()["authorization"]
         .to_str()
         .unwrap()

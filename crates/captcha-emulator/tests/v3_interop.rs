@@ -7,42 +7,20 @@
 
 mod support;
 
-use std::net::IpAddr;
 use std::time::Duration;
 
-use captcha_emulator::{Api3Ticket, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Fault};
+use captcha_emulator::{Api3Ticket, DEMO_APP_SECRET_KEY, Fault};
 use captcha_proto::api3::{Api3Config, DescribeCaptchaResult};
 use captcha_proto::tc3;
 use captcha_proto::{Credential, Stamp};
 use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderValue, Request, StatusCode};
-use support::{Answer, Harness, ID, KEY, NOW};
+use support::{Answer, Harness, ID, KEY, NOW, USER, api3_check, mint_api3, user};
 
-const USER: &str = "203.0.113.7";
 /// Lowercase hex SHA-256 of the literal text `UNSIGNED-PAYLOAD`: the payload hash of an
 /// unsigned-payload request.
 const UNSIGNED_PAYLOAD_HASH: &str =
     "438d4109ef0d676b8c2c7ed13cdfcb418e494d53b843d4634ce3b1085f07bb96";
-
-fn user() -> IpAddr {
-    USER.parse().unwrap()
-}
-
-fn mint(h: &Harness) -> Api3Ticket {
-    h.emulator
-        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user())
-        .expect("the demo app is configured")
-}
-
-fn check(minted: &Api3Ticket) -> DescribeCaptchaResult {
-    DescribeCaptchaResult::new(
-        minted.ticket.clone(),
-        minted.randstr.clone(),
-        user(),
-        minted.captcha_app_id,
-        DEMO_APP_SECRET_KEY,
-    )
-}
 
 /// The JSON body an SDK sends for `minted` (Python's spacing).
 fn body_for(minted: &Api3Ticket) -> Vec<u8> {
@@ -94,14 +72,14 @@ fn assert_plain_json(answer: &Answer, what: &str) {
 #[tokio::test]
 async fn every_api3_answer_is_plain_application_json() {
     let h = support::start().await;
-    let minted = mint(&h);
-    let pass = h.describe(&check(&minted)).await;
+    let minted = mint_api3(&h);
+    let pass = h.describe(&api3_check(&minted)).await;
     assert_eq!(pass.captcha_code(), 1);
     assert_plain_json(&pass, "pass");
-    let reused = h.describe(&check(&minted)).await;
+    let reused = h.describe(&api3_check(&minted)).await;
     assert_eq!(reused.captcha_code(), 9);
     assert_plain_json(&reused, "reused ticket");
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let wrong_app_key = DescribeCaptchaResult::new(
         minted.ticket.clone(),
         minted.randstr.clone(),
@@ -116,34 +94,40 @@ async fn every_api3_answer_is_plain_application_json() {
     let mut refusals: Vec<(&str, Answer)> = Vec::new();
     let get = Request::get("/").body(Vec::new()).unwrap();
     refusals.push(("MissingParameter", h.send(get).await));
-    let mut form = h.api3_request(&check(&mint(&h)));
+    let mut form = h.api3_request(&api3_check(&mint_api3(&h)));
     form.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/x-www-form-urlencoded"),
     );
     refusals.push(("InvalidParameter", h.send(form).await));
-    let mut no_action = h.api3_request(&check(&mint(&h)));
+    let mut no_action = h.api3_request(&api3_check(&mint_api3(&h)));
     no_action.headers_mut().remove("x-tc-action");
     refusals.push(("MissingParameter", h.send(no_action).await));
     let wrong_key = Credential::new(ID, "not-the-emulator-secret-key").unwrap();
     let request = config_for(&h, wrong_key)
-        .encode(&check(&mint(&h)), h.stamp(1))
+        .encode(&api3_check(&mint_api3(&h)), h.stamp(1))
         .unwrap();
     refusals.push(("AuthFailure.SignatureFailure", h.send(request).await));
     let stranger = Credential::new("AKIDnobodyKnowsThisId000000000000000", KEY).unwrap();
     let request = config_for(&h, stranger)
-        .encode(&check(&mint(&h)), h.stamp(1))
+        .encode(&api3_check(&mint_api3(&h)), h.stamp(1))
         .unwrap();
     refusals.push(("AuthFailure.SecretIdNotFound", h.send(request).await));
     let old = Stamp::new(NOW - 3_600, 1).unwrap();
-    let request = h.api3_config().encode(&check(&mint(&h)), old).unwrap();
+    let request = h
+        .api3_config()
+        .encode(&api3_check(&mint_api3(&h)), old)
+        .unwrap();
     refusals.push(("AuthFailure.SignatureExpire", h.send(request).await));
     let not_json = signed_over("127.0.0.1", b"not json".to_vec());
     refusals.push(("InvalidParameter", h.send(not_json).await));
     h.emulator.set_fault(Fault::Code(4400));
-    refusals.push(("RequestLimitExceeded", h.describe(&check(&mint(&h))).await));
+    refusals.push((
+        "RequestLimitExceeded",
+        h.describe(&api3_check(&mint_api3(&h))).await,
+    ));
     h.emulator.set_fault(Fault::Code(21));
-    let forced = h.describe(&check(&mint(&h))).await;
+    let forced = h.describe(&api3_check(&mint_api3(&h))).await;
     assert_eq!(forced.captcha_code(), 21);
     assert_plain_json(&forced, "forced CaptchaCode");
     h.emulator.clear_faults();
@@ -161,12 +145,12 @@ async fn a_signature_over_the_host_with_or_without_its_port_is_accepted() {
     assert!(with_port.starts_with("127.0.0.1:"), "{with_port}");
 
     // Node: sends `Host: 127.0.0.1:PORT`, signs `127.0.0.1`.
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let node = sent_as(signed_over("127.0.0.1", body_for(&minted)), &with_port);
     assert_eq!(h.send(node).await.captcha_code(), 1);
 
     // Python: signs the `Host` it sends, port included.
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let python = signed_over(&with_port, body_for(&minted));
     assert_eq!(python.headers()[HOST], with_port.as_str());
     assert_eq!(h.send(python.clone()).await.captcha_code(), 1);
@@ -177,14 +161,14 @@ async fn a_signature_over_the_host_with_or_without_its_port_is_accepted() {
     );
 
     // The other way round: signed with the port, sent without it.
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let request = sent_as(signed_over(&with_port, body_for(&minted)), "127.0.0.1");
     assert_eq!(h.send(request).await.captcha_code(), 1);
 
     // Any other host, or another port, is still a wrong signature.
     let other_port = format!("127.0.0.1:{}", h.addr().port().wrapping_add(1).max(1));
     for signed_host in ["127.0.0.2", "localhost", other_port.as_str()] {
-        let minted = mint(&h);
+        let minted = mint_api3(&h);
         let request = sent_as(signed_over(signed_host, body_for(&minted)), &with_port);
         let answer = h.send(request).await;
         assert_eq!(
@@ -195,10 +179,10 @@ async fn a_signature_over_the_host_with_or_without_its_port_is_accepted() {
         assert!(answer.error_message().contains("does not match"));
         assert_plain_json(&answer, signed_host);
         // Nothing was spent: the ticket still passes once, properly signed.
-        assert_eq!(h.describe(&check(&minted)).await.captcha_code(), 1);
+        assert_eq!(h.describe(&api3_check(&minted)).await.captcha_code(), 1);
     }
     // The host name is whatever the client signed and sent: only the port may differ.
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let request = sent_as(
         signed_over("localhost", body_for(&minted)),
         &format!("localhost:{}", h.addr().port()),
@@ -232,7 +216,7 @@ fn unsigned_payload(signed_host: &str, body: Vec<u8>) -> Request<Vec<u8>> {
 #[tokio::test]
 async fn an_unsigned_payload_is_accepted_and_the_ticket_checked() {
     let h = support::start().await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     h.clock.advance(Duration::from_secs(2));
     let request = unsigned_payload(&h.host(), body_for(&minted));
     let answer = h.send(request.clone()).await;
@@ -251,13 +235,13 @@ async fn an_unsigned_payload_is_accepted_and_the_ticket_checked() {
     assert_eq!(answer.response()["CaptchaMsg"], "ticket reused");
 
     // Signed over the host without the port, as Node would, and still checked normally.
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let node = sent_as(unsigned_payload("127.0.0.1", body_for(&minted)), &h.host());
     assert_eq!(h.send(node.clone()).await.captcha_code(), 1);
     assert_eq!(h.send(node).await.captcha_code(), 9);
 
     // The headers are still signed: another Content-Type or key fails as always.
-    let mut forged = unsigned_payload(&h.host(), body_for(&mint(&h)));
+    let mut forged = unsigned_payload(&h.host(), body_for(&mint_api3(&h)));
     forged.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),
@@ -272,7 +256,7 @@ async fn an_unsigned_payload_is_accepted_and_the_ticket_checked() {
         .header("x-tc-action", "DescribeCaptchaResult")
         .header("x-tc-version", "2019-07-22")
         .header("x-tc-content-sha256", "UNSIGNED-PAYLOAD")
-        .body(body_for(&mint(&h)))
+        .body(body_for(&mint_api3(&h)))
         .unwrap();
     let stranger_key = Credential::new(ID, "not-the-emulator-secret-key").unwrap();
     tc3::sign_request(&mut wrong_key, &stranger_key, "captcha", NOW).unwrap();

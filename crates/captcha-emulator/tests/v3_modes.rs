@@ -5,16 +5,13 @@
 
 mod support;
 
-use std::net::IpAddr;
-
-use captcha_emulator::{Api3Ticket, Clock, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID};
+use captcha_emulator::{Api3Ticket, Clock, DEMO_APP_SECRET_KEY};
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{Credential, SecretKey, tc3};
 use http::header::{CONTENT_TYPE, HOST};
 use http::{Method, Request, StatusCode};
-use support::{Answer, Harness, ID, KEY, NOW, form};
+use support::{Answer, Harness, ID, KEY, NOW, USER, form, mint_api3};
 
-const USER: &str = "203.0.113.7";
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// How a request is sent and signed.
@@ -48,13 +45,6 @@ const MODES: [Mode; 5] = [
 ];
 
 const V1_MODES: [Mode; 4] = [MODES[1], MODES[2], MODES[3], MODES[4]];
-
-fn mint(h: &Harness) -> Api3Ticket {
-    let user: IpAddr = USER.parse().unwrap();
-    h.emulator
-        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user)
-        .expect("the demo app is configured")
-}
 
 type Pairs = Vec<(String, String)>;
 
@@ -185,7 +175,7 @@ async fn every_mode_passes_a_fresh_ticket_once_and_checks_the_keys() {
     for (i, mode) in MODES.into_iter().enumerate() {
         let nonce = 100 * (i as u64 + 1);
         let what = format!("{mode:?}");
-        let minted = mint(&h);
+        let minted = mint_api3(&h);
         let good = fields(&minted, DEMO_APP_SECRET_KEY);
         let fresh = h.send(request(&h, mode, &good, KEY, nonce)).await;
         assert_plain_json(&fresh, &what);
@@ -193,13 +183,13 @@ async fn every_mode_passes_a_fresh_ticket_once_and_checks_the_keys() {
         let reused = h.send(request(&h, mode, &good, KEY, nonce + 1)).await;
         assert_eq!(reused.captcha_code(), 9, "{what}: {}", reused.text());
 
-        let wrong_app_key = fields(&mint(&h), "not-the-app-secret-key");
+        let wrong_app_key = fields(&mint_api3(&h), "not-the-app-secret-key");
         let answer = h
             .send(request(&h, mode, &wrong_app_key, KEY, nonce + 2))
             .await;
         assert_eq!(answer.captcha_code(), 100, "{what}: {}", answer.text());
 
-        let other = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let other = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         let forged = h
             .send(request(&h, mode, &other, "not-the-secret-key", nonce + 3))
             .await;
@@ -213,7 +203,7 @@ async fn every_mode_passes_a_fresh_ticket_once_and_checks_the_keys() {
 #[tokio::test]
 async fn a_ticket_passes_once_whatever_the_mode() {
     let h = support::start().await;
-    let minted = mint(&h);
+    let minted = mint_api3(&h);
     let good = fields(&minted, DEMO_APP_SECRET_KEY);
     let first = h.send(request(&h, MODES[2], &good, KEY, 1)).await;
     assert_eq!(first.captcha_code(), 1, "{}", first.text());
@@ -236,14 +226,14 @@ async fn a_replayed_v1_nonce_is_refused() {
     let h = support::start().await;
     for (i, mode) in V1_MODES.into_iter().enumerate() {
         let what = format!("{mode:?}");
-        let good = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let good = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         let nonce = 7_000 + i as u64;
         let first = h.send(request(&h, mode, &good, KEY, nonce)).await;
         assert_eq!(first.captcha_code(), 1, "{what}: {}", first.text());
         let replay = h.send(request(&h, mode, &good, KEY, nonce)).await;
         assert_refused(&replay, "AuthFailure.SignatureExpire", "Nonce", &what);
         // Another request with the same nonce is a replay too.
-        let other = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let other = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         let replay = h.send(request(&h, mode, &other, KEY, nonce)).await;
         assert_refused(&replay, "AuthFailure.SignatureExpire", "Nonce", &what);
     }
@@ -264,7 +254,7 @@ async fn numbers_as_text_are_read_and_other_text_is_refused_by_name() {
         .into_iter()
         .enumerate()
         {
-            let mut bad = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+            let mut bad = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
             match bad.iter_mut().find(|(k, _)| k == field) {
                 Some(pair) => pair.1 = value.to_owned(),
                 None => bad.push((field.to_owned(), value.to_owned())),
@@ -273,7 +263,7 @@ async fn numbers_as_text_are_read_and_other_text_is_refused_by_name() {
             let words = format!("`{field}`");
             assert_refused(&answer, "InvalidParameter", &words, &what);
         }
-        let mut timed = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let mut timed = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         timed.push(("NeedGetCaptchaTime".to_owned(), "1".to_owned()));
         let answer = h.send(request(&h, mode, &timed, KEY, nonce + 9)).await;
         assert_eq!(answer.captcha_code(), 1, "{what}: {}", answer.text());
@@ -289,11 +279,11 @@ async fn the_host_is_accepted_with_or_without_its_port() {
     for (i, mode) in MODES.into_iter().enumerate() {
         let what = format!("{mode:?}");
         let nonce = 900 + 10 * i as u64;
-        let good = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let good = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         let request = signed_at(&h, mode, &good, KEY, nonce, bare, NOW);
         let answer = h.send(request).await;
         assert_eq!(answer.captcha_code(), 1, "{what}: {}", answer.text());
-        let good = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let good = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         let request = signed_at(&h, mode, &good, KEY, nonce + 1, &elsewhere, NOW);
         let answer = h.send(request).await;
         assert_refused(&answer, "AuthFailure.SignatureFailure", "", &what);
@@ -306,7 +296,7 @@ async fn stale_timestamps_and_unknown_fields_are_refused() {
     for (i, mode) in MODES.into_iter().enumerate() {
         let what = format!("{mode:?}");
         let nonce = 1_300 + 10 * i as u64;
-        let good = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+        let good = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
         let stale = signed_at(&h, mode, &good, KEY, nonce, &h.host(), NOW - 3_600);
         let answer = h.send(stale).await;
         assert_refused(&answer, "AuthFailure.SignatureExpire", "", &what);
@@ -332,7 +322,7 @@ async fn stale_timestamps_and_unknown_fields_are_refused() {
 async fn v1_common_parameters_are_checked() {
     let h = support::start().await;
     let mode = MODES[1];
-    let good = fields(&mint(&h), DEMO_APP_SECRET_KEY);
+    let good = fields(&mint_api3(&h), DEMO_APP_SECRET_KEY);
     let base = v1_pairs(mode, &good, KEY, 42, &h.host(), NOW);
     let send = |pairs: Pairs| {
         let request = Request::get(format!("/?{}", form(&pairs)))

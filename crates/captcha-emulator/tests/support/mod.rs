@@ -3,15 +3,16 @@
 //! craft signed parameter sets (API 2.0) and signed requests (API 3.0), and a log capture.
 #![allow(dead_code)] // each test binary uses a different part
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use captcha_emulator::{
-    Clock, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator, EmulatorBuilder, ManualClock, RunningEmulator,
+    Api3Ticket, Clock, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+    Emulator, EmulatorBuilder, ManualClock, RunningEmulator,
 };
-use captcha_proto::api3::{Api3Action, Api3Config};
+use captcha_proto::api3::{Api3Action, Api3Config, DescribeCaptchaResult};
 use captcha_proto::v1::{self, SignatureMethod};
 use captcha_proto::{Api2Config, SecretKey, Stamp};
 use http::header::{CONTENT_TYPE, HOST, HeaderValue};
@@ -412,4 +413,30 @@ impl std::io::Write for SharedWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The end user's address the API 3.0 tests check tickets for (a documentation address).
+pub const USER: &str = "203.0.113.7";
+
+/// [`USER`] parsed.
+pub fn user() -> IpAddr {
+    USER.parse().expect("a valid IP address")
+}
+
+/// A ticket and Randstr of the demo app for [`USER`], as the front-end callback hands them.
+pub fn mint_api3(h: &Harness) -> Api3Ticket {
+    h.emulator
+        .mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user())
+        .expect("the demo app is configured")
+}
+
+/// The check a back-end makes with what the front-end callback gave it.
+pub fn api3_check(minted: &Api3Ticket) -> DescribeCaptchaResult {
+    DescribeCaptchaResult::new(
+        minted.ticket.clone(),
+        minted.randstr.clone(),
+        user(),
+        minted.captcha_app_id,
+        DEMO_APP_SECRET_KEY,
+    )
 }
