@@ -28,15 +28,25 @@
 
 mod action;
 mod aid_encrypted;
+mod catalog;
 mod config;
+mod console;
+mod data;
 mod describe;
 mod disaster;
 mod envelope;
 mod error;
 mod flatten;
+mod lenient;
+mod mini;
+mod oper_data;
 mod raw;
+mod rce;
 mod result;
 mod signature;
+mod statistics;
+mod ticket_fields;
+pub(crate) mod typed;
 
 pub use action::{Api3Action, Api3Exchange};
 #[cfg(feature = "clock")]
@@ -44,16 +54,42 @@ pub use aid_encrypted::aid_encrypted_random_iv;
 pub use aid_encrypted::{
     AidEncryption, AidOpenError, AidPlaintext, aid_encrypted, open_aid_encrypted,
 };
+pub use catalog::CAPTCHA_ACTIONS;
 pub use config::{ACTION_HEADER, Api3Config, Language, VERSION_HEADER, international_endpoint};
+pub use console::{
+    AppIdInfo, CaptchaOutcome, CaptchaUserAllAppId, DescribeCaptchaAppIdInfo,
+    DescribeCaptchaUserAllAppId, UpdateCaptchaAppIdInfo, UserAllAppIds,
+};
+pub use data::{
+    CaptchaQueryData, CaptchaTicketDataRes, DataQuery, DataSeries, DataSumQuery, DataSummary,
+    DescribeCaptchaData, DescribeCaptchaDataSum, DescribeCaptchaMiniData,
+    DescribeCaptchaMiniDataSum, DescribeCaptchaTicketData, TicketAmountUnit, TicketData,
+    TicketInterceptUnit, TicketThroughUnit,
+};
 pub use describe::{
     CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, DescribeCaptchaResult,
 };
 pub use disaster::{DisasterRecoveryPolicy, DisasterRecoveryTicket};
 pub use envelope::{ResponseObject, parse_response};
 pub use error::Api3Error;
+pub use mini::{
+    DescribeCaptchaMiniResult, DescribeCaptchaMiniRiskResult, MiniRiskResult,
+    OutputManageMarketingRiskValue,
+};
+pub use oper_data::{
+    CaptchaOperDataInterceptUnit, CaptchaOperDataLoadTimeUnit, CaptchaOperDataRes,
+    CaptchaOperDataTryTimesDistributeUnit, CaptchaOperDataTryTimesUnit,
+    DescribeCaptchaMiniOperData, DescribeCaptchaOperData, OperData, OperDataQuery,
+};
 pub use raw::Api3RawAction;
+pub use rce::{DescribeCaptchaRceResult, RceCaptchaResult, RceResult};
 pub use result::{
     CaptchaResult, DISASTER_RECOVERY_PREFIX, PASS_CODE, RejectReason, Verdict,
     decode_captcha_result,
 };
 pub use signature::Api3Signature;
+pub use statistics::{
+    AppStatisticsQuery, CaptchaStatisticObj, GetRequestStatistics, GetTicketStatistics,
+    GetTotalRequestStatistics, GetTotalTicketStatistics, InterceptPerTrendObj, RequestTrendObj,
+    Statistics, TicketCheckTrendObj, TotalStatisticsQuery,
+};
