@@ -100,7 +100,7 @@ mod stats;
 mod tickets;
 mod tls;
 
-pub use api3::Api3Ticket;
+pub use api3::{Api3Ticket, Api3TicketKind};
 pub use apps::{CaptchaApp, UnknownCaptchaApp};
 pub use background::BackgroundEmulator;
 pub use builder::{DEFAULT_API3_RATE_LIMIT, Emulator, EmulatorBuilder};
