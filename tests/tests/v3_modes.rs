@@ -4,7 +4,7 @@
 //! GET (query). In each, a minted ticket passes (code 1), the same ticket again is reused
 //! (9), and a wrong AppSecretKey is refused (100).
 
-use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, Emulator};
+use captcha_emulator::{DEMO_APP_SECRET_KEY, Emulator};
 use captcha_proto::HttpMethod;
 use captcha_proto::api3::{Api3Signature, RejectReason, Verdict};
 use captcha_tests::Transport;
