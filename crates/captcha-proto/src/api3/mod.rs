@@ -3,6 +3,24 @@
 //! and randstr a user's browser got from `TCaptcha.js`; [`Api3RawAction`] sends any other
 //! API 3.0 action of any service.
 //!
+//! Every one of the 18 actions of the service is typed ([`CAPTCHA_ACTIONS`]):
+//!
+//! - ticket checks, each with a verdict and single use: [`DescribeCaptchaResult`],
+//!   [`DescribeCaptchaRceResult`] (adds the risk engine's [`RceResult`]),
+//!   [`DescribeCaptchaMiniResult`] (mini-program plugin tickets) and
+//!   [`DescribeCaptchaMiniRiskResult`] (discontinued upstream);
+//! - console: [`DescribeCaptchaAppIdInfo`], [`UpdateCaptchaAppIdInfo`],
+//!   [`DescribeCaptchaUserAllAppId`];
+//! - data: [`DescribeCaptchaData`], [`DescribeCaptchaMiniData`], [`DescribeCaptchaDataSum`],
+//!   [`DescribeCaptchaMiniDataSum`], [`DescribeCaptchaTicketData`],
+//!   [`DescribeCaptchaOperData`], [`DescribeCaptchaMiniOperData`];
+//! - statistics: [`GetRequestStatistics`], [`GetTicketStatistics`],
+//!   [`GetTotalRequestStatistics`], [`GetTotalTicketStatistics`].
+//!
+//! The console, data and statistics requests are plain structs with public fields (their
+//! `REQUIRED` fields are checked when encoding, naming the field); their answers ignore keys
+//! they do not know and accept numbers sent as numeric strings.
+//!
 //! - [`Api3Config`] encodes any [`Api3Action`] into a signed `http::Request`.
 //!   [`Api3Config::with_signature`] ([`Api3Signature`]) and
 //!   [`Api3Config::with_http_method`] pick the other modes of the official SDKs: TC3 over GET
