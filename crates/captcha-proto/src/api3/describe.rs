@@ -45,6 +45,9 @@ pub struct DescribeCaptchaResult {
 }
 
 impl DescribeCaptchaResult {
+    /// The action's name, `X-TC-Action` (also [`DESCRIBE_CAPTCHA_RESULT`]).
+    pub const ACTION: &'static str = DESCRIBE_CAPTCHA_RESULT;
+
     /// A check of `ticket` and `randstr` (from the front-end callback) for the user at
     /// `user_ip`, with the app's id and secret key from the console. `CaptchaType` is 9.
     pub fn new(

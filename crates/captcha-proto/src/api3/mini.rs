@@ -212,7 +212,11 @@ impl Api3Action for DescribeCaptchaMiniRiskResult {
     fn payload(&self) -> Result<Vec<u8>, EncodeError> {
         let fields = &self.check.fields;
         fields.check(None)?;
-        if self.we_chat_open_id.as_deref() == Some("") {
+        if self
+            .we_chat_open_id
+            .as_deref()
+            .is_some_and(|id| id.trim().is_empty())
+        {
             return Err(EncodeError::EmptyField {
                 field: "WeChatOpenId",
             });

@@ -57,10 +57,12 @@ impl TicketFields {
                 reason: "must be positive (the documented value is 9)",
             });
         }
-        if self.ticket.expose_secret().is_empty() {
+        // Blank counts as empty, as for every other action's required text.
+        let blank = |text: &str| text.trim().is_empty();
+        if blank(self.ticket.expose_secret()) {
             return empty("Ticket");
         }
-        if randstr == Some("") {
+        if randstr.is_some_and(blank) {
             return empty("Randstr");
         }
         if self.captcha_app_id == 0 {
@@ -69,13 +71,13 @@ impl TicketFields {
                 reason: "must be positive",
             });
         }
-        if self.app_secret_key.expose_secret().is_empty() {
+        if blank(self.app_secret_key.expose_secret()) {
             return empty("AppSecretKey");
         }
-        if self.mac_address.as_deref() == Some("") {
+        if self.mac_address.as_deref().is_some_and(blank) {
             return empty("MacAddress");
         }
-        if self.imei.as_deref() == Some("") {
+        if self.imei.as_deref().is_some_and(blank) {
             return empty("Imei");
         }
         Ok(())
