@@ -206,7 +206,12 @@ pub(crate) fn check(action: &str, object: &Map<String, Value>) -> Result<(), Ref
                 format!("the parameter `{name}` must be {expected}"),
             ));
         }
-        if field.required && value.as_str().is_some_and(|text| text.trim().is_empty()) {
+        // An empty domain limit or alarm address means "none".
+        let may_be_empty = matches!(name, "DomainLimit" | "MailAlarm");
+        if field.required
+            && !may_be_empty
+            && value.as_str().is_some_and(|text| text.trim().is_empty())
+        {
             return Err((
                 MISSING_PARAMETER,
                 format!("the required parameter `{name}` is empty"),

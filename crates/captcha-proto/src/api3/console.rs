@@ -130,13 +130,14 @@ mod optional_secret {
 }
 
 /// `UpdateCaptchaAppIdInfo` (更新验证码应用APPId信息): replaces an app's settings. Every
-/// field is required.
+/// field is required; `DomainLimit` and `MailAlarm` may be empty (no limit, no alarm).
 ///
 /// ```
 /// use captcha_proto::EncodeError;
 /// use captcha_proto::api3::{Api3Action, UpdateCaptchaAppIdInfo};
 /// let update = UpdateCaptchaAppIdInfo { captcha_app_id: 199999164, app_name: "shop".into(), ..Default::default() };
-/// assert_eq!(update.payload(), Err(EncodeError::EmptyField { field: "DomainLimit" }));
+/// // An empty DomainLimit or MailAlarm means none; an empty SchemeColor is refused.
+/// assert_eq!(update.payload(), Err(EncodeError::EmptyField { field: "SchemeColor" }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

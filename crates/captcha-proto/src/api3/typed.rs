@@ -10,8 +10,13 @@ use serde_json::Value;
 use super::envelope::{ResponseObject, parse_response};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 
-/// The JSON body of `request` (fields in declaration order), once every name in `required` holds a value: a non-empty
-/// string, or a positive `CaptchaAppId`.
+/// Required text that may be empty: an empty domain limit or alarm address means "none"
+/// (Tencent answers `"DomainLimit": ""` itself).
+const MAY_BE_EMPTY: [&str; 2] = ["DomainLimit", "MailAlarm"];
+
+/// The JSON body of `request` (fields in declaration order), once every name in `required`
+/// holds a value: a non-blank string (except those [`MAY_BE_EMPTY`]), or a positive
+/// `CaptchaAppId`.
 pub(crate) fn payload<T: Serialize>(
     request: &T,
     required: &'static [&'static str],
@@ -23,7 +28,9 @@ pub(crate) fn payload<T: Serialize>(
     for &field in required {
         match fields.get(field) {
             None | Some(Value::Null) => return Err(EncodeError::EmptyField { field }),
-            Some(Value::String(text)) if text.trim().is_empty() => {
+            Some(Value::String(text))
+                if text.trim().is_empty() && !MAY_BE_EMPTY.contains(&field) =>
+            {
                 return Err(EncodeError::EmptyField { field });
             }
             Some(Value::Number(n))
