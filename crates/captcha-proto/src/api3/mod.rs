@@ -66,6 +66,8 @@ mod statistics;
 mod ticket_fields;
 pub(crate) mod typed;
 
+pub(crate) use lenient::number as lenient_number;
+
 pub use action::{Api3Action, Api3Exchange};
 #[cfg(feature = "clock")]
 pub use aid_encrypted::aid_encrypted_random_iv;
