@@ -306,7 +306,10 @@ fn every_action_in_every_mode_through_both_transports() {
         }
         let stats = emulator.stats();
         for action in CAPTCHA_ACTIONS {
-            assert!(stats.requests(action) >= 6, "{action} counted in every mode");
+            assert!(
+                stats.requests(action) >= 6,
+                "{action} counted in every mode"
+            );
         }
         emulator.shutdown();
     }

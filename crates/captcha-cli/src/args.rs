@@ -109,16 +109,11 @@ pub const DEFAULT_TIMEOUT_SECONDS: f64 = 10.0;
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Credentials")]
 pub struct KeyPairArgs {
-    /// SecretId (default: $TENCENTCLOUD_SECRET_ID).
-    #[arg(long, env = "TENCENTCLOUD_SECRET_ID", hide_env_values = true)]
+    /// SecretId (without it and --secret-key: the default chain, $TENCENTCLOUD_SECRET_ID first).
+    #[arg(long)]
     pub secret_id: Option<String>,
-    /// SecretKey (default: $TENCENTCLOUD_SECRET_KEY).
-    #[arg(
-        long,
-        env = "TENCENTCLOUD_SECRET_KEY",
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
+    /// SecretKey (without it and --secret-id: the default chain, $TENCENTCLOUD_SECRET_KEY first).
+    #[arg(long, allow_hyphen_values = true)]
     pub secret_key: Option<String>,
 }
 
@@ -129,14 +124,19 @@ pub struct CredentialArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub keys: KeyPairArgs,
-    /// Session token of temporary credentials (default: $TENCENTCLOUD_SESSION_TOKEN).
-    #[arg(
-        long,
-        env = "TENCENTCLOUD_SESSION_TOKEN",
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
+    /// Session token of temporary credentials given with --secret-id/--secret-key.
+    #[arg(long, allow_hyphen_values = true)]
     pub session_token: Option<String>,
+    /// Without --secret-id/--secret-key, credentials come from the default chain:
+    /// environment ($TENCENTCLOUD_SECRET_ID, $TENCENTCLOUD_SECRET_KEY,
+    /// $TENCENTCLOUD_SESSION_TOKEN or $TENCENTCLOUD_TOKEN), profile file
+    /// ($TENCENTCLOUD_CREDENTIALS_FILE, ~/.tencentcloud/credentials,
+    /// /etc/tencentcloud/credentials), TKE OIDC ($TKE_*), CVM role (this metadata service).
+    #[arg(long, value_name = "URL", default_value = captcha_proto::credentials::metadata::DEFAULT_METADATA_ENDPOINT)]
+    pub metadata_endpoint: String,
+    /// STS for TKE OIDC (AssumeRoleWithWebIdentity) in the default chain.
+    #[arg(long, value_name = "URL", default_value = captcha_proto::credentials::sts::DEFAULT_STS_ENDPOINT)]
+    pub sts_endpoint: String,
 }
 
 /// Where and how API 2.0 calls are signed and sent.
@@ -321,6 +321,9 @@ pub enum Command {
     Sign(SignArgs),
     /// Run the local captcha emulator until Ctrl-C.
     Serve(ServeArgs),
+    /// Find the credential as every command does, and say which source gave it, its
+    /// SecretId and expiry (never the key or token).
+    Credentials(CredentialsArgs),
     /// Walk the whole captcha flow against a built-in emulator, with both transports.
     Demo(DemoArgs),
 }
@@ -600,6 +603,17 @@ pub struct DescribeMiniRiskResultArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub mini: DescribeMiniResultArgs,
+}
+
+/// `credentials`.
+#[derive(Debug, Args)]
+pub struct CredentialsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub credential: CredentialArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
 }
 
 /// `call`.

@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use captcha_client::credentials::CredentialEndpoints;
 use captcha_proto::{
     AccountType, Api2Config, Api2RawAction, Credential, Endpoint, HttpMethod, SignatureMethod,
     UserInfo,
@@ -12,18 +13,66 @@ use crate::failure::Failure;
 
 /// The credential from `--secret-id`/`--secret-key`/`--session-token` (or their environment variables).
 pub fn credential(args: &CredentialArgs) -> Result<Credential, Failure> {
-    let id =
-        args.keys.secret_id.clone().ok_or_else(|| {
-            Failure::usage("--secret-id", "missing (or set TENCENTCLOUD_SECRET_ID)")
-        })?;
-    let key = args.keys.secret_key.clone().ok_or_else(|| {
-        Failure::usage("--secret-key", "missing (or set TENCENTCLOUD_SECRET_KEY)")
-    })?;
-    let credential = Credential::new(id, key)?;
-    Ok(match &args.session_token {
-        Some(token) => credential.with_token(token.clone())?,
-        None => credential,
-    })
+    match (&args.keys.secret_id, &args.keys.secret_key) {
+        (Some(id), Some(key)) => {
+            let credential = Credential::new(id.clone(), key.clone())?;
+            Ok(match &args.session_token {
+                Some(token) => credential.with_token(token.clone())?,
+                None => credential,
+            })
+        }
+        (None, None) if args.session_token.is_some() => Err(Failure::usage(
+            "--session-token",
+            "goes with --secret-id and --secret-key",
+        )),
+        (None, None) => {
+            let client = chain_client(args)?;
+            block_on(client.credential()).map_err(no_credential)
+        }
+        (Some(_), None) => Err(Failure::usage(
+            "--secret-key",
+            "missing (given --secret-id)",
+        )),
+        (None, Some(_)) => Err(Failure::usage(
+            "--secret-id",
+            "missing (given --secret-key)",
+        )),
+    }
+}
+
+/// A client whose credential comes from the default chain, pointed at the metadata
+/// service and STS the options name.
+pub fn chain_client(args: &CredentialArgs) -> Result<captcha_hyper::Client, Failure> {
+    let endpoint = |option: &str, url: &str| {
+        url.parse::<Endpoint>()
+            .map_err(|e| Failure::usage(option, e))
+    };
+    let endpoints = CredentialEndpoints {
+        metadata: endpoint("--metadata-endpoint", &args.metadata_endpoint)?,
+        sts: endpoint("--sts-endpoint", &args.sts_endpoint)?,
+        ..CredentialEndpoints::default()
+    };
+    captcha_hyper::Client::builder()
+        .credential_endpoints(endpoints)
+        .build()
+        .map_err(|e| Failure::Usage(format!("credentials: {e}")))
+}
+
+/// Runs `future` on a runtime of its own (the commands that resolve credentials are not
+/// inside one).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime starts")
+        .block_on(future)
+}
+
+/// The usage error of a chain that found no credential.
+pub fn no_credential(error: captcha_client::Error) -> Failure {
+    Failure::Usage(format!(
+        "{error} (pass --secret-id and --secret-key, or see `tencent-captcha credentials --help`)"
+    ))
 }
 
 /// The API 2.0 config described by the credential and API 2.0 options.

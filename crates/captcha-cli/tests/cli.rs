@@ -18,10 +18,18 @@ fn cli() -> Command {
         "TENCENTCLOUD_SECRET_ID",
         "TENCENTCLOUD_SECRET_KEY",
         "TENCENTCLOUD_SESSION_TOKEN",
+        "TENCENTCLOUD_TOKEN",
+        "TENCENTCLOUD_CREDENTIALS_FILE",
         "TENCENTCLOUD_CAPTCHA_APP_SECRET_KEY",
+        "TKE_REGION",
+        "TKE_PROVIDER_ID",
+        "TKE_WEB_IDENTITY_TOKEN_FILE",
+        "TKE_ROLE_ARN",
     ] {
         command.env_remove(var);
     }
+    // No profile file of the developer's either.
+    command.env("HOME", "/nonexistent-home-of-the-cli-tests");
     command
 }
 
@@ -1190,13 +1198,13 @@ fn api3_body_may_come_from_a_file() {
 fn api3_refusal_exits_3_with_its_code() {
     let emulator = emulator();
     let output = run_owned(&with(
-        &api3_at(&emulator, "DescribeCaptchaAppIdInfo"),
+        &api3_at(&emulator, "DescribeCaptchaNothing"),
         &["--json", r#"{"CaptchaAppId": 190000000}"#],
     ));
     assert_eq!(code(&output), 3, "{}{}", stdout(&output), stderr(&output));
     let message = stderr(&output);
     assert!(
-        message.contains("InvalidAction") && message.contains("DescribeCaptchaAppIdInfo"),
+        message.contains("InvalidAction") && message.contains("DescribeCaptchaNothing"),
         "{message}"
     );
     assert_eq!(

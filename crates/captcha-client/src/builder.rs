@@ -6,8 +6,8 @@ use std::time::Duration;
 use captcha_proto::{Credential, Endpoint, HttpMethod, SignatureMethod};
 
 use crate::client::Client;
-use crate::error::BuildError;
 use crate::credentials::{CredentialEndpoints, CredentialSource};
+use crate::error::BuildError;
 use crate::retry::RetryPolicy;
 use crate::runtime::Runtime;
 use crate::settings::ClientSettings;

@@ -14,8 +14,8 @@ use captcha_proto::{
 use http::{Request, Response};
 
 use crate::builder::ClientBuilder;
-use crate::credentials::{CredentialCache, CredentialReport, Fetcher};
 use crate::call;
+use crate::credentials::{CredentialCache, CredentialReport, Fetcher};
 use crate::error::{BuildError, Error};
 use crate::runtime::Runtime;
 use crate::settings::ClientSettings;
@@ -92,12 +92,22 @@ impl<R: Runtime> Client<R> {
             timeout: self.timeout,
         };
         let credential = cache.get(&fetcher).await.map_err(Error::Credentials)?;
-        let read = || shared.signing.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let read = || {
+            shared
+                .signing
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+        };
         if let Some(configs) = read().filter(|c| c.api3.credential().same_snapshot(&credential)) {
             return Ok(configs);
         }
         let configs = Arc::new(Configs {
-            api2: shared.settings.api2.clone().with_credential(credential.clone()),
+            api2: shared
+                .settings
+                .api2
+                .clone()
+                .with_credential(credential.clone()),
             api3: shared.settings.api3.clone().with_credential(credential),
         });
         *shared.signing.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&configs));
@@ -116,13 +126,34 @@ impl<R: Runtime> Client<R> {
                 };
                 cache.describe(&fetcher).await.map_err(Error::Credentials)
             }
-            None => Ok(CredentialReport::of_fixed(shared.settings.api3.credential())),
+            None => Ok(CredentialReport::of_fixed(
+                shared.settings.api3.credential(),
+            )),
+        }
+    }
+
+    /// The credential the next call signs with: the fixed one, or the source's current one
+    /// (fetched or refreshed now if due). `Debug` of a credential hides its key and token.
+    pub async fn credential(&self) -> Result<captcha_proto::Credential, Error> {
+        let shared = &self.shared;
+        match &shared.credentials {
+            Some(cache) => {
+                let fetcher = Fetcher {
+                    transmitter: &shared.transmitter,
+                    timeout: self.timeout,
+                };
+                cache.get(&fetcher).await.map_err(Error::Credentials)
+            }
+            None => Ok(shared.settings.api3.credential().clone()),
         }
     }
 
     /// How many times the credential source was asked (0 for a fixed credential).
     pub fn credential_fetches(&self) -> u64 {
-        self.shared.credentials.as_ref().map_or(0, CredentialCache::fetches)
+        self.shared
+            .credentials
+            .as_ref()
+            .map_or(0, CredentialCache::fetches)
     }
 
     /// The settings the client was built with (`settings().timeout` is the default limit;

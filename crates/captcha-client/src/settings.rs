@@ -75,8 +75,8 @@ impl ClientSettings {
     /// Defaults for a client whose credential comes from `source` (fetched on first use).
     pub fn with_source(source: CredentialSource) -> Self {
         // Stands in until the first fetch; never sent (every call signs with the source's).
-        let placeholder = Credential::new("AKIDcredentialsource", "unresolved")
-            .expect("a valid placeholder");
+        let placeholder =
+            Credential::new("AKIDcredentialsource", "unresolved").expect("a valid placeholder");
         Self {
             credential_source: Some(source),
             ..Self::new(placeholder)

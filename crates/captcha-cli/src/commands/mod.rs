@@ -2,8 +2,9 @@
 
 pub mod actions;
 pub mod api3;
+pub mod credentials;
 pub mod demo;
-pub mod describe;
+mod describe;
 mod mini;
 pub mod serve;
 pub mod sign;
@@ -29,6 +30,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Failure> {
         Command::IframeQuery(args) => actions::iframe_query(args),
         Command::Query(args) => actions::query(args),
         Command::DescribeResult(args) => describe::run(args),
+        Command::Credentials(args) => credentials::run(args),
         Command::DescribeRceResult(args) => describe::run_rce(args),
         Command::DescribeMiniResult(args) => mini::run(args),
         Command::DescribeMiniRiskResult(args) => mini::run_risk(args),

@@ -147,8 +147,9 @@ impl CredentialCache {
                     self.store(old.clone());
                     Ok(old.credential)
                 }
+                // The caller gets the error: logged at debug level only.
                 _ => {
-                    tracing::warn!(error = %error, "no credential");
+                    tracing::debug!(error = %error, "no credential");
                     Err(error)
                 }
             },

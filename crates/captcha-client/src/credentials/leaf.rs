@@ -83,10 +83,9 @@ impl Leaf {
 fn variable(name: &'static str) -> Result<Option<String>, CredentialSourceError> {
     match std::env::var_os(name) {
         None => Ok(None),
-        Some(value) => value
-            .into_string()
-            .map(Some)
-            .map_err(|_| CredentialSourceError::new("environment", CredentialError::NotUnicode { name })),
+        Some(value) => value.into_string().map(Some).map_err(|_| {
+            CredentialSourceError::new("environment", CredentialError::NotUnicode { name })
+        }),
     }
 }
 
@@ -117,7 +116,10 @@ fn profile_path() -> Result<Option<PathBuf>, CredentialSourceError> {
         .filter(|home| !home.is_empty())
         .map(|home| Path::new(&home).join(".tencentcloud/credentials"));
     let system = Some(PathBuf::from("/etc/tencentcloud/credentials"));
-    Ok([home, system].into_iter().flatten().find(|path| path.is_file()))
+    Ok([home, system]
+        .into_iter()
+        .flatten()
+        .find(|path| path.is_file()))
 }
 
 fn profile(explicit: Option<&Path>) -> Result<Option<(Credential, String)>, CredentialSourceError> {
@@ -138,13 +140,17 @@ fn profile(explicit: Option<&Path>) -> Result<Option<(Credential, String)>, Cred
         };
         CredentialSourceError::new(name.clone(), reason)
     })?;
-    let credential = parse_profile(&text).map_err(|e| CredentialSourceError::new(name.clone(), e))?;
+    let credential =
+        parse_profile(&text).map_err(|e| CredentialSourceError::new(name.clone(), e))?;
     Ok(Some((credential, name)))
 }
 
 /// The metadata service did not answer at all: not on Tencent Cloud.
 fn unreachable(error: &Error) -> bool {
-    matches!(error.phase(), Phase::NeverSent | Phase::Timeout | Phase::MaybeSent)
+    matches!(
+        error.phase(),
+        Phase::NeverSent | Phase::Timeout | Phase::MaybeSent
+    )
 }
 
 async fn cvm_role<R: Runtime>(
@@ -163,7 +169,11 @@ async fn cvm_role<R: Runtime>(
     };
     let role = match decode_role_name(answer.status(), answer.body()) {
         Ok(Some(role)) => role,
-        Ok(None) => return Err(fail("metadata answered 404: no role is bound to this instance".to_owned())),
+        Ok(None) => {
+            return Err(fail(
+                "metadata answered 404: no role is bound to this instance".to_owned(),
+            ));
+        }
         Err(e) => return Err(fail(e.to_string())),
     };
     let request = role_credential_request(endpoint, &role).map_err(|e| fail(e.to_string()))?;
@@ -171,7 +181,8 @@ async fn cvm_role<R: Runtime>(
         .send(request, METADATA_TIMEOUT)
         .await
         .map_err(|e| fail(format!("metadata request failed: {e}")))?;
-    let credential = decode_role_credential(answer.status(), answer.body()).map_err(|e| fail(e.to_string()))?;
+    let credential =
+        decode_role_credential(answer.status(), answer.body()).map_err(|e| fail(e.to_string()))?;
     check_not_expired(&credential).map_err(fail)?;
     Ok(Some(credential))
 }
@@ -196,7 +207,12 @@ async fn web_identity<R: Runtime>(
     fetcher: &Fetcher<'_, R>,
 ) -> Result<Option<Credential>, CredentialSourceError> {
     let fail = |reason: String| CredentialSourceError::new("TKE OIDC", reason);
-    let names = [ENV_TKE_REGION, ENV_TKE_PROVIDER_ID, ENV_TKE_WEB_IDENTITY_TOKEN_FILE, ENV_TKE_ROLE_ARN];
+    let names = [
+        ENV_TKE_REGION,
+        ENV_TKE_PROVIDER_ID,
+        ENV_TKE_WEB_IDENTITY_TOKEN_FILE,
+        ENV_TKE_ROLE_ARN,
+    ];
     let mut values = Vec::with_capacity(names.len());
     for name in names {
         values.push(variable(name)?);
@@ -208,14 +224,22 @@ async fn web_identity<R: Runtime>(
     for (name, value) in names.iter().zip(values) {
         match value {
             Some(value) if !value.trim().is_empty() => set.push(value),
-            _ => return Err(fail(format!("{name} is not set or empty (TKE sets all four)"))),
+            _ => {
+                return Err(fail(format!(
+                    "{name} is not set or empty (TKE sets all four)"
+                )));
+            }
         }
     }
     let [region, provider, token_file, role_arn] = <[String; 4]>::try_from(set)
         .map_err(|_| fail("the TKE variables could not be read".to_owned()))?;
     // Read again at every refresh: TKE rotates the token.
-    let token = std::fs::read_to_string(&token_file)
-        .map_err(|e| fail(format!("{ENV_TKE_WEB_IDENTITY_TOKEN_FILE} {token_file} cannot be read ({})", e.kind())))?;
+    let token = std::fs::read_to_string(&token_file).map_err(|e| {
+        fail(format!(
+            "{ENV_TKE_WEB_IDENTITY_TOKEN_FILE} {token_file} cannot be read ({})",
+            e.kind()
+        ))
+    })?;
     let token = token.trim();
     if token.is_empty() {
         return Err(fail(format!("the token file {token_file} is empty")));
@@ -223,7 +247,9 @@ async fn web_identity<R: Runtime>(
     let session = format!("tencent-captcha-rust-{}", now());
     let call = AssumeRoleWithWebIdentity::new(provider, token, role_arn, session);
     let stamp = Stamp::now();
-    let request = call.encode(endpoint, &region, stamp).map_err(|e| fail(e.to_string()))?;
+    let request = call
+        .encode(endpoint, &region, stamp)
+        .map_err(|e| fail(e.to_string()))?;
     let answer = fetcher
         .send(request, fetcher.timeout)
         .await

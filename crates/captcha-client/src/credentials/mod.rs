@@ -201,10 +201,9 @@ impl CredentialSource {
             Kind::Chain(leaves) => chain(leaves, fetcher).await,
             Kind::AssumeRole(role) => {
                 let (base, from) = match &role.base {
-                    Base::Leaf(leaf) => leaf
-                        .fetch(fetcher)
-                        .await?
-                        .ok_or_else(|| CredentialSourceError::new(leaf.name(), "is not configured"))?,
+                    Base::Leaf(leaf) => leaf.fetch(fetcher).await?.ok_or_else(|| {
+                        CredentialSourceError::new(leaf.name(), "is not configured")
+                    })?,
                     Base::Chain(leaves) => chain(leaves, fetcher).await?,
                 };
                 let credential = assume(role, base, fetcher).await?;
@@ -243,7 +242,9 @@ async fn assume<R: Runtime>(
         config: &config,
         action: &role.call,
     };
-    let request = exchange.encode(Stamp::now()).map_err(|e| fail(e.to_string()))?;
+    let request = exchange
+        .encode(Stamp::now())
+        .map_err(|e| fail(e.to_string()))?;
     let answer = fetcher
         .send(request, fetcher.timeout)
         .await
