@@ -85,7 +85,9 @@ mod faults;
 mod font;
 mod images;
 mod incoming;
+mod issued_keys;
 mod json;
+mod metadata;
 mod nonces;
 mod params;
 mod random;
@@ -107,6 +109,9 @@ pub use builder::{DEFAULT_API3_RATE_LIMIT, Emulator, EmulatorBuilder};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StartError;
 pub use faults::Fault;
+pub use metadata::{
+    DEFAULT_CVM_ROLE_LIFETIME, METADATA_CREDENTIALS_PATH, MetadataFault, REFRESH_MARGIN,
+};
 pub use server::{EmulatorHandle, RunningEmulator};
 pub use stats::{NO_ACTION, Stats, UNKNOWN_ACTION};
 
