@@ -61,6 +61,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Credential sources, so that a provider chain can be tested end to end (README,
+//! "Credentials"): the CVM instance-role metadata paths under
+//! [`METADATA_CREDENTIALS_PATH`] ([`EmulatorBuilder::cvm_role`],
+//! [`EmulatorHandle::metadata_endpoint`], [`MetadataFault`]), STS 2018-08-13
+//! `AssumeRole` and `AssumeRoleWithWebIdentity` at `/` ([`EmulatorHandle::sts_endpoint`],
+//! [`EmulatorBuilder::web_identity_token`]), and the temporary credentials they issue
+//! (also [`EmulatorHandle::issue_temporary_credential`]), which the captcha APIs accept
+//! with their own token until they expire on the emulator clock.
+//!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
 //! `POST /emulator/tickets`), [`EmulatorHandle::mint_api3_ticket`] (also
 //! `POST /emulator/v3/tickets`), [`EmulatorHandle::answer_for`] (also
