@@ -76,12 +76,12 @@ impl EmulatorHandle {
         )
     }
 
-    /// The base URL of the emulated CVM metadata service, `http(s)://127.0.0.1:PORT` (no
-    /// trailing slash, like `http://metadata.tencentyun.com`): a credential provider
-    /// appends `/latest/meta-data/cam/security-credentials/` (see
+    /// The emulated CVM metadata service, `http(s)://127.0.0.1:PORT/` (in place of
+    /// `http://metadata.tencentyun.com`): a credential provider requests
+    /// `/latest/meta-data/cam/security-credentials/` on it (see
     /// [`EmulatorBuilder::cvm_role`](crate::EmulatorBuilder::cvm_role)).
-    pub fn metadata_endpoint(&self) -> String {
-        self.base_url()
+    pub fn metadata_endpoint(&self) -> Endpoint {
+        self.api3_endpoint.clone()
     }
 
     /// The STS endpoint, `http(s)://127.0.0.1:PORT/`: the API 3.0 root, where

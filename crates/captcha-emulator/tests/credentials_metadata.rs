@@ -42,8 +42,8 @@ async fn without_a_role_both_paths_are_404() {
     assert_eq!(credentials(&h, ROLE).await.status, StatusCode::NOT_FOUND);
     assert_eq!(h.emulator.stats().metadata_credentials_issued, 0);
     assert_eq!(
-        h.emulator.metadata_endpoint(),
-        format!("http://{}", h.addr())
+        h.emulator.metadata_endpoint().as_str(),
+        format!("http://{}/", h.addr())
     );
 }
 
