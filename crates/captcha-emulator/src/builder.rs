@@ -58,6 +58,10 @@ pub struct EmulatorBuilder {
     pub(crate) tls: Option<TlsSource>,
     pub(crate) max_connections: usize,
     pub(crate) api3_rate_limit: Option<u32>,
+    /// The CVM instance role: its name and the lifetime of its credentials.
+    pub(crate) cvm_role: Option<(String, Duration)>,
+    /// Tokens `AssumeRoleWithWebIdentity` accepts, each with its expiry (UNIX seconds).
+    pub(crate) web_identity_tokens: Vec<(String, Option<u64>)>,
 }
 
 impl Default for EmulatorBuilder {
@@ -72,6 +76,8 @@ impl Default for EmulatorBuilder {
             tls: None,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             api3_rate_limit: Some(DEFAULT_API3_RATE_LIMIT),
+            cvm_role: None,
+            web_identity_tokens: Vec::new(),
         }
     }
 }
@@ -187,6 +193,42 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Binds a CAM role to the emulated CVM instance: the metadata paths
+    /// (`GET /latest/meta-data/cam/security-credentials/` and `…/<name>`, see
+    /// [`METADATA_CREDENTIALS_PATH`](crate::METADATA_CREDENTIALS_PATH)) then answer its
+    /// name and a temporary credential valid for `lifetime` (whole seconds of the emulator
+    /// clock, at least 1; Tencent's is about an hour, [`DEFAULT_CVM_ROLE_LIFETIME`](crate::DEFAULT_CVM_ROLE_LIFETIME)). A fetch
+    /// returns the current credential until it is within
+    /// [`REFRESH_MARGIN`](crate::REFRESH_MARGIN) (60 s) of expiry, then a new one. Without
+    /// it both paths answer 404, as on a machine with no role. The name (1–128 letters,
+    /// digits or `+=,.@_-`) is checked when the emulator starts. Calling it again replaces
+    /// the role.
+    pub fn cvm_role(mut self, name: impl Into<String>, lifetime: Duration) -> Self {
+        self.cvm_role = Some((name.into(), lifetime));
+        self
+    }
+
+    /// Accepts this `WebIdentityToken` in `AssumeRoleWithWebIdentity`, with no expiry
+    /// (repeatable). Any other token is refused with
+    /// `InvalidParameter.WebIdentityTokenError`. Checked when the emulator starts
+    /// (non-empty, no surrounding whitespace); never shown in `Debug` or logs.
+    pub fn web_identity_token(mut self, token: impl Into<String>) -> Self {
+        self.web_identity_tokens.push((token.into(), None));
+        self
+    }
+
+    /// Like [`EmulatorBuilder::web_identity_token`], but the token is refused from
+    /// `expires_at` (UNIX seconds of the emulator clock) on, as an expired OIDC token is.
+    pub fn web_identity_token_expiring(
+        mut self,
+        token: impl Into<String>,
+        expires_at: u64,
+    ) -> Self {
+        self.web_identity_tokens
+            .push((token.into(), Some(expires_at)));
+        self
+    }
+
     /// Finishes the configuration (checked by [`Emulator::start`]).
     pub fn build(self) -> Emulator {
         Emulator { builder: self }
@@ -215,6 +257,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("tls", &self.tls.is_some())
             .field("max_connections", &self.max_connections)
             .field("api3_rate_limit", &self.api3_rate_limit)
+            .field("cvm_role", &self.cvm_role)
+            .field("web_identity_tokens", &self.web_identity_tokens.len())
             .finish_non_exhaustive()
     }
 }

@@ -8,7 +8,7 @@ use captcha_proto::v1::{self, VerifyError};
 use crate::nonces::NonceOutcome;
 use crate::params::WireParams;
 use crate::reply::Reply;
-use crate::state::State;
+use crate::state::{State, TokenRefusal};
 
 /// The common parameters every request must carry, non-empty (docs/protocol.md, "Parameters every request carries").
 pub(crate) const REQUIRED: [&str; 6] = [
@@ -61,7 +61,7 @@ pub(crate) fn authorize<'p>(
         .parse()
         .map_err(|_| invalid("Nonce must be a positive integer (digits only)"))?;
 
-    let Some(key) = state.keys.get(secret_id) else {
+    let Some(key) = state.key(secret_id) else {
         return Err(Reply::api_error(
             4104,
             "SecretId not found: the key does not exist or is disabled",
@@ -106,16 +106,23 @@ pub(crate) fn authorize<'p>(
         }
     }
 
-    if let Some(expected) = &key.token
-        && params.get("Token") != Some(expected.expose_secret())
-    {
-        return Err(Reply::api_error(
-            4105,
-            "the Token of this temporary credential is missing or wrong",
-        ));
+    let now = state.now();
+    match state.check_token(&key, params.get("Token").map(str::as_bytes), now) {
+        Ok(()) => {}
+        Err(TokenRefusal::Mismatch) => {
+            return Err(Reply::api_error(
+                4105,
+                "the Token of this temporary credential is missing or wrong",
+            ));
+        }
+        Err(TokenRefusal::Expired) => {
+            return Err(Reply::api_error(
+                4105,
+                "this temporary credential has expired",
+            ));
+        }
     }
 
-    let now = state.now();
     let skew = now.abs_diff(timestamp);
     if skew > state.max_skew {
         return Err(Reply::api_error(

@@ -33,6 +33,19 @@ pub enum StartError {
         /// The 0-based position of the second one.
         index: usize,
     },
+    /// The CVM role ([`EmulatorBuilder::cvm_role`](crate::EmulatorBuilder::cvm_role)) is
+    /// unusable (a name CAM would refuse, a lifetime under one second).
+    CvmRole {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A web-identity token is unusable (empty or whitespace-padded). Never shows the token.
+    WebIdentityToken {
+        /// The 0-based position of the token in the builder.
+        index: usize,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The TLS certificate chain or private key cannot be used.
     Tls {
         /// Why.
@@ -62,6 +75,10 @@ impl fmt::Display for StartError {
                     f,
                     "captcha app #{index}: its CaptchaAppId is configured twice"
                 )
+            }
+            Self::CvmRole { reason } => write!(f, "CVM role: {reason}"),
+            Self::WebIdentityToken { index, reason } => {
+                write!(f, "web-identity token #{index}: {reason}")
             }
             Self::Tls { reason } => write!(f, "TLS configuration: {reason}"),
             Self::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),

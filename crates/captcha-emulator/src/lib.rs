@@ -61,6 +61,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Credential sources, so that a provider chain can be tested end to end (README,
+//! "Credentials"): the CVM instance-role metadata paths under
+//! [`METADATA_CREDENTIALS_PATH`] ([`EmulatorBuilder::cvm_role`],
+//! [`EmulatorHandle::metadata_endpoint`], [`MetadataFault`]), STS 2018-08-13
+//! `AssumeRole` and `AssumeRoleWithWebIdentity` at `/` ([`EmulatorHandle::sts_endpoint`],
+//! [`EmulatorBuilder::web_identity_token`]), and the temporary credentials they issue
+//! (also [`EmulatorHandle::issue_temporary_credential`]), which the captcha APIs accept
+//! with their own token until they expire on the emulator clock.
+//!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
 //! `POST /emulator/tickets`), [`EmulatorHandle::mint_api3_ticket`] (also
 //! `POST /emulator/v3/tickets`), [`EmulatorHandle::answer_for`] (also
@@ -85,7 +94,9 @@ mod faults;
 mod font;
 mod images;
 mod incoming;
+mod issued_keys;
 mod json;
+mod metadata;
 mod nonces;
 mod params;
 mod random;
@@ -107,6 +118,9 @@ pub use builder::{DEFAULT_API3_RATE_LIMIT, Emulator, EmulatorBuilder};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StartError;
 pub use faults::Fault;
+pub use metadata::{
+    DEFAULT_CVM_ROLE_LIFETIME, METADATA_CREDENTIALS_PATH, MetadataFault, REFRESH_MARGIN,
+};
 pub use server::{EmulatorHandle, RunningEmulator};
 pub use stats::{NO_ACTION, Stats, UNKNOWN_ACTION};
 

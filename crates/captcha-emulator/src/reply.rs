@@ -104,6 +104,11 @@ impl Reply {
         Self::new(status, TEXT, Bytes::from_static(text.as_bytes()))
     }
 
+    /// A plain-text answer built at run time (the metadata role name).
+    pub(crate) fn text_owned(status: StatusCode, text: String) -> Self {
+        Self::new(status, TEXT, Bytes::from(text))
+    }
+
     /// The same reply, logged with this API 3.0 `CaptchaCode`.
     pub(crate) fn with_code(mut self, code: i64) -> Self {
         self.code = Some(code);

@@ -21,7 +21,7 @@ use crate::{
     ANSWER_PATH, API2_PATH, API3_PATH, API3_TICKETS_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH,
     TICKETS_PATH,
 };
-use crate::{api2, api3, assets, control};
+use crate::{api2, api3, assets, control, metadata};
 
 /// The two ends of the connection a request came on.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +52,7 @@ enum Route {
     MintV3Ticket,
     Answer,
     Stats,
+    Metadata,
     MethodNotAllowed,
     NotFound,
 }
@@ -72,6 +73,7 @@ impl Route {
                 | STATS_PATH,
                 _,
             ) => Self::MethodNotAllowed,
+            _ if metadata::is_metadata_path(path) => Self::Metadata,
             _ => Self::NotFound,
         }
     }
@@ -87,6 +89,7 @@ impl Route {
             Self::MintV3Ticket => "mint_api3_ticket",
             Self::Answer => "answer",
             Self::Stats => "stats",
+            Self::Metadata => "metadata",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotFound => "not_found",
         }
@@ -126,6 +129,10 @@ pub(crate) async fn serve(
         ),
         Route::Answer => (Kind::Control, control::answer(state, request.uri().query())),
         Route::Stats => (Kind::Control, control::stats(state)),
+        Route::Metadata => (
+            Kind::Other,
+            metadata::serve(state, request.method(), request.uri().path()).await,
+        ),
         Route::MethodNotAllowed => (
             Kind::Other,
             Reply::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n"),
@@ -222,5 +229,16 @@ mod tests {
             Route::MethodNotAllowed
         );
         assert_eq!(Route::of(&Method::GET, "/index.html"), Route::NotFound);
+        assert_eq!(
+            Route::of(&Method::GET, "/latest/meta-data/cam/security-credentials/"),
+            Route::Metadata
+        );
+        assert_eq!(
+            Route::of(
+                &Method::GET,
+                "/latest/meta-data/cam/security-credentials/Role"
+            ),
+            Route::Metadata
+        );
     }
 }

@@ -21,6 +21,7 @@ use crate::apps::{CaptchaApp, UnknownCaptchaApp};
 use crate::builder::EmulatorBuilder;
 use crate::error::StartError;
 use crate::faults::Fault;
+use crate::metadata::MetadataFault;
 use crate::router::{self, Connection};
 use crate::state::State;
 use crate::stats::Stats;
@@ -73,6 +74,58 @@ impl EmulatorHandle {
             self.endpoint.host(),
             self.endpoint.port_or_default()
         )
+    }
+
+    /// The emulated CVM metadata service, `http(s)://127.0.0.1:PORT/` (in place of
+    /// `http://metadata.tencentyun.com`): a credential provider requests
+    /// `/latest/meta-data/cam/security-credentials/` on it (see
+    /// [`EmulatorBuilder::cvm_role`](crate::EmulatorBuilder::cvm_role)).
+    pub fn metadata_endpoint(&self) -> Endpoint {
+        self.api3_endpoint.clone()
+    }
+
+    /// The STS endpoint, `http(s)://127.0.0.1:PORT/`: the API 3.0 root, where
+    /// `AssumeRole` and `AssumeRoleWithWebIdentity` (version 2018-08-13, TC3 service `sts`)
+    /// are served next to the captcha actions.
+    pub fn sts_endpoint(&self) -> Endpoint {
+        self.api3_endpoint.clone()
+    }
+
+    /// Issues a temporary credential (SecretId, SecretKey and token) valid for `lifetime`
+    /// (whole seconds, at least 1) of the emulator clock, as STS would: requests signed
+    /// with it pass with its token (`X-TC-Token`, or the v1 `Token` parameter) until it
+    /// expires, and fail without it, with another credential's token, or after expiry
+    /// (`AuthFailure.TokenFailure`; API 2.0: 4105).
+    pub fn issue_temporary_credential(&self, lifetime: Duration) -> Credential {
+        let now = self.state.now();
+        self.state
+            .issued
+            .issue(now, lifetime.as_secs().max(1), false)
+            .map(|issued| issued.credential)
+            .expect("an unbounded issue never fails")
+    }
+
+    /// Accepts `token` in `AssumeRoleWithWebIdentity` from now on, until `expires_at`
+    /// (UNIX seconds of the emulator clock; `None`: never), as a rotated TKE token file
+    /// would bring a new one. The token must be non-empty without surrounding whitespace;
+    /// the error says why not (never showing the token).
+    pub fn allow_web_identity_token(
+        &self,
+        token: impl Into<String>,
+        expires_at: Option<u64>,
+    ) -> Result<(), &'static str> {
+        self.state.web_identity_tokens.add(token.into(), expires_at)
+    }
+
+    /// Switches a fault of the metadata paths on (replacing any other; see
+    /// [`MetadataFault`]).
+    pub fn set_metadata_fault(&self, fault: MetadataFault) {
+        self.state.metadata_faults.set(Some(fault));
+    }
+
+    /// Switches the metadata fault off.
+    pub fn clear_metadata_fault(&self) {
+        self.state.metadata_faults.set(None);
     }
 
     /// The first configured credential (the demo one when none was configured).

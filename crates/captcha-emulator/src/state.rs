@@ -2,17 +2,20 @@
 //! stores, fault switches and counters.
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use captcha_proto::{Credential, SecretKey, Token};
 
-use crate::api3::Api3TicketStore;
+use crate::api3::{Api3TicketStore, WebIdentityTokens};
 use crate::apps::CaptchaApps;
 use crate::builder::{CredentialSpec, EmulatorBuilder};
 use crate::clock::Clock;
 use crate::error::StartError;
 use crate::faults::FaultSwitch;
 use crate::images::ImageStore;
+use crate::issued_keys::IssuedKeys;
+use crate::metadata::{CvmRole, MetadataFaults};
 use crate::nonces::NonceStore;
 use crate::rate_limit::RateLimiter;
 use crate::script::ScriptStore;
@@ -26,6 +29,35 @@ pub(crate) struct KnownKey {
     pub(crate) index: u32,
     pub(crate) secret_key: SecretKey,
     pub(crate) token: Option<Token>,
+    /// When a temporary credential issued here stops being accepted (UNIX seconds);
+    /// `None` for the configured keys.
+    pub(crate) expires_at: Option<u64>,
+}
+
+/// A key found by [`State::key`]: a configured one, or one issued here.
+pub(crate) enum KeyRef<'a> {
+    Configured(&'a KnownKey),
+    Issued(Arc<KnownKey>),
+}
+
+impl Deref for KeyRef<'_> {
+    type Target = KnownKey;
+
+    fn deref(&self) -> &KnownKey {
+        match self {
+            Self::Configured(key) => key,
+            Self::Issued(key) => key,
+        }
+    }
+}
+
+/// Why the token of a temporary credential was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenRefusal {
+    /// No token, or another one than the credential's own.
+    Mismatch,
+    /// The credential's lifetime is over.
+    Expired,
 }
 
 pub(crate) struct State {
@@ -48,6 +80,14 @@ pub(crate) struct State {
     pub(crate) app_settings: crate::api3::AppSettings,
     /// Scheme of the URLs handed out: the one this server speaks.
     pub(crate) https: bool,
+    /// Temporary credentials issued here (metadata, STS, test helper).
+    pub(crate) issued: IssuedKeys,
+    /// The CVM instance role served on the metadata paths, when one is bound.
+    pub(crate) cvm_role: Option<CvmRole>,
+    /// Faults of the metadata paths.
+    pub(crate) metadata_faults: MetadataFaults,
+    /// Tokens `AssumeRoleWithWebIdentity` accepts.
+    pub(crate) web_identity_tokens: WebIdentityTokens,
 }
 
 impl State {
@@ -76,6 +116,7 @@ impl State {
                 index: u32::try_from(index).unwrap_or(u32::MAX),
                 secret_key: credential.secret_key().clone(),
                 token: credential.token().cloned(),
+                expires_at: None,
             };
             if keys.insert(spec.secret_id.clone(), known).is_some() {
                 return Err(StartError::DuplicateSecretId { index });
@@ -83,6 +124,13 @@ impl State {
             credentials.push(credential);
         }
         let apps = CaptchaApps::new(&builder.apps)?;
+        let cvm_role = builder
+            .cvm_role
+            .as_ref()
+            .map(|(name, lifetime)| CvmRole::new(name, *lifetime))
+            .transpose()?;
+        let web_identity_tokens = WebIdentityTokens::new(&builder.web_identity_tokens)?;
+        let first_issued = u32::try_from(specs.len()).unwrap_or(u32::MAX);
         let ttl = builder.ticket_ttl.as_secs().max(1);
         Ok(Self {
             keys,
@@ -100,7 +148,44 @@ impl State {
             api3_rate: RateLimiter::new(builder.api3_rate_limit),
             app_settings: crate::api3::AppSettings::default(),
             https: builder.tls.is_some(),
+            issued: IssuedKeys::new(first_issued),
+            cvm_role,
+            metadata_faults: MetadataFaults::default(),
+            web_identity_tokens,
         })
+    }
+
+    /// The key of `secret_id`: a configured one first, else one issued here (expired ones
+    /// included while remembered: [`State::check_token`] refuses them).
+    pub(crate) fn key(&self, secret_id: &str) -> Option<KeyRef<'_>> {
+        match self.keys.get(secret_id) {
+            Some(key) => Some(KeyRef::Configured(key)),
+            None => self.issued.get(secret_id).map(KeyRef::Issued),
+        }
+    }
+
+    /// Checks the token `sent` with a request signed by `key` at server time `now`: a
+    /// temporary credential needs its own token and must not have expired. Counts each
+    /// refusal ([`Stats::token_mismatches`](crate::Stats::token_mismatches),
+    /// [`Stats::expired_credentials`](crate::Stats::expired_credentials)). A permanent key
+    /// ignores any token, as before.
+    pub(crate) fn check_token(
+        &self,
+        key: &KnownKey,
+        sent: Option<&[u8]>,
+        now: u64,
+    ) -> Result<(), TokenRefusal> {
+        if let Some(expected) = &key.token
+            && sent != Some(expected.expose_secret().as_bytes())
+        {
+            self.stats.token_mismatch();
+            return Err(TokenRefusal::Mismatch);
+        }
+        if key.expires_at.is_some_and(|at| now >= at) {
+            self.stats.expired_credential();
+            return Err(TokenRefusal::Expired);
+        }
+        Ok(())
     }
 
     /// The server clock, UNIX seconds.

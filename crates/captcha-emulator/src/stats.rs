@@ -14,9 +14,9 @@ pub const UNKNOWN_ACTION: &str = "(unknown)";
 pub const NO_ACTION: &str = "(none)";
 
 /// Every label an API request is counted under: the API 2.0 actions, the 18 API 3.0
-/// ones (`captcha_proto::api3::CAPTCHA_ACTIONS`), and last unknown and missing actions, so
-/// a hostile client cannot grow the table.
-const LABELS: [&str; 25] = [
+/// ones (`captcha_proto::api3::CAPTCHA_ACTIONS`), the two STS ones, and last unknown and
+/// missing actions, so a hostile client cannot grow the table.
+const LABELS: [&str; 27] = [
     "CaptchaIframeQuery",
     "CaptchaCheck",
     "CaptchaQuery",
@@ -40,6 +40,8 @@ const LABELS: [&str; 25] = [
     "GetTotalRequestStatistics",
     "GetTotalTicketStatistics",
     "UpdateCaptchaAppIdInfo",
+    "AssumeRole",
+    "AssumeRoleWithWebIdentity",
     UNKNOWN_ACTION,
     NO_ACTION,
 ];
@@ -84,6 +86,22 @@ pub struct Stats {
     /// ([`EmulatorBuilder::api3_rate_limit`](crate::EmulatorBuilder::api3_rate_limit));
     /// also counted in `requests_by_action`.
     pub api3_rate_limited: u64,
+    /// Requests for the CVM role's credentials
+    /// (`GET /latest/meta-data/cam/security-credentials/<RoleName>`, any name, faults
+    /// included).
+    pub metadata_credential_fetches: u64,
+    /// Temporary credentials the metadata paths minted for the CVM role: one at the first
+    /// fetch, then one each time a fetch found the current one within 60 s of expiry.
+    pub metadata_credentials_issued: u64,
+    /// Temporary credentials handed out by `AssumeRole` and `AssumeRoleWithWebIdentity`
+    /// (their requests, refused ones included, are in `requests_by_action`).
+    pub sts_credentials_issued: u64,
+    /// Requests refused because a temporary credential came without its own token (none,
+    /// or another credential's): a client reading id, key and token from different
+    /// credentials. A correct client keeps this at 0.
+    pub token_mismatches: u64,
+    /// Requests refused because the temporary credential that signed them had expired.
+    pub expired_credentials: u64,
 }
 
 impl Stats {
@@ -110,6 +128,20 @@ impl Stats {
             .int("script_fetches", saturate(self.script_fetches))
             .int("control_requests", saturate(self.control_requests))
             .int("api3_rate_limited", saturate(self.api3_rate_limited))
+            .int(
+                "metadata_credential_fetches",
+                saturate(self.metadata_credential_fetches),
+            )
+            .int(
+                "metadata_credentials_issued",
+                saturate(self.metadata_credentials_issued),
+            )
+            .int(
+                "sts_credentials_issued",
+                saturate(self.sts_credentials_issued),
+            )
+            .int("token_mismatches", saturate(self.token_mismatches))
+            .int("expired_credentials", saturate(self.expired_credentials))
             .finish_string();
         text.pop();
         text.push_str(",\"requests_by_action\":");
@@ -134,6 +166,11 @@ pub(crate) struct StatsRecorder {
     scripts: AtomicU64,
     control: AtomicU64,
     rate_limited: AtomicU64,
+    metadata_fetches: AtomicU64,
+    metadata_issued: AtomicU64,
+    sts_issued: AtomicU64,
+    token_mismatches: AtomicU64,
+    expired: AtomicU64,
 }
 
 /// What kind of request to count.
@@ -157,6 +194,26 @@ impl StatsRecorder {
 
     pub(crate) fn api3_rate_limited(&self) {
         self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn metadata_fetch(&self) {
+        self.metadata_fetches.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn metadata_issued(&self) {
+        self.metadata_issued.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn sts_issued(&self) {
+        self.sts_issued.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn token_mismatch(&self) {
+        self.token_mismatches.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn expired_credential(&self) {
+        self.expired.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn request(&self, kind: Kind) {
@@ -193,6 +250,11 @@ impl StatsRecorder {
             script_fetches: load(&self.scripts),
             control_requests: load(&self.control),
             api3_rate_limited: load(&self.rate_limited),
+            metadata_credential_fetches: load(&self.metadata_fetches),
+            metadata_credentials_issued: load(&self.metadata_issued),
+            sts_credentials_issued: load(&self.sts_issued),
+            token_mismatches: load(&self.token_mismatches),
+            expired_credentials: load(&self.expired),
         }
     }
 
@@ -205,6 +267,11 @@ impl StatsRecorder {
             &self.scripts,
             &self.control,
             &self.rate_limited,
+            &self.metadata_fetches,
+            &self.metadata_issued,
+            &self.sts_issued,
+            &self.token_mismatches,
+            &self.expired,
         ]
         .into_iter()
         .chain(&self.by_label)
@@ -221,6 +288,9 @@ mod tests {
     #[test]
     fn every_api3_action_has_its_label() {
         for action in captcha_proto::api3::CAPTCHA_ACTIONS {
+            assert_eq!(label_of(Some(action)), action);
+        }
+        for action in ["AssumeRole", "AssumeRoleWithWebIdentity"] {
             assert_eq!(label_of(Some(action)), action);
         }
     }

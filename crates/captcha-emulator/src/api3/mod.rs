@@ -34,6 +34,7 @@ mod describe;
 mod envelope;
 mod query;
 mod schema;
+mod sts;
 mod tickets;
 mod v1;
 
@@ -57,15 +58,16 @@ use crate::faults::Answer;
 use crate::incoming::{self, BodyError};
 use crate::params::WireParams;
 use crate::reply::Reply;
-use crate::state::State;
+use crate::state::{State, TokenRefusal};
 use crate::stats::{Kind, label_of};
 use crate::{MAX_API3_BODY_BYTES, MAX_QUERY_BYTES};
 use envelope::{
     INVALID_ACTION, INVALID_PARAMETER, MISSING_PARAMETER, NO_SUCH_VERSION, REQUEST_LIMIT_EXCEEDED,
-    REQUEST_SIZE_LIMIT_EXCEEDED, SIGNATURE_EXPIRE, TOKEN_FAILURE,
+    REQUEST_SIZE_LIMIT_EXCEEDED, SECRET_ID_NOT_FOUND, SIGNATURE_EXPIRE, TOKEN_FAILURE,
 };
 
 pub(crate) use console::AppSettings;
+pub(crate) use sts::WebIdentityTokens;
 pub(crate) use tickets::Api3TicketStore;
 pub use tickets::{Api3Ticket, Api3TicketKind};
 
@@ -146,6 +148,9 @@ fn answer(
     request_id: &str,
 ) -> Reply {
     let now = state.now();
+    if sts::is_sts(&parts.headers) {
+        return sts::run(state, parts, body, local_port, now, request_id);
+    }
     let (action, fields) = match read(state, parts, body, local_port, now) {
         Ok(read) => read,
         Err((code, message)) => return envelope::error(code, &message, request_id),
@@ -244,6 +249,30 @@ fn authorize(
     local_port: u16,
     now: u64,
 ) -> Result<(Request<Bytes>, &'static str), Refusal> {
+    let signed = authenticate(state, parts, body, local_port, now, CAPTCHA_SERVICE)?;
+    let action = check_action(&signed.action, &signed.version)?;
+    Ok((signed.request, action))
+}
+
+/// A TC3 request whose signature, timestamp and token passed.
+pub(crate) struct Signed {
+    pub(crate) request: Request<Bytes>,
+    pub(crate) action: String,
+    pub(crate) version: String,
+}
+
+/// The TC3 checks shared by every service served at `/` (captcha, sts): a JSON POST or a
+/// GET, the common headers, the signature for `service` against the configured and the
+/// issued keys, the timestamp skew and the token of a temporary credential. The caller
+/// then checks the action and version.
+pub(crate) fn authenticate(
+    state: &State,
+    parts: Parts,
+    body: Bytes,
+    local_port: u16,
+    now: u64,
+    service: &str,
+) -> Result<Signed, Refusal> {
     if parts.method == Method::POST && !is_json(&parts.headers) {
         return Err((
             INVALID_PARAMETER,
@@ -257,24 +286,36 @@ fn authorize(
     required_header(&parts.headers, &TIMESTAMP_HEADER, "X-TC-Timestamp")?;
 
     let mut request = Request::from_parts(parts, body);
-    let verified =
-        verify(state, &mut request, local_port).map_err(|e| (auth_code(&e), e.to_string()))?;
+    let verified = verify(state, &mut request, local_port, service)
+        .map_err(|e| (auth_code(&e), e.to_string()))?;
     check_skew(state, "X-TC-Timestamp", verified.timestamp, now)?;
-    if let Some(expected) = state
-        .keys
-        .get(&verified.secret_id)
-        .and_then(|key| key.token.as_ref())
-    {
-        let sent = request.headers().get(TOKEN_HEADER).map(|v| v.as_bytes());
-        if sent != Some(expected.expose_secret().as_bytes()) {
-            return Err((
-                TOKEN_FAILURE,
-                "the X-TC-Token of this temporary credential is missing or wrong".to_owned(),
-            ));
+    // Looked up again: an issued key may have been swept since (an hour after expiry).
+    let Some(key) = state.key(&verified.secret_id) else {
+        return Err((
+            SECRET_ID_NOT_FOUND,
+            "the SecretId does not exist or is disabled".to_owned(),
+        ));
+    };
+    let sent = request.headers().get(TOKEN_HEADER).map(|v| v.as_bytes());
+    state
+        .check_token(&key, sent, now)
+        .map_err(|refusal| token_refusal(refusal, "X-TC-Token"))?;
+    Ok(Signed {
+        request,
+        action,
+        version,
+    })
+}
+
+/// The 3.0 refusal of a temporary credential's token, sent as `name`.
+pub(crate) fn token_refusal(refusal: TokenRefusal, name: &str) -> Refusal {
+    let message = match refusal {
+        TokenRefusal::Mismatch => {
+            format!("the {name} of this temporary credential is missing or wrong")
         }
-    }
-    let action = check_action(&action, &version)?;
-    Ok((request, action))
+        TokenRefusal::Expired => "this temporary credential has expired".to_owned(),
+    };
+    (TOKEN_FAILURE, message)
 }
 
 /// Refuses a signature time `timestamp` (sent as `name`) too far from the server time.
@@ -316,7 +357,8 @@ fn check_action(action: &str, version: &str) -> Result<&'static str, Refusal> {
     Ok(known)
 }
 
-/// Verifies the TC3 signature of `request` against the configured keys: over the `Host`
+/// Verifies the TC3 signature of `request` for `service` against the configured and the
+/// issued keys: over the `Host`
 /// as sent, then, when that signature does not match, over the other form of the same
 /// host: without its port when it has one, else with `local_port` (the port this server
 /// listens on). Tencent's SDKs differ here: Python signs the `Host` it sends
@@ -327,9 +369,10 @@ fn verify(
     state: &State,
     request: &mut Request<Bytes>,
     local_port: u16,
+    service: &str,
 ) -> Result<Verified, VerifyError> {
-    let lookup = |secret_id: &str| state.keys.get(secret_id).map(|key| key.secret_key.clone());
-    let as_sent = verify_request_with(request, CAPTCHA_SERVICE, lookup);
+    let lookup = |secret_id: &str| state.key(secret_id).map(|key| key.secret_key.clone());
+    let as_sent = verify_request_with(request, service, lookup);
     if as_sent != Err(VerifyError::Mismatch) {
         return as_sent;
     }
@@ -337,7 +380,7 @@ fn verify(
         return as_sent;
     };
     let sent = request.headers_mut().insert(HOST, other);
-    let other_form = verify_request_with(request, CAPTCHA_SERVICE, lookup);
+    let other_form = verify_request_with(request, service, lookup);
     match sent {
         Some(value) => request.headers_mut().insert(HOST, value),
         None => request.headers_mut().remove(HOST),

@@ -19,7 +19,7 @@ use http::request::Parts;
 
 use super::envelope::{
     INVALID_PARAMETER, MISSING_PARAMETER, REQUEST_LIMIT_EXCEEDED, SECRET_ID_NOT_FOUND,
-    SIGNATURE_EXPIRE, SIGNATURE_FAILURE, TOKEN_FAILURE,
+    SIGNATURE_EXPIRE, SIGNATURE_FAILURE,
 };
 use super::{Refusal, check_action, check_skew, other_host};
 use crate::common::{record_nonce, shorten};
@@ -97,7 +97,7 @@ pub(crate) fn authorize(
             )
         })?,
     };
-    let Some(key) = state.keys.get(secret_id) else {
+    let Some(key) = state.key(secret_id) else {
         return Err((
             SECRET_ID_NOT_FOUND,
             "the SecretId does not exist or is disabled".to_owned(),
@@ -154,14 +154,9 @@ pub(crate) fn authorize(
         }
     }
 
-    if let Some(expected) = &key.token
-        && params.get("Token") != Some(expected.expose_secret())
-    {
-        return Err((
-            TOKEN_FAILURE,
-            "the Token of this temporary credential is missing or wrong".to_owned(),
-        ));
-    }
+    state
+        .check_token(&key, params.get("Token").map(str::as_bytes), now)
+        .map_err(|refusal| super::token_refusal(refusal, "Token"))?;
     check_skew(state, "Timestamp", timestamp, now)?;
     match record_nonce(state, key.index, timestamp, nonce, now) {
         NonceOutcome::Fresh => {}
