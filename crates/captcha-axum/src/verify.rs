@@ -193,12 +193,8 @@ fn classify(error: &Error) -> Refusal {
         Error::BodyTooLarge { .. } | Error::Response(_) => {
             Refusal::Unavailable(Unavailable::BadResponse)
         }
-        Error::Api3(e) if e.is_auth_failure() => {
-            Refusal::Misconfigured(Misconfigured::Credential)
-        }
-        Error::Api2(e) if e.is_auth_failure() => {
-            Refusal::Misconfigured(Misconfigured::Credential)
-        }
+        Error::Api3(e) if e.is_auth_failure() => Refusal::Misconfigured(Misconfigured::Credential),
+        Error::Api2(e) if e.is_auth_failure() => Refusal::Misconfigured(Misconfigured::Credential),
         Error::Api3(e) if e.is_retryable() || is_service_failure(e.code()) => {
             Refusal::Unavailable(Unavailable::ServiceError)
         }
@@ -209,9 +205,13 @@ fn classify(error: &Error) -> Refusal {
 
 /// API 3.0 error codes that mean the service, not the request, failed.
 fn is_service_failure(code: &str) -> bool {
-    ["InternalError", "ResourceUnavailable", "RequestLimitExceeded"]
-        .iter()
-        .any(|prefix| code.starts_with(prefix))
+    [
+        "InternalError",
+        "ResourceUnavailable",
+        "RequestLimitExceeded",
+    ]
+    .iter()
+    .any(|prefix| code.starts_with(prefix))
 }
 
 #[cfg(test)]

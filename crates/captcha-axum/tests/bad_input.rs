@@ -44,9 +44,15 @@ async fn malformed_requests_are_400_and_never_sent() {
             "non-UTF-8 percent-encoded ticket",
             form_request("ticket=tr03%FF%FE&randstr=%40abc"),
         ),
-        ("JSON with trailing garbage", json("{\"ticket\":\"tr03\u{0}\"}\u{0}")),
+        (
+            "JSON with trailing garbage",
+            json("{\"ticket\":\"tr03\u{0}\"}\u{0}"),
+        ),
         ("JSON that is not an object", json("[\"tr03\"]")),
-        ("JSON ticket not a string", json(r#"{"ticket":1,"randstr":"@a"}"#)),
+        (
+            "JSON ticket not a string",
+            json(r#"{"ticket":1,"randstr":"@a"}"#),
+        ),
         (
             "no body type",
             Request::post("/protected")

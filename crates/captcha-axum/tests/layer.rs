@@ -20,7 +20,10 @@ async fn a_solved_captcha_runs_the_handler_once_and_a_reused_ticket_is_refused()
 
     let (status, body) = send(&router, form_request(form_of(&minted))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body, "verified ip=203.0.113.7 evil=Some(0) let_through=false");
+    assert_eq!(
+        body,
+        "verified ip=203.0.113.7 evil=Some(0) let_through=false"
+    );
 
     let (status, body) = send(&router, form_request(form_of(&minted))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -192,7 +195,10 @@ async fn other_rejections_are_403_with_their_code() {
     let minted = support::mint(&emulator, user());
     let cases = [
         (
-            form_urlencoded(&[("ticket", minted.ticket.expose_secret()), ("randstr", "@zzz")]),
+            form_urlencoded(&[
+                ("ticket", minted.ticket.expose_secret()),
+                ("randstr", "@zzz"),
+            ]),
             "CaptchaCode 7",
         ),
         (
@@ -235,19 +241,26 @@ async fn the_app_replaces_the_refusal_body_but_not_its_status() {
     let (router, _) = layered(guard, peer(USER));
     let (status, body) = send(&router, form_request("user=alice")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body, "<p class=refusal>no captcha ticket in the request</p>");
+    assert_eq!(
+        body,
+        "<p class=refusal>no captcha ticket in the request</p>"
+    );
 }
 
 #[tokio::test]
 async fn api2_captcha_check_guards_too() {
     let emulator = support::emulator().await;
-    let guard = CaptchaGuard::captcha_check(support::client(&emulator), CaptchaType::Slider).build();
+    let guard =
+        CaptchaGuard::captcha_check(support::client(&emulator), CaptchaType::Slider).build();
     let (router, runs) = layered(guard, peer(USER));
     let ticket = emulator.mint_ticket(user(), CaptchaType::Slider.value());
     let body = form_urlencoded(&[("ticket", &ticket)]);
     let (status, text) = send(&router, form_request(body.clone())).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    assert!(text.starts_with("verified ip=203.0.113.7 evil=None"), "{text}");
+    assert!(
+        text.starts_with("verified ip=203.0.113.7 evil=None"),
+        "{text}"
+    );
     let (status, _) = send(&router, form_request(body)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(runs.count(), 1);

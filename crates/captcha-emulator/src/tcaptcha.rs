@@ -143,7 +143,10 @@ mod tests {
     fn the_script_defines_the_class_and_knows_the_test_keys() {
         let js = source();
         assert!(js.contains("w.TencentCaptcha = TencentCaptcha"));
-        assert!(js.contains(&format!("\"{}\": \"fail\"", crate::TEST_CAPTCHA_APP_ID_FAIL)));
+        assert!(js.contains(&format!(
+            "\"{}\": \"fail\"",
+            crate::TEST_CAPTCHA_APP_ID_FAIL
+        )));
         assert!(js.contains("\"/emulator/v3/tickets\""));
         for outcome in ["pass", "fail", "close", "disaster"] {
             assert!(js.contains(&format!("\"{outcome}\"")), "{outcome}");
