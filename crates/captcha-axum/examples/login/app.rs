@@ -95,7 +95,7 @@ fn sign_in_page(page: &Page) -> String {
   <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
   <input type="hidden" id="ticket" name="ticket">
   <input type="hidden" id="randstr" name="randstr">
-  <button id="submit" type="submit">Sign in</button>
+  <button id="sign-in-button" type="submit">Sign in</button>
 </form>
 <p id="status" role="status"></p>
 </main>
