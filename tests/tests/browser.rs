@@ -230,7 +230,10 @@ async fn sign_in_through_the_captcha_in_chromium() {
         ("rejected", 403),
         "{refused:?}"
     );
-    assert!(refused.detail.contains("could not be loaded"), "{refused:?}");
+    assert!(
+        refused.detail.contains("could not be loaded"),
+        "{refused:?}"
+    );
     let accepted = sign_in_with(b, &accepting, "disaster").await;
     assert_eq!(
         (accepted.outcome.as_str(), accepted.status),
@@ -238,7 +241,9 @@ async fn sign_in_through_the_captcha_in_chromium() {
         "{accepted:?}"
     );
     assert!(
-        accepted.detail.starts_with("captcha skipped: the script could not load"),
+        accepted
+            .detail
+            .starts_with("captcha skipped: the script could not load"),
         "{accepted:?}"
     );
 
