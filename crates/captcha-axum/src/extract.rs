@@ -3,6 +3,7 @@
 
 use std::ops::Deref;
 
+use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -10,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::guard::CaptchaGuard;
 use crate::pass::CaptchaPass;
 use crate::refusal::CaptchaRejection;
-use crate::verify;
+use crate::{observe, verify};
 
 /// A request whose captcha passed: the handler runs only then. Put a [`CaptchaGuard`] in
 /// the router's state (or make it reachable with [`FromRef`]) and take `Captcha` as the
@@ -66,11 +67,20 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let guard = CaptchaGuard::from_ref(state);
         let settings = &guard.settings;
-        let (parts, body) = request.into_parts();
-        let (outcome, body) = verify::check(settings, &parts, body).await;
         let refuse = |refusal| CaptchaRejection::new(refusal, settings.render(&refusal));
+        let (parts, body) = request.into_parts();
+        // The handler gets the body, so it is read whole before the ticket is spent: a body
+        // over the limit is refused without a call, wherever the ticket is.
+        let body =
+            match verify::read(body, settings.body_limit, verify::declared_length(&parts)).await {
+                Ok(bytes) => bytes,
+                Err(refusal) => {
+                    observe::check(settings, None, &Err(refusal));
+                    return Err(refuse(refusal));
+                }
+            };
+        let (outcome, _) = verify::check(settings, &parts, Body::from(body.clone())).await;
         let pass = outcome.map_err(refuse)?;
-        let body = body.into_bytes(settings.body_limit).await.map_err(refuse)?;
         Ok(Self { pass, body })
     }
 }

@@ -31,14 +31,6 @@ impl BodyAfter {
             Self::Read(bytes) => Body::from(bytes),
         }
     }
-
-    /// The bytes, reading an untouched body up to `limit`.
-    pub(crate) async fn into_bytes(self, limit: usize) -> Result<Bytes, Refusal> {
-        match self {
-            Self::Read(bytes) => Ok(bytes),
-            Self::Untouched(body) => read(body, limit, None).await,
-        }
-    }
 }
 
 /// Checks the request `parts` + `body` under `settings`.
@@ -83,12 +75,7 @@ async fn find_ticket(
             BodyAfter::Untouched(body),
         ));
     }
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|text| text.parse::<u64>().ok());
-    let bytes = match read(body, settings.body_limit, declared).await {
+    let bytes = match read(body, settings.body_limit, declared_length(parts)).await {
         Ok(bytes) => bytes,
         Err(refusal) => return Err((refusal, BodyAfter::Read(Bytes::new()))),
     };
@@ -98,8 +85,21 @@ async fn find_ticket(
     }
 }
 
+/// The `Content-Length` the request declares, if any.
+pub(crate) fn declared_length(parts: &Parts) -> Option<u64> {
+    parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.parse::<u64>().ok())
+}
+
 /// Reads at most `limit` bytes; a declared length over it is refused before reading.
-async fn read(body: Body, limit: usize, declared: Option<u64>) -> Result<Bytes, Refusal> {
+pub(crate) async fn read(
+    body: Body,
+    limit: usize,
+    declared: Option<u64>,
+) -> Result<Bytes, Refusal> {
     let too_large = Refusal::Malformed(Malformed::BodyTooLarge);
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large);

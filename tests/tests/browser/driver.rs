@@ -1,5 +1,5 @@
 //! Headless Chromium under chromedriver, started by the test on a free port of 127.0.0.1 and
-//! ended (with its profile directory) when dropped.
+//! ended (with its profile directory) when dropped, whether or not the test passed.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -38,10 +38,16 @@ impl Browser {
     /// Starts chromedriver and opens a headless Chromium session with a fresh profile.
     pub async fn start() -> Browser {
         let port = free_port();
-        let mut driver = Command::new(env_or("CHROMEDRIVER", "chromedriver"))
+        let mut command = Command::new(env_or("CHROMEDRIVER", "chromedriver"));
+        command
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        // Its own process group, which the browser it starts joins: ending the group ends
+        // both, even when a failed test never closed its session.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut driver = command
             .spawn()
             .expect("chromedriver starts (apt-get install chromium chromium-driver)");
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -100,6 +106,14 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            // The group chromedriver leads (its id is chromedriver's): the browser too.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
