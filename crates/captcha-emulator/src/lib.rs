@@ -61,6 +61,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The browser side of API 3.0: `GET /TCaptcha.js` (also `/TJCaptcha.js`, [`TCAPTCHA_PATH`])
+//! serves a stand-in for Tencent's script — the global `TencentCaptcha` with both
+//! constructors, `show()` and `destroy()`, and a dialog whose `pass`, `fail`, `close` and
+//! `disaster` buttons call back with the shapes Tencent's script uses (the README's "The
+//! browser side"). Test keys, configured on every emulator with [`TEST_APP_SECRET_KEY`]:
+//! [`TEST_CAPTCHA_APP_ID_PASS`], [`TEST_CAPTCHA_APP_ID_FAIL`] and
+//! [`TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY`].
+//!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
 //! `POST /emulator/tickets`), [`EmulatorHandle::mint_api3_ticket`] (also
 //! `POST /emulator/v3/tickets`), [`EmulatorHandle::answer_for`] (also
