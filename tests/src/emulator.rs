@@ -63,3 +63,21 @@ pub fn api3_check_with_key(minted: &Api3Ticket, app_secret_key: &str) -> Describ
         app_secret_key,
     )
 }
+
+/// A `transport` client for `emulator` whose API 3.0 calls use `signature` over `method`.
+pub fn client_in_mode(
+    transport: Transport,
+    emulator: &BackgroundEmulator,
+    signature: captcha_proto::api3::Api3Signature,
+    method: captcha_proto::HttpMethod,
+) -> TestClient {
+    let mut settings = builder_for(emulator)
+        .settings()
+        .expect("valid client settings");
+    settings.api3 = settings
+        .api3
+        .clone()
+        .with_signature(signature)
+        .with_http_method(method);
+    transport.client(settings)
+}

@@ -173,6 +173,14 @@ impl TestClient {
         dispatch!(self, c => c.describe_captcha_result(action).await)
     }
 
+    /// Any API 3.0 action.
+    pub async fn call_api3<A: captcha_proto::Api3Action + ?Sized>(
+        &self,
+        action: &A,
+    ) -> Result<A::Output, Error> {
+        dispatch!(self, c => c.call_api3(action).await)
+    }
+
     /// Any [`Exchange`].
     pub async fn exchange<E: Exchange + ?Sized>(&self, exchange: &E) -> Result<E::Output, Error> {
         dispatch!(self, c => c.exchange(exchange).await)

@@ -30,9 +30,11 @@ const MODES: [&str; 7] = [
     "hmac-sha256-get",
 ];
 
-/// One check as the script reports it: mode, case, and the code or the raised error.
-fn checks(emulator: &BackgroundEmulator) -> Vec<(String, String, Value)> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/official_sdk_describe.py");
+/// Runs `script` (in `tests/python/`) against the emulator; one JSON object per line.
+fn run_script(script: &str, emulator: &BackgroundEmulator) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("python")
+        .join(script);
     let endpoint = emulator.handle().api3_endpoint();
     let host = format!("{}:{}", endpoint.host(), endpoint.port_or_default());
     let output = Command::new("python3")
@@ -50,8 +52,15 @@ fn checks(emulator: &BackgroundEmulator) -> Vec<(String, String, Value)> {
     );
     stdout
         .lines()
-        .map(|line| {
-            let mut row: Value = serde_json::from_str(line).expect("one JSON object per line");
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect()
+}
+
+/// One check as the script reports it: mode, case, and the code or the raised error.
+fn checks(emulator: &BackgroundEmulator) -> Vec<(String, String, Value)> {
+    run_script("official_sdk_describe.py", emulator)
+        .into_iter()
+        .map(|mut row| {
             let field = |name: &str| row[name].as_str().unwrap_or_default().to_owned();
             let (mode, case) = (field("mode"), field("case"));
             let outcome = row
@@ -90,4 +99,99 @@ fn the_official_python_sdk_gets_tencents_answers_from_the_emulator() {
             "{mode}: a wrong SecretKey is a refusal the SDK raises"
         );
     }
+}
+
+/// The modes of the every-action script: TC3 and signature v1, over POST and GET.
+const ACTION_MODES: [&str; 6] = [
+    "tc3-post",
+    "tc3-get",
+    "hmac-sha1",
+    "hmac-sha1-get",
+    "hmac-sha256",
+    "hmac-sha256-get",
+];
+
+#[test]
+#[ignore = "needs Python 3 and Tencent's SDK: pip install tencentcloud-sdk-python-common tencentcloud-sdk-python-captcha"]
+fn the_official_python_sdk_calls_every_action_in_every_mode() {
+    let emulator = BackgroundEmulator::start(Emulator::demo(), ([127, 0, 0, 1], 0).into())
+        .expect("the emulator starts");
+    let rows = run_script("official_sdk_actions.py", &emulator);
+    let answer = |mode: &str, action: &str| -> Value {
+        let row = rows
+            .iter()
+            .find(|row| row["mode"] == mode && row["action"] == action)
+            .unwrap_or_else(|| panic!("no {mode}/{action} in the script's output"));
+        assert!(
+            row.get("error").is_none(),
+            "{mode}/{action}: the SDK raised {}",
+            row["error"]
+        );
+        row["response"].clone()
+    };
+    let mut served = 0;
+    for mode in ACTION_MODES {
+        for action in captcha_proto::api3::CAPTCHA_ACTIONS {
+            let response = answer(mode, action);
+            assert!(
+                response["RequestId"]
+                    .as_str()
+                    .is_some_and(|id| !id.is_empty()),
+                "{mode}/{action}: {response}"
+            );
+            let expected_code = match action {
+                "DescribeCaptchaResult"
+                | "DescribeCaptchaRceResult"
+                | "DescribeCaptchaMiniResult"
+                | "DescribeCaptchaMiniRiskResult" => 1,
+                _ => 0,
+            };
+            assert_eq!(
+                response["CaptchaCode"], expected_code,
+                "{mode}/{action}: {response}"
+            );
+            served += 1;
+        }
+        let data = answer(mode, "DescribeCaptchaData");
+        let dates: Vec<_> = data["Data"]
+            .as_array()
+            .expect("a series")
+            .iter()
+            .map(|point| point["Date"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(
+            dates,
+            ["201911291859", "201911291900", "201911291901"],
+            "{mode}"
+        );
+        let rce = answer(mode, "DescribeCaptchaRceResult");
+        assert_eq!(rce["RceResult"]["RiskLevel"], "pass", "{mode}");
+        let risk = answer(mode, "DescribeCaptchaMiniRiskResult");
+        assert_eq!(
+            risk["ManageMarketingRiskValue"]["RiskLevel"], "pass",
+            "{mode}"
+        );
+        let totals = answer(mode, "GetTotalTicketStatistics");
+        let trend = totals["Data"]["TicketCheckTrend"]
+            .as_array()
+            .expect("a trend");
+        assert_eq!(trend.len(), 3, "{mode}: three days");
+        let apps = answer(mode, "DescribeCaptchaUserAllAppId");
+        assert_eq!(
+            apps["Data"][0]["CaptchaAppId"], DEMO_CAPTCHA_APP_ID,
+            "{mode}"
+        );
+        let settings = answer(mode, "settings-after-update");
+        assert_eq!(
+            settings["AppName"], "sign-in page",
+            "{mode}: the update is kept"
+        );
+        assert_eq!(settings["MailAlarm"][0], "ops@example.com", "{mode}");
+        let missing = rows
+            .iter()
+            .find(|row| row["mode"] == mode && row["action"] == "missing-End")
+            .expect("the missing-field case ran");
+        assert_eq!(missing["error"], "MissingParameter", "{mode}");
+    }
+    assert_eq!(served, 18 * 6);
 }

@@ -4,11 +4,11 @@
 //! GET (query). In each, a minted ticket passes (code 1), the same ticket again is reused
 //! (9), and a wrong AppSecretKey is refused (100).
 
-use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, Emulator};
+use captcha_emulator::{DEMO_APP_SECRET_KEY, Emulator};
 use captcha_proto::HttpMethod;
 use captcha_proto::api3::{Api3Signature, RejectReason, Verdict};
-use captcha_tests::emulator::{api3_check_with_key, builder_for, mint_api3, start};
-use captcha_tests::{TestClient, Transport};
+use captcha_tests::Transport;
+use captcha_tests::emulator::{api3_check_with_key, builder_for, client_in_mode, mint_api3, start};
 
 const MODES: [(Api3Signature, HttpMethod); 6] = [
     (Api3Signature::Tc3, HttpMethod::Post),
@@ -18,24 +18,6 @@ const MODES: [(Api3Signature, HttpMethod); 6] = [
     (Api3Signature::HmacSha256, HttpMethod::Post),
     (Api3Signature::HmacSha256, HttpMethod::Get),
 ];
-
-/// A `transport` client for `emulator` whose API 3.0 calls use `signature` over `method`.
-fn client_in_mode(
-    transport: Transport,
-    emulator: &BackgroundEmulator,
-    signature: Api3Signature,
-    method: HttpMethod,
-) -> TestClient {
-    let mut settings = builder_for(emulator)
-        .settings()
-        .expect("valid client settings");
-    settings.api3 = settings
-        .api3
-        .clone()
-        .with_signature(signature)
-        .with_http_method(method);
-    transport.client(settings)
-}
 
 #[test]
 fn every_mode_passes_a_ticket_once_and_refuses_a_wrong_app_secret_key() {

@@ -306,6 +306,13 @@ pub enum Command {
     Query(QueryArgs),
     /// API 3.0 DescribeCaptchaResult: check a ticket with today's API (exit 0 pass, 1 reject).
     DescribeResult(DescribeResultArgs),
+    /// API 3.0 DescribeCaptchaRceResult: check a web ticket and read the risk engine's view.
+    DescribeRceResult(DescribeResultArgs),
+    /// API 3.0 DescribeCaptchaMiniResult: check a mini-program plugin ticket.
+    DescribeMiniResult(DescribeMiniResultArgs),
+    /// API 3.0 DescribeCaptchaMiniRiskResult (discontinued by Tencent): a mini-program check
+    /// with the marketing-risk engine's view.
+    DescribeMiniRiskResult(DescribeMiniRiskResultArgs),
     /// Any API 2.0 action; prints the JSON response.
     Call(CallArgs),
     /// Any API 3.0 action with a JSON body; prints the `Response` object.
@@ -527,6 +534,72 @@ pub struct DescribeResultArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
+}
+
+/// `describe-mini-result`.
+#[derive(Debug, Args)]
+pub struct DescribeMiniResultArgs {
+    /// CaptchaAppId of the captcha application (from the captcha console).
+    #[arg(long)]
+    pub captcha_app_id: u64,
+    /// AppSecretKey of the captcha application (default: $TENCENTCLOUD_CAPTCHA_APP_SECRET_KEY).
+    #[arg(
+        long,
+        env = "TENCENTCLOUD_CAPTCHA_APP_SECRET_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
+    pub app_secret_key: String,
+    /// Ticket from the mini-program plugin.
+    #[arg(long, allow_hyphen_values = true)]
+    pub ticket: String,
+    /// The user's public IP as your back end sees it.
+    #[arg(long)]
+    pub user_ip: String,
+    /// CaptchaType (the API fixes it at 9).
+    #[arg(long, default_value_t = 9)]
+    pub captcha_type: u64,
+    /// BusinessId.
+    #[arg(long)]
+    pub business_id: Option<u64>,
+    /// SceneId.
+    #[arg(long)]
+    pub scene_id: Option<u64>,
+    /// MacAddress.
+    #[arg(long)]
+    pub mac_address: Option<String>,
+    /// Imei.
+    #[arg(long)]
+    pub imei: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub send: SendArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub credential: CredentialArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub api3: Api3Args,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub transport: TransportArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+}
+
+/// `describe-mini-risk-result`.
+#[derive(Debug, Args)]
+pub struct DescribeMiniRiskResultArgs {
+    /// SceneCode: 1 activity anti-abuse, 2 login protection, 3 sign-up protection.
+    #[arg(long)]
+    pub scene_code: Option<i64>,
+    /// WeChatOpenId of the user.
+    #[arg(long)]
+    pub we_chat_open_id: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub mini: DescribeMiniResultArgs,
 }
 
 /// `call`.

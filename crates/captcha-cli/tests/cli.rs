@@ -494,6 +494,79 @@ fn describe_result_passes_then_rejects_against_the_emulator() {
     }
 }
 
+/// The typed subcommands of the other three ticket checks pass a fresh ticket of their
+/// kind, reject it the second time, and show the risk level their action adds.
+#[test]
+fn the_other_ticket_checks_pass_then_reject() {
+    use captcha_emulator::Api3TicketKind;
+    let emulator = emulator();
+    let app_id = captcha_emulator::DEMO_CAPTCHA_APP_ID.to_string();
+    let v3 = emulator.handle().api3_endpoint().to_string();
+    let cases: [(&str, Api3TicketKind, &[&str], bool); 3] = [
+        ("describe-rce-result", Api3TicketKind::Web, &[], true),
+        ("describe-mini-result", Api3TicketKind::Mini, &[], false),
+        (
+            "describe-mini-risk-result",
+            Api3TicketKind::Mini,
+            &["--scene-code", "2"],
+            true,
+        ),
+    ];
+    for (command, kind, extra, shows_risk) in cases {
+        let minted = emulator
+            .handle()
+            .mint_api3_ticket_of(
+                kind,
+                captcha_emulator::DEMO_CAPTCHA_APP_ID,
+                USER_IP.parse().unwrap(),
+            )
+            .unwrap();
+        let mut args = vec![
+            command,
+            "--v3-endpoint",
+            &v3,
+            "--captcha-app-id",
+            &app_id,
+            "--app-secret-key",
+            captcha_emulator::DEMO_APP_SECRET_KEY,
+            "--ticket",
+            minted.ticket.expose_secret(),
+            "--user-ip",
+            USER_IP,
+        ];
+        if kind == Api3TicketKind::Web {
+            args.extend(["--randstr", &minted.randstr]);
+        }
+        args.extend(extra);
+        let args = with(&at(&emulator), &args);
+        let pass = run_owned(&args);
+        assert_eq!(
+            code(&pass),
+            0,
+            "{command}: {}{}",
+            stdout(&pass),
+            stderr(&pass)
+        );
+        assert!(stdout(&pass).contains("verdict: pass"), "{}", stdout(&pass));
+        assert_eq!(
+            stdout(&pass).contains("risk_level: pass"),
+            shows_risk,
+            "{command}: {}",
+            stdout(&pass)
+        );
+        let again = run_owned(&args);
+        assert_eq!(code(&again), 1, "{command}: {}", stderr(&again));
+        assert!(
+            stdout(&again).contains("captcha_code: 9"),
+            "{}",
+            stdout(&again)
+        );
+        let all = stdout(&pass) + &stderr(&pass) + &stdout(&again);
+        assert!(!all.contains(minted.ticket.expose_secret()));
+        assert!(!all.contains(captcha_emulator::DEMO_APP_SECRET_KEY));
+    }
+}
+
 #[test]
 fn json_output_is_one_object() {
     let emulator = emulator();

@@ -7,6 +7,7 @@ use captcha_proto::{Credential, Endpoint, HttpMethod, SignatureMethod};
 
 use crate::client::Client;
 use crate::error::BuildError;
+use crate::credentials::{CredentialEndpoints, CredentialSource};
 use crate::retry::RetryPolicy;
 use crate::runtime::Runtime;
 use crate::settings::ClientSettings;
@@ -14,11 +15,14 @@ use crate::settings::ClientSettings;
 /// Collects client settings; [`build`](ClientBuilder::build) makes a [`Client`] on the
 /// runtime `R`.
 ///
-/// Without [`ClientBuilder::credential`], `build()` reads `TENCENTCLOUD_SECRET_ID`,
-/// `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN`.
+/// Without [`ClientBuilder::credential`] or [`ClientBuilder::credential_source`], the
+/// client finds its credential as the official SDKs do, on first use:
+/// [`CredentialSource::default_chain`] (environment, profile file, TKE OIDC, CVM role).
 #[derive(Debug)]
 pub struct ClientBuilder<R> {
     credential: Option<Credential>,
+    credential_source: Option<CredentialSource>,
+    credential_endpoints: Option<CredentialEndpoints>,
     endpoint: Endpoint,
     api3_endpoint: Option<Endpoint>,
     region: Option<String>,
@@ -49,6 +53,8 @@ impl<R: Runtime> ClientBuilder<R> {
     pub fn new() -> Self {
         Self {
             credential: None,
+            credential_source: None,
+            credential_endpoints: None,
             endpoint: Endpoint::default(),
             api3_endpoint: None,
             region: None,
@@ -69,9 +75,24 @@ impl<R: Runtime> ClientBuilder<R> {
         }
     }
 
-    /// The API credential (default: from the environment).
+    /// A fixed API credential (default: the default chain, see
+    /// [`ClientBuilder::credential_source`]).
     pub fn credential(mut self, credential: Credential) -> Self {
         self.credential = Some(credential);
+        self
+    }
+
+    /// Where the credential comes from: any [`CredentialSource`] (CVM role, AssumeRole, a
+    /// profile file, …), fetched on first use and refreshed before it expires.
+    pub fn credential_source(mut self, source: CredentialSource) -> Self {
+        self.credential_source = Some(source);
+        self
+    }
+
+    /// Where the default chain finds the metadata service and STS (a local emulator in
+    /// tests); Tencent's by default.
+    pub fn credential_endpoints(mut self, endpoints: CredentialEndpoints) -> Self {
+        self.credential_endpoints = Some(endpoints);
         self
     }
 
@@ -179,13 +200,15 @@ impl<R: Runtime> ClientBuilder<R> {
         self
     }
 
-    /// The settings this builder describes (reads the environment if no credential was given).
+    /// The settings this builder describes (nothing is fetched yet).
     pub fn settings(self) -> Result<ClientSettings, BuildError> {
-        let credential = match self.credential {
-            Some(credential) => credential,
-            None => Credential::from_env()?,
+        let mut settings = match (self.credential, self.credential_source) {
+            (Some(credential), _) => ClientSettings::new(credential),
+            (None, Some(source)) => ClientSettings::with_source(source),
+            (None, None) => ClientSettings::with_source(CredentialSource::default_chain(
+                self.credential_endpoints.unwrap_or_default(),
+            )),
         };
-        let mut settings = ClientSettings::new(credential);
         let mut api2 = settings
             .api2
             .with_endpoint(self.endpoint)

@@ -2,7 +2,7 @@
 //! on; `captcha-hyper` and `captcha-async-std` name it for theirs.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use captcha_proto::{
@@ -14,6 +14,7 @@ use captcha_proto::{
 use http::{Request, Response};
 
 use crate::builder::ClientBuilder;
+use crate::credentials::{CredentialCache, CredentialReport, Fetcher};
 use crate::call;
 use crate::error::{BuildError, Error};
 use crate::runtime::Runtime;
@@ -38,6 +39,16 @@ pub struct Client<R> {
 struct Shared<R> {
     transmitter: Transmitter<R>,
     settings: ClientSettings,
+    /// The refreshing credential, when it comes from a source.
+    credentials: Option<CredentialCache>,
+    /// The configs re-targeted to the source's current credential (rebuilt when it changes).
+    signing: RwLock<Option<Arc<Configs>>>,
+}
+
+/// Both APIs' configs for one credential snapshot.
+struct Configs {
+    api2: Api2Config,
+    api3: Api3Config,
 }
 
 impl<R> Clone for Client<R> {
@@ -59,13 +70,59 @@ impl<R: Runtime> Client<R> {
     pub fn from_settings(settings: ClientSettings) -> Result<Self, BuildError> {
         let runtime = R::new(&settings, tls_config(&settings)?)?;
         let transmitter = Transmitter::new(&settings, runtime)?;
+        let credentials = settings.credential_source.clone().map(CredentialCache::new);
         Ok(Self {
             timeout: settings.timeout,
             shared: Arc::new(Shared {
                 transmitter,
                 settings,
+                credentials,
+                signing: RwLock::new(None),
             }),
         })
+    }
+
+    /// For a client whose credential comes from a source: the settings' configs
+    /// re-targeted to the source's current credential (one snapshot: id, key and token
+    /// together), rebuilt only when that credential changes.
+    async fn signing_configs(&self, cache: &CredentialCache) -> Result<Arc<Configs>, Error> {
+        let shared = &self.shared;
+        let fetcher = Fetcher {
+            transmitter: &shared.transmitter,
+            timeout: self.timeout,
+        };
+        let credential = cache.get(&fetcher).await.map_err(Error::Credentials)?;
+        let read = || shared.signing.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(configs) = read().filter(|c| c.api3.credential().same_snapshot(&credential)) {
+            return Ok(configs);
+        }
+        let configs = Arc::new(Configs {
+            api2: shared.settings.api2.clone().with_credential(credential.clone()),
+            api3: shared.settings.api3.clone().with_credential(credential),
+        });
+        *shared.signing.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&configs));
+        Ok(configs)
+    }
+
+    /// Which source gave the credential, its SecretId and expiry (fetching it if needed);
+    /// never the key or the token. A fixed credential reports `fixed credential`.
+    pub async fn credential_report(&self) -> Result<CredentialReport, Error> {
+        let shared = &self.shared;
+        match &shared.credentials {
+            Some(cache) => {
+                let fetcher = Fetcher {
+                    transmitter: &shared.transmitter,
+                    timeout: self.timeout,
+                };
+                cache.describe(&fetcher).await.map_err(Error::Credentials)
+            }
+            None => Ok(CredentialReport::of_fixed(shared.settings.api3.credential())),
+        }
+    }
+
+    /// How many times the credential source was asked (0 for a fixed credential).
+    pub fn credential_fetches(&self) -> u64 {
+        self.shared.credentials.as_ref().map_or(0, CredentialCache::fetches)
     }
 
     /// The settings the client was built with (`settings().timeout` is the default limit;
@@ -111,8 +168,19 @@ impl<R: Runtime> Client<R> {
     /// Any API 3.0 action (e.g. an [`Api3RawAction`](captcha_proto::Api3RawAction)), signed
     /// with TC3-HMAC-SHA256 and sent to the API 3.0 endpoint.
     pub async fn call_api3<A: Api3Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
-        let config = &self.shared.settings.api3;
-        self.exchange(&Api3Exchange { config, action }).await
+        let shared = &self.shared;
+        match &shared.credentials {
+            // A call answered without a request needs no credential either.
+            Some(cache) if action.answer_locally().is_none() => {
+                let configs = self.signing_configs(cache).await?;
+                let config = &configs.api3;
+                self.exchange(&Api3Exchange { config, action }).await
+            }
+            _ => {
+                let config = &shared.settings.api3;
+                self.exchange(&Api3Exchange { config, action }).await
+            }
+        }
     }
 
     /// API 2.0 `CaptchaCheck`: whether the user's ticket passes. A `Fail` verdict is `Ok`;
@@ -156,8 +224,18 @@ impl<R: Runtime> Client<R> {
     /// Any API 2.0 action (e.g. an [`Api2RawAction`](captcha_proto::Api2RawAction)), signed
     /// with signature v1 and sent to the API 2.0 endpoint.
     pub async fn call_api2<A: Api2Action + ?Sized>(&self, action: &A) -> Result<A::Output, Error> {
-        let config = &self.shared.settings.api2;
-        self.exchange(&Api2Exchange { config, action }).await
+        let shared = &self.shared;
+        match &shared.credentials {
+            Some(cache) => {
+                let configs = self.signing_configs(cache).await?;
+                let config = &configs.api2;
+                self.exchange(&Api2Exchange { config, action }).await
+            }
+            None => {
+                let config = &shared.settings.api2;
+                self.exchange(&Api2Exchange { config, action }).await
+            }
+        }
     }
 
     /// Runs any [`Exchange`]: encodes (re-signed) per attempt, sends, decodes. Every

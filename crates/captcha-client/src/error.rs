@@ -24,6 +24,9 @@ pub enum Phase {
     Response,
     /// The server answered and refused.
     Api,
+    /// No credential could be had (from the environment, a file, the metadata service or
+    /// STS); nothing was sent.
+    Credentials,
 }
 
 impl Phase {
@@ -36,6 +39,7 @@ impl Phase {
             Self::Timeout => "timeout",
             Self::Response => "response_error",
             Self::Api => "api_error",
+            Self::Credentials => "credentials_error",
         }
     }
 }
@@ -109,6 +113,9 @@ pub enum Error {
     Api2(Api2Error),
     /// The API 3.0 server refused.
     Api3(Api3Error),
+    /// No credential to sign with: the source named in the error is broken, or none is
+    /// configured. Nothing was sent.
+    Credentials(crate::credentials::CredentialSourceError),
 }
 
 impl Error {
@@ -121,6 +128,7 @@ impl Error {
             Self::Timeout { .. } => Phase::Timeout,
             Self::BodyTooLarge { .. } | Self::Response(_) => Phase::Response,
             Self::Api2(_) | Self::Api3(_) => Phase::Api,
+            Self::Credentials(_) => Phase::Credentials,
         }
     }
 
@@ -169,6 +177,7 @@ impl fmt::Display for Error {
             Self::Response(e) => write!(f, "bad response: {e}"),
             Self::Api2(e) => e.fmt(f),
             Self::Api3(e) => e.fmt(f),
+            Self::Credentials(e) => write!(f, "no credential: {e}"),
         }
     }
 }
@@ -181,6 +190,7 @@ impl std::error::Error for Error {
             Self::Response(e) => Some(e),
             Self::Api2(e) => Some(e),
             Self::Api3(e) => Some(e),
+            Self::Credentials(e) => Some(e),
             Self::Timeout { .. } | Self::BodyTooLarge { .. } => None,
         }
     }

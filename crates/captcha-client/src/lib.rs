@@ -38,6 +38,7 @@ mod body;
 mod builder;
 mod call;
 mod client;
+pub mod credentials;
 mod error;
 mod handshake;
 mod origin;

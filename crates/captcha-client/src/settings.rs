@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use captcha_proto::{Api2Config, Api3Config, Credential};
 
+use crate::credentials::CredentialSource;
 use crate::retry::RetryPolicy;
 
 /// The `User-Agent` clients send unless told otherwise.
@@ -44,6 +45,11 @@ pub struct ClientSettings {
     pub extra_root_certificates: Vec<Vec<u8>>,
     /// Trust the bundled Mozilla (webpki) roots. Default true.
     pub webpki_roots: bool,
+    /// Where the credential comes from when it is not fixed: the client fetches it on first
+    /// use and refreshes it before it expires, and signs each call with the current one
+    /// (the credential inside `api2` and `api3` is then replaced per call). `None`: the
+    /// configs' own credential, always.
+    pub credential_source: Option<CredentialSource>,
 }
 
 impl ClientSettings {
@@ -62,6 +68,18 @@ impl ClientSettings {
             retry_rate_limited: false,
             extra_root_certificates: Vec::new(),
             webpki_roots: true,
+            credential_source: None,
+        }
+    }
+
+    /// Defaults for a client whose credential comes from `source` (fetched on first use).
+    pub fn with_source(source: CredentialSource) -> Self {
+        // Stands in until the first fetch; never sent (every call signs with the source's).
+        let placeholder = Credential::new("AKIDcredentialsource", "unresolved")
+            .expect("a valid placeholder");
+        Self {
+            credential_source: Some(source),
+            ..Self::new(placeholder)
         }
     }
 }

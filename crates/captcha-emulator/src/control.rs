@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use http::{Request, StatusCode};
 use hyper::body::Incoming;
 
+use crate::api3::Api3TicketKind;
 use crate::common::shorten;
 use crate::incoming::{self, BodyError};
 use crate::json::JsonObject;
@@ -48,9 +49,11 @@ fn user_ip(params: &WireParams<'_>, name: &str, peer: SocketAddr) -> Result<IpAd
 }
 
 /// `POST /emulator/v3/tickets` with form fields `CaptchaAppId` (default: the first
-/// configured app) and `UserIp` (default: the caller's address) →
-/// `{"ret":0,"ticket":"…","randstr":"…","appid":"…"}`, like the front-end callback (a test
-/// key's ticket for a test key, with `errorCode` and `errorMessage` for a disaster-recovery one).
+/// configured app), `UserIp` (default: the caller's address) and `Kind` (`web`, the
+/// default, or `mini` for the mini-program plugin) →
+/// `{"ret":0,"ticket":"…","randstr":"…","appid":"…"}`, like the front-end callback (an
+/// empty `randstr` for `mini`; a test key's ticket for a test key, with `errorCode` and
+/// `errorMessage` for a disaster-recovery one).
 pub(crate) async fn mint_v3(state: &State, request: Request<Incoming>, peer: SocketAddr) -> Reply {
     let bytes = match read_form(request).await {
         Ok(bytes) => bytes,
@@ -79,7 +82,12 @@ pub(crate) async fn mint_v3(state: &State, request: Request<Incoming>, peer: Soc
         Ok(ip) => ip,
         Err(refusal) => return refusal,
     };
-    let minted = test_keys::mint(state, app_id, user_ip);
+    let kind = match params.get("Kind").unwrap_or("web") {
+        "web" | "" => Api3TicketKind::Web,
+        "mini" => Api3TicketKind::Mini,
+        _ => return error(StatusCode::BAD_REQUEST, "Kind must be web or mini"),
+    };
+    let minted = test_keys::mint(state, kind, app_id, user_ip);
     let mut body = JsonObject::new()
         .int("ret", 0)
         .str("ticket", minted.ticket.ticket.expose_secret())

@@ -39,6 +39,13 @@ impl JsonObject {
         self
     }
 
+    /// Adds a field whose value is already JSON text.
+    pub(crate) fn raw(mut self, key: &str, json: &str) -> Self {
+        self.key(key);
+        self.out.push_str(json);
+        self
+    }
+
     /// Adds a nested object field.
     pub(crate) fn object(mut self, key: &str, value: JsonObject) -> Self {
         self.key(key);

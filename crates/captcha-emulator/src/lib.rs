@@ -1,8 +1,8 @@
 //! # captcha-emulator
 //!
 //! A local server that answers Tencent Cloud's captcha API 2.0 (`/v2/index.php`) the way
-//! `csec.api.qcloud.com` did, and API 3.0 `DescribeCaptchaResult` (`POST /`) the way
-//! `captcha.tencentcloudapi.com` does, so that an integration that passes against it passes
+//! `csec.api.qcloud.com` did, and all 18 actions of API 3.0 captcha 2019-07-22 (`/`, every
+//! signing mode) the way `captcha.tencentcloudapi.com` does, so that an integration that passes against it passes
 //! against Tencent. API 2.0 is switched off upstream: this is the stand-in every test, the
 //! CLI's `serve`/`demo` commands and the benchmarks use. It is a test server, not a client:
 //! to call Tencent (or this emulator) use `captcha-hyper` or `captcha-async-std`, or
@@ -110,7 +110,7 @@ mod test_keys;
 mod tickets;
 mod tls;
 
-pub use api3::Api3Ticket;
+pub use api3::{Api3Ticket, Api3TicketKind};
 pub use apps::{CaptchaApp, UnknownCaptchaApp};
 pub use background::BackgroundEmulator;
 pub use builder::{DEFAULT_API3_RATE_LIMIT, Emulator, EmulatorBuilder};

@@ -16,7 +16,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
-use crate::api3::Api3Ticket;
+use crate::api3::{Api3Ticket, Api3TicketKind};
 use crate::apps::{CaptchaApp, UnknownCaptchaApp};
 use crate::builder::EmulatorBuilder;
 use crate::error::StartError;
@@ -100,8 +100,9 @@ impl EmulatorHandle {
     }
 
     /// Mints an API 3.0 ticket and Randstr, as if a user at `user_ip` had solved a captcha
-    /// of the app `captcha_app_id`: they pass one `DescribeCaptchaResult` with that app's
-    /// `AppSecretKey` and the same `UserIp` within the ticket lifetime. For a test key
+    /// of the app `captcha_app_id` on a web page: they pass one `DescribeCaptchaResult` (or
+    /// `DescribeCaptchaRceResult`) with that app's `AppSecretKey` and the same `UserIp`
+    /// within the ticket lifetime. For a test key
     /// ([`TEST_CAPTCHA_APP_ID_FAIL`](crate::TEST_CAPTCHA_APP_ID_FAIL), …) the ticket that
     /// key stands for. Also `POST /emulator/v3/tickets`.
     pub fn mint_api3_ticket(
@@ -109,10 +110,22 @@ impl EmulatorHandle {
         captcha_app_id: u64,
         user_ip: IpAddr,
     ) -> Result<Api3Ticket, UnknownCaptchaApp> {
+        self.mint_api3_ticket_of(Api3TicketKind::Web, captcha_app_id, user_ip)
+    }
+
+    /// Mints an API 3.0 ticket of `kind`: [`Api3TicketKind::Mini`] for the mini-program
+    /// plugin (no Randstr; it passes one `DescribeCaptchaMiniResult` or
+    /// `DescribeCaptchaMiniRiskResult`). Also `POST /emulator/v3/tickets` with `Kind=mini`.
+    pub fn mint_api3_ticket_of(
+        &self,
+        kind: Api3TicketKind,
+        captcha_app_id: u64,
+        user_ip: IpAddr,
+    ) -> Result<Api3Ticket, UnknownCaptchaApp> {
         if !self.state.apps.contains(captcha_app_id) {
             return Err(UnknownCaptchaApp { captcha_app_id });
         }
-        Ok(crate::test_keys::mint(&self.state, captcha_app_id, user_ip).ticket)
+        Ok(crate::test_keys::mint(&self.state, kind, captcha_app_id, user_ip).ticket)
     }
 
     /// The first configured captcha app (the demo one when none was configured).

@@ -44,6 +44,8 @@ pub(crate) struct State {
     pub(crate) stats: StatsRecorder,
     /// API 3.0: the request-rate limit on ticket checks.
     pub(crate) api3_rate: RateLimiter,
+    /// API 3.0: app settings changed with `UpdateCaptchaAppIdInfo`.
+    pub(crate) app_settings: crate::api3::AppSettings,
     /// Scheme of the URLs handed out: the one this server speaks.
     pub(crate) https: bool,
 }
@@ -96,6 +98,7 @@ impl State {
             faults: FaultSwitch::default(),
             stats: StatsRecorder::default(),
             api3_rate: RateLimiter::new(builder.api3_rate_limit),
+            app_settings: crate::api3::AppSettings::default(),
             https: builder.tls.is_some(),
         })
     }

@@ -13,15 +13,33 @@ pub const UNKNOWN_ACTION: &str = "(unknown)";
 /// Label of API requests without an `Action`.
 pub const NO_ACTION: &str = "(none)";
 
-/// Every label an API request is counted under. The last two are for unknown and missing
-/// actions, so a hostile client cannot grow the table.
-const LABELS: [&str; 8] = [
+/// Every label an API request is counted under: the API 2.0 actions, the 18 API 3.0
+/// ones (`captcha_proto::api3::CAPTCHA_ACTIONS`), and last unknown and missing actions, so
+/// a hostile client cannot grow the table.
+const LABELS: [&str; 25] = [
     "CaptchaIframeQuery",
     "CaptchaCheck",
     "CaptchaQuery",
     "CaptchaGetUrl",
     "CaptchaVerify",
+    "DescribeCaptchaAppIdInfo",
+    "DescribeCaptchaData",
+    "DescribeCaptchaDataSum",
+    "DescribeCaptchaMiniData",
+    "DescribeCaptchaMiniDataSum",
+    "DescribeCaptchaMiniOperData",
+    "DescribeCaptchaMiniResult",
+    "DescribeCaptchaMiniRiskResult",
+    "DescribeCaptchaOperData",
+    "DescribeCaptchaRceResult",
     "DescribeCaptchaResult",
+    "DescribeCaptchaTicketData",
+    "DescribeCaptchaUserAllAppId",
+    "GetRequestStatistics",
+    "GetTicketStatistics",
+    "GetTotalRequestStatistics",
+    "GetTotalTicketStatistics",
+    "UpdateCaptchaAppIdInfo",
     UNKNOWN_ACTION,
     NO_ACTION,
 ];
@@ -199,6 +217,13 @@ impl StatsRecorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_api3_action_has_its_label() {
+        for action in captcha_proto::api3::CAPTCHA_ACTIONS {
+            assert_eq!(label_of(Some(action)), action);
+        }
+    }
 
     #[test]
     fn counts_by_label() {

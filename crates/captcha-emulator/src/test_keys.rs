@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use captcha_proto::Ticket;
 use captcha_proto::api3::DISASTER_RECOVERY_PREFIX;
 
-use crate::api3::Api3Ticket;
+use crate::api3::{Api3Ticket, Api3TicketKind};
 use crate::random;
 use crate::state::State;
 
@@ -47,20 +47,28 @@ pub(crate) struct Minted {
 /// The page's error code in a disaster-recovery ticket: the script did not load.
 pub(crate) const JSLOAD_ERROR_CODE: u32 = 1001;
 
-/// Mints for an app that is configured or a test key (the caller checked).
-pub(crate) fn mint(state: &State, captcha_app_id: u64, user_ip: IpAddr) -> Minted {
+/// Mints a ticket of `kind` for an app that is configured or a test key (the caller
+/// checked). A test key's made-up tickets come with a Randstr, as on a web page; they
+/// are never stored, so `kind` only labels them.
+pub(crate) fn mint(
+    state: &State,
+    kind: Api3TicketKind,
+    captcha_app_id: u64,
+    user_ip: IpAddr,
+) -> Minted {
     let now = state.now();
     let made = |ticket: String, error_code| Minted {
         ticket: Api3Ticket {
             ticket: Ticket::new(ticket),
             randstr: random::randstr(),
             captcha_app_id,
+            kind,
         },
         error_code,
     };
     match TestKey::of(captcha_app_id) {
         None | Some(TestKey::Pass) => Minted {
-            ticket: state.v3_tickets.mint(captcha_app_id, user_ip, now),
+            ticket: state.v3_tickets.mint(kind, captcha_app_id, user_ip, now),
             error_code: None,
         },
         // Shaped like a real one, but never stored: it cannot be decrypted.

@@ -6,11 +6,13 @@ use std::sync::Arc;
 use crate::secret::{SecretKey, Token};
 
 /// Environment variable holding the SecretId (the same name every official SDK reads).
-pub(crate) const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 /// Environment variable holding the SecretKey.
-pub(crate) const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
-/// Environment variable holding the optional STS session token.
-pub(crate) const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+/// Environment variable holding the optional STS session token (the Node.js SDK's name).
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// The other name of the session token (tencentcloud-cli's and the Go SDK's documents).
+pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
 
 /// The public half of an API key pair (`AKID…`). Not a secret, but `Debug` still shows
 /// only its ends so logs can tell keys apart without publishing them whole.
@@ -49,6 +51,8 @@ struct Inner {
     secret_id: SecretId,
     secret_key: SecretKey,
     token: Option<Token>,
+    /// UNIX seconds after which a temporary credential is refused.
+    expires_at: Option<u64>,
 }
 
 impl Credential {
@@ -66,6 +70,7 @@ impl Credential {
             secret_id: SecretId(secret_id),
             secret_key,
             token: None,
+            expires_at: None,
         })))
     }
 
@@ -78,15 +83,40 @@ impl Credential {
             secret_id: inner.secret_id.clone(),
             secret_key: inner.secret_key.clone(),
             token: Some(token),
+            expires_at: inner.expires_at,
         })))
     }
 
-    /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, when set,
-    /// `TENCENTCLOUD_SESSION_TOKEN`. A missing, empty, whitespace-padded or non-UTF-8 value
-    /// is an error that names the variable.
+    /// Marks the credential as valid until `expires_at` (UNIX seconds), as temporary
+    /// credentials are: a refreshing source replaces it a few minutes before
+    /// ([`credentials::refresh_due`](crate::credentials::refresh_due)).
+    pub fn with_expiry(self, expires_at: u64) -> Self {
+        let inner = &self.0;
+        Self(Arc::new(Inner {
+            secret_id: inner.secret_id.clone(),
+            secret_key: inner.secret_key.clone(),
+            token: inner.token.clone(),
+            expires_at: Some(expires_at),
+        }))
+    }
+
+    /// When the credential stops being valid (UNIX seconds); `None` for a long-term key.
+    pub fn expires_at(&self) -> Option<u64> {
+        self.0.expires_at
+    }
+
+    /// True when `other` is this very credential (the same snapshot), not merely equal.
+    pub fn same_snapshot(&self, other: &Credential) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, when set, the session
+    /// token from `TENCENTCLOUD_SESSION_TOKEN` or `TENCENTCLOUD_TOKEN` (both set and
+    /// different is an error). A missing, empty, whitespace-padded or non-UTF-8 value is an
+    /// error that names the variable.
     pub fn from_env() -> Result<Self, CredentialError> {
         // A lossy conversion would turn a mangled key into one that fails only at the server.
-        for name in [ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN] {
+        for name in [ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN] {
             if std::env::var_os(name).is_some_and(|value| value.to_str().is_none()) {
                 return Err(CredentialError::NotUnicode { name });
             }
@@ -94,10 +124,21 @@ impl Credential {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Like [`Credential::from_env`], but reads variables through `lookup` (tests, config files).
-    pub(crate) fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, CredentialError> {
+    /// Like [`Credential::from_env`], but reads the variables through `lookup` (a map in
+    /// tests, a sandboxed environment): pure.
+    ///
+    /// ```
+    /// use captcha_proto::{Credential, CredentialError};
+    /// let env = |name: &str| match name {
+    ///     "TENCENTCLOUD_SECRET_ID" => Some("AKIDexample".to_owned()),
+    ///     "TENCENTCLOUD_SECRET_KEY" => Some("key".to_owned()),
+    ///     "TENCENTCLOUD_TOKEN" => Some("token".to_owned()),
+    ///     _ => None,
+    /// };
+    /// assert_eq!(Credential::from_lookup(env)?.token().unwrap().expose_secret(), "token");
+    /// # Ok::<(), CredentialError>(())
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialError> {
         let required = |name: &'static str| {
             let value = lookup(name).ok_or(CredentialError::Missing { name })?;
             check_value(name, &value)?;
@@ -105,13 +146,24 @@ impl Credential {
         };
         let credential = Self::new(required(ENV_SECRET_ID)?, required(ENV_SECRET_KEY)?)
             .map_err(|e| e.renamed(ENV_SECRET_ID, ENV_SECRET_KEY))?;
-        match lookup(ENV_SESSION_TOKEN) {
-            None => Ok(credential),
-            Some(token) => {
-                check_value(ENV_SESSION_TOKEN, &token)?;
-                credential.with_token(token)
+        let token = match (lookup(ENV_SESSION_TOKEN), lookup(ENV_TOKEN)) {
+            (None, None) => return Ok(credential),
+            (Some(a), Some(b)) if a != b => {
+                return Err(CredentialError::Conflict {
+                    name: ENV_SESSION_TOKEN,
+                    other: ENV_TOKEN,
+                });
             }
-        }
+            (Some(token), _) => {
+                check_value(ENV_SESSION_TOKEN, &token)?;
+                token
+            }
+            (None, Some(token)) => {
+                check_value(ENV_TOKEN, &token)?;
+                token
+            }
+        };
+        credential.with_token(token)
     }
 
     /// The SecretId.
@@ -136,6 +188,7 @@ impl fmt::Debug for Credential {
             .field("secret_id", &self.0.secret_id)
             .field("secret_key", &self.0.secret_key)
             .field("token", &self.0.token)
+            .field("expires_at", &self.0.expires_at)
             .finish()
     }
 }
@@ -175,6 +228,13 @@ pub enum CredentialError {
         /// The variable's name.
         name: &'static str,
     },
+    /// Two variables that name the same value hold different ones.
+    Conflict {
+        /// One variable.
+        name: &'static str,
+        /// The other.
+        other: &'static str,
+    },
 }
 
 impl CredentialError {
@@ -184,7 +244,8 @@ impl CredentialError {
             Self::Missing { name }
             | Self::Empty { name }
             | Self::Padded { name }
-            | Self::NotUnicode { name } => name,
+            | Self::NotUnicode { name }
+            | Self::Conflict { name, .. } => name,
         }
     }
 
@@ -199,6 +260,7 @@ impl CredentialError {
             Self::Empty { name } => Self::Empty { name: rename(name) },
             Self::Padded { name } => Self::Padded { name: rename(name) },
             Self::NotUnicode { name } => Self::NotUnicode { name: rename(name) },
+            conflict @ Self::Conflict { .. } => conflict,
         }
     }
 }
@@ -213,6 +275,10 @@ impl fmt::Display for CredentialError {
                 "credential: {name} starts or ends with whitespace (check for a pasted newline)"
             ),
             Self::NotUnicode { name } => write!(f, "credential: {name} is not valid UTF-8"),
+            Self::Conflict { name, other } => write!(
+                f,
+                "credential: {name} and {other} are both set, to different values"
+            ),
         }
     }
 }
@@ -283,6 +349,36 @@ mod tests {
                 name: ENV_SESSION_TOKEN
             }
         );
+    }
+
+    #[test]
+    fn both_token_names_are_read_and_must_agree() {
+        let base = [(ENV_SECRET_ID, "AKIDexample123"), (ENV_SECRET_KEY, "key")];
+        for name in [ENV_SESSION_TOKEN, ENV_TOKEN] {
+            let pairs = [base[0], base[1], (name, "tok")];
+            let cred = Credential::from_lookup(env(&pairs)).unwrap();
+            assert_eq!(cred.token().unwrap().expose_secret(), "tok", "{name}");
+        }
+        let same = [base[0], base[1], (ENV_SESSION_TOKEN, "t"), (ENV_TOKEN, "t")];
+        assert!(Credential::from_lookup(env(&same)).is_ok());
+        let differ = [base[0], base[1], (ENV_SESSION_TOKEN, "a"), (ENV_TOKEN, "b")];
+        let err = Credential::from_lookup(env(&differ)).unwrap_err();
+        assert!(matches!(err, CredentialError::Conflict { .. }), "{err:?}");
+        assert!(err.to_string().contains(ENV_TOKEN), "{err}");
+        let empty = [base[0], base[1], (ENV_TOKEN, "")];
+        let err = Credential::from_lookup(env(&empty)).unwrap_err();
+        assert_eq!(err, CredentialError::Empty { name: ENV_TOKEN });
+    }
+
+    #[test]
+    fn expiry_travels_with_the_token_and_snapshots_are_identities() {
+        let cred = Credential::new("AKIDtemp", "k")
+            .unwrap()
+            .with_expiry(1_700_000_300);
+        let with_token = cred.clone().with_token("t").unwrap();
+        assert_eq!(with_token.expires_at(), Some(1_700_000_300));
+        assert!(cred.same_snapshot(&cred.clone()));
+        assert!(!cred.same_snapshot(&with_token));
     }
 
     #[test]

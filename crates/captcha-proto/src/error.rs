@@ -98,6 +98,13 @@ pub enum DecodeErrorKind {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A value inside the answer is missing or has the wrong type.
+    InvalidPath {
+        /// Where, e.g. `Data.RequestTrend[0].Ftime` (names and indexes only, no values).
+        path: String,
+        /// What is wrong: `is missing` or `has the wrong type`.
+        reason: &'static str,
+    },
 }
 
 /// The response is not what the protocol promises. Keeps the HTTP status and a short,
@@ -152,6 +159,9 @@ impl fmt::Display for DecodeError {
             }
             DecodeErrorKind::InvalidField { field, reason } => {
                 write!(f, "response field `{field}` {reason}; HTTP {}", self.status)
+            }
+            DecodeErrorKind::InvalidPath { path, reason } => {
+                write!(f, "response field `{path}` {reason}; HTTP {}", self.status)
             }
         }?;
         if !self.snippet.is_empty() {

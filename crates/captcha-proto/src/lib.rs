@@ -40,6 +40,7 @@
 pub mod api2;
 pub mod api3;
 mod credential;
+pub mod credentials;
 mod endpoint;
 mod error;
 mod exchange;
@@ -61,7 +62,10 @@ pub use api3::{
     Api3Action, Api3Config, Api3Error, Api3Exchange, Api3RawAction, CaptchaResult,
     DescribeCaptchaResult, RejectReason, Verdict,
 };
-pub use credential::{Credential, CredentialError, SecretId};
+pub use credential::{
+    Credential, CredentialError, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN,
+    SecretId,
+};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 pub use exchange::Exchange;

@@ -1,7 +1,9 @@
-//! `describe-result`: API 3.0 `DescribeCaptchaResult`, the captcha check Tencent serves today.
+//! `describe-result` and `describe-rce-result`: API 3.0 `DescribeCaptchaResult`, the captcha
+//! check Tencent serves today, and its variant with the risk engine's findings.
 
 use captcha_proto::api3::{
-    Api3Config, Api3Signature, CaptchaResult, DescribeCaptchaResult, Verdict,
+    Api3Config, Api3Signature, CaptchaResult, DescribeCaptchaRceResult, DescribeCaptchaResult,
+    Verdict,
 };
 use captcha_proto::redact::Redacted;
 use captcha_proto::{Api2Config, Endpoint, HttpMethod, Stamp};
@@ -21,6 +23,31 @@ use crate::pinned::Pinned;
 /// Sends (or with `--dry-run` prints) one `DescribeCaptchaResult`; exit 0 on pass, 1 on reject.
 pub fn run(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
     let v3_config = v3_config(&args.credential, &args.api3)?;
+    let action = check_of(args)?;
+    let Some(result) = sending(args).run(&v3_config, &action)? else {
+        return Ok(Outcome::Success);
+    };
+    report("DescribeCaptchaResult", &result).print(args.output.format);
+    Ok(outcome(&result))
+}
+
+/// Sends (or prints) one `DescribeCaptchaRceResult`; exit 0 on pass, 1 on reject.
+pub fn run_rce(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
+    let v3_config = v3_config(&args.credential, &args.api3)?;
+    let action = DescribeCaptchaRceResult::from(check_of(args)?);
+    let Some(answer) = sending(args).run(&v3_config, &action)? else {
+        return Ok(Outcome::Success);
+    };
+    let mut report = report(DescribeCaptchaRceResult::ACTION, &answer.result);
+    if let Some(level) = answer.rce_result.and_then(|rce| rce.risk_level) {
+        report = report.field("risk_level", level);
+    }
+    report.print(args.output.format);
+    Ok(outcome(&answer.result))
+}
+
+/// The web ticket check the arguments describe.
+fn check_of(args: &DescribeResultArgs) -> Result<DescribeCaptchaResult, Failure> {
     let mut action = DescribeCaptchaResult::new(
         args.ticket.as_str(),
         args.randstr.as_str(),
@@ -42,20 +69,24 @@ pub fn run(args: &DescribeResultArgs) -> Result<Outcome, Failure> {
     if let Some(v) = &args.imei {
         action = action.imei(v.as_str());
     }
-    let sending = Sending {
+    Ok(action)
+}
+
+fn sending(args: &DescribeResultArgs) -> Sending<'_> {
+    Sending {
         send: &args.send,
         transport: &args.transport,
         output: &args.output,
-    };
-    let Some(result) = sending.run(&v3_config, &action)? else {
-        return Ok(Outcome::Success);
-    };
-    report(&result).print(args.output.format);
-    Ok(if result.is_pass() {
+    }
+}
+
+/// Exit 0 on a pass, 1 on anything else.
+pub fn outcome(result: &CaptchaResult) -> Outcome {
+    if result.is_pass() {
         Outcome::Success
     } else {
         Outcome::Negative
-    })
+    }
 }
 
 /// How an API 3.0 call is sent: the options `describe-result` and `api3` share.
@@ -125,14 +156,15 @@ pub fn v3_config(credential: &CredentialArgs, api3: &Api3Args) -> Result<Api3Con
         .with_http_method(http_method))
 }
 
-fn report(result: &CaptchaResult) -> Report {
+/// The report of a ticket check named `action`.
+pub fn report(action: &str, result: &CaptchaResult) -> Report {
     let verdict = match result.verdict {
         Verdict::Pass => "pass".to_owned(),
         Verdict::Reject(reason) => format!("reject ({})", reason.description()),
         // A verdict this build does not know is no pass.
         other => format!("reject ({other:?})"),
     };
-    let mut report = Report::new("DescribeCaptchaResult")
+    let mut report = Report::new(action)
         .field("verdict", verdict)
         .field("captcha_code", result.code)
         .field("request_id", result.request_id.as_str());

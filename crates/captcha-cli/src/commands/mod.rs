@@ -4,6 +4,7 @@ pub mod actions;
 pub mod api3;
 pub mod demo;
 pub mod describe;
+mod mini;
 pub mod serve;
 pub mod sign;
 
@@ -28,6 +29,9 @@ pub fn run(cli: &Cli) -> Result<Outcome, Failure> {
         Command::IframeQuery(args) => actions::iframe_query(args),
         Command::Query(args) => actions::query(args),
         Command::DescribeResult(args) => describe::run(args),
+        Command::DescribeRceResult(args) => describe::run_rce(args),
+        Command::DescribeMiniResult(args) => mini::run(args),
+        Command::DescribeMiniRiskResult(args) => mini::run_risk(args),
         Command::Call(args) => actions::call(args),
         Command::Api3(args) => api3::run(args),
         Command::Sign(args) => sign::run(args),

@@ -1,6 +1,8 @@
 //! `serve`: runs captcha-emulator until Ctrl-C.
 
-use captcha_emulator::{DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator};
+use captcha_emulator::{
+    DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator,
+};
 
 use super::Outcome;
 use crate::args::ServeArgs;
@@ -30,18 +32,27 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             .start(args.addr)
             .await
             .map_err(|e| Failure::Transport(format!("cannot serve on {}: {e}", args.addr)))?;
+        let base = running.base_url();
         println!("captcha emulator listening");
-        println!("endpoint:   {}", running.endpoint());
-        println!("secret id:  {secret_id}");
-        if is_demo {
-            println!("secret key: {DEMO_SECRET_KEY}  (the built-in demo key)");
-        } else {
-            println!("secret key: the one you passed");
-        }
         println!(
-            "tickets:    POST {}/emulator/tickets (form: userIp, captchaType)",
-            running.base_url()
+            "API 3.0:     {} (captcha 2019-07-22: all 18 actions, TC3 and HmacSHA1/256, POST and GET)",
+            running.api3_endpoint()
         );
+        println!("API 2.0:     {}", running.endpoint());
+        println!("secret id:   {secret_id}");
+        if is_demo {
+            println!("secret key:  {DEMO_SECRET_KEY}  (the built-in demo key)");
+        } else {
+            println!("secret key:  the one you passed");
+        }
+        // The demo app's key is a published test value, like the demo SecretKey.
+        println!(
+            "captcha app: CaptchaAppId {DEMO_CAPTCHA_APP_ID}, AppSecretKey {DEMO_APP_SECRET_KEY}  (the built-in demo app)"
+        );
+        println!(
+            "tickets:     POST {base}/emulator/v3/tickets (form: CaptchaAppId, UserIp, Kind=web|mini) for API 3.0"
+        );
+        println!("             POST {base}/emulator/tickets (form: userIp, captchaType) for API 2.0");
         println!("press Ctrl-C to stop");
         tokio::signal::ctrl_c()
             .await

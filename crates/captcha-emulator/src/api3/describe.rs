@@ -1,46 +1,69 @@
-//! `DescribeCaptchaResult` (docs/protocol.md, "DescribeCaptchaResult"): reads the field map strictly (known
-//! fields only, right types, `CaptchaType` 9), then checks the ticket and answers its `CaptchaCode`.
-//! The map comes from the JSON body ([`parse_body`]) or from a query or form
-//! (`super::query`), so every mode checks the same way.
+//! The four ticket checks (docs/protocol.md, "DescribeCaptchaResult"): `DescribeCaptchaResult`
+//! and `DescribeCaptchaRceResult` for web tickets, `DescribeCaptchaMiniResult` and
+//! `DescribeCaptchaMiniRiskResult` for mini-program plugin tickets. Reads the field map
+//! strictly (`super::schema`: known fields only, right types; then `CaptchaType` 9, a real
+//! `UserIp`, a positive `CaptchaAppId`), then checks the ticket and answers its
+//! `CaptchaCode`, with the risk objects the Rce and MiniRisk actions add. The map comes from
+//! the JSON body ([`parse_body`]) or from a query or form (`super::query`), so every mode
+//! checks the same way.
 
 use std::net::IpAddr;
 
-use captcha_proto::api3::DISASTER_RECOVERY_PREFIX;
+use captcha_proto::api3::{
+    DISASTER_RECOVERY_PREFIX, DescribeCaptchaMiniResult, DescribeCaptchaMiniRiskResult,
+    DescribeCaptchaRceResult, OutputManageMarketingRiskValue, RceResult,
+};
 use serde_json::{Map, Value};
 
-use super::envelope::{self, INVALID_PARAMETER, MISSING_PARAMETER, UNKNOWN_PARAMETER};
+use super::envelope::{self, INVALID_PARAMETER};
+use super::schema;
 use super::tickets::{Outcome, Presented};
 use crate::common::shorten;
 use crate::json::JsonObject;
 use crate::reply::Reply;
 use crate::state::State;
 
-/// Every field the action defines; any other is refused (`UnknownParameter`).
-const FIELDS: [&str; 11] = [
-    "CaptchaType",
-    "Ticket",
-    "UserIp",
-    "Randstr",
-    "CaptchaAppId",
-    "AppSecretKey",
-    "BusinessId",
-    "SceneId",
-    "MacAddress",
-    "Imei",
-    "NeedGetCaptchaTime",
-];
-
-/// The fields whose value is an integer: a number in JSON, digits in a query or form.
-pub(crate) const NUMERIC_FIELDS: [&str; 5] = [
-    "CaptchaType",
-    "CaptchaAppId",
-    "BusinessId",
-    "SceneId",
-    "NeedGetCaptchaTime",
-];
-
 /// The one documented `CaptchaType`.
 const CAPTCHA_TYPE: u64 = 9;
+
+/// Which ticket check a request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TicketCheck {
+    /// `DescribeCaptchaResult`.
+    Web,
+    /// `DescribeCaptchaRceResult`: a web check that adds `RceResult`.
+    Rce,
+    /// `DescribeCaptchaMiniResult`.
+    Mini,
+    /// `DescribeCaptchaMiniRiskResult`: a mini check that adds `ManageMarketingRiskValue`.
+    MiniRisk,
+}
+
+impl TicketCheck {
+    /// The check `action` names, if it is one.
+    pub(crate) fn of(action: &str) -> Option<Self> {
+        match action {
+            captcha_proto::api3::DESCRIBE_CAPTCHA_RESULT => Some(Self::Web),
+            DescribeCaptchaRceResult::ACTION => Some(Self::Rce),
+            DescribeCaptchaMiniResult::ACTION => Some(Self::Mini),
+            DescribeCaptchaMiniRiskResult::ACTION => Some(Self::MiniRisk),
+            _ => None,
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Self::Web => captcha_proto::api3::DESCRIBE_CAPTCHA_RESULT,
+            Self::Rce => DescribeCaptchaRceResult::ACTION,
+            Self::Mini => DescribeCaptchaMiniResult::ACTION,
+            Self::MiniRisk => DescribeCaptchaMiniRiskResult::ACTION,
+        }
+    }
+
+    fn is_web(self) -> bool {
+        matches!(self, Self::Web | Self::Rce)
+    }
+}
 
 /// A refusal before any ticket is looked at.
 struct Refusal {
@@ -57,7 +80,8 @@ impl Refusal {
 /// The checked body. Borrowed from the parsed JSON: nothing secret is copied.
 struct Input<'a> {
     ticket: &'a str,
-    randstr: &'a str,
+    /// `None` for the mini-program checks, which carry no Randstr.
+    randstr: Option<&'a str>,
     user_ip: IpAddr,
     captcha_app_id: u64,
     app_secret_key: &'a str,
@@ -70,14 +94,20 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Map<String, Value>, (&'static st
     parse_object(body).map_err(|refusal| (refusal.code, refusal.message))
 }
 
-/// Answers one authenticated `DescribeCaptchaResult` with the fields `object` at server
-/// time `now`.
-pub(crate) fn run(state: &State, object: &Map<String, Value>, now: u64, request_id: &str) -> Reply {
-    let input = match read_input(object) {
+/// Answers one authenticated ticket check with the fields `object` at server time `now`.
+pub(crate) fn run(
+    state: &State,
+    check: TicketCheck,
+    object: &Map<String, Value>,
+    now: u64,
+    request_id: &str,
+) -> Reply {
+    let input = match read_input(check, object) {
         Ok(input) => input,
         Err(refusal) => return envelope::error(refusal.code, &refusal.message, request_id),
     };
-    let (outcome, minted_at) = if input.ticket.starts_with(DISASTER_RECOVERY_PREFIX) {
+    let disaster = check.is_web() && input.ticket.starts_with(DISASTER_RECOVERY_PREFIX);
+    let (outcome, minted_at) = if disaster {
         (None, None)
     } else {
         let presented = Presented {
@@ -95,23 +125,60 @@ pub(crate) fn run(state: &State, object: &Map<String, Value>, now: u64, request_
     let (code, message) = captcha_code(outcome);
     tracing::debug!(
         target: "captcha_emulator::v3",
+        action = check.action(),
         captcha_app_id = input.captcha_app_id,
         known_app = state.apps.contains(input.captcha_app_id),
         code,
-        "DescribeCaptchaResult checked"
+        "ticket checked"
     );
     let minted_at = i64::try_from(minted_at.unwrap_or(0)).unwrap_or(i64::MAX);
     let mut fields = JsonObject::new()
         .int("CaptchaCode", code)
-        .str("CaptchaMsg", message)
-        .int("EvilLevel", 0);
-    if input.need_get_captcha_time {
-        fields = fields.int("GetCaptchaTime", minted_at);
+        .str("CaptchaMsg", message);
+    if check.is_web() {
+        fields = fields.int("EvilLevel", 0);
+        if input.need_get_captcha_time {
+            fields = fields.int("GetCaptchaTime", minted_at);
+        }
+        fields = fields
+            .int("SubmitCaptchaTime", minted_at)
+            .int("EvilBitmap", 0);
     }
-    let fields = fields
-        .int("SubmitCaptchaTime", minted_at)
-        .int("EvilBitmap", 0);
+    let risk_level = if code == 1 { "pass" } else { "reject" };
+    let user_ip = input.user_ip.to_string();
+    match check {
+        TicketCheck::Rce => {
+            let rce = RceResult {
+                user_id: Some(String::new()),
+                post_time: Some(minted_at),
+                associate_account: Some(String::new()),
+                user_ip: Some(user_ip),
+                risk_level: Some(risk_level.to_owned()),
+                risk_type: Some(Vec::new()),
+                const_id: Some(String::new()),
+                risk_information: Some(String::new()),
+            };
+            fields = fields.raw("RceResult", &to_json(&rce));
+        }
+        TicketCheck::MiniRisk => {
+            let risk = OutputManageMarketingRiskValue {
+                user_id: Some(String::new()),
+                post_time: Some(minted_at),
+                associate_account: Some(String::new()),
+                user_ip: Some(user_ip),
+                risk_level: Some(risk_level.to_owned()),
+                risk_type: Some(Vec::new()),
+            };
+            fields = fields.raw("ManageMarketingRiskValue", &to_json(&risk));
+        }
+        TicketCheck::Web | TicketCheck::Mini => {}
+    }
     envelope::response(fields, request_id).with_code(code)
+}
+
+/// A risk object as JSON text (these objects hold strings and integers only).
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
 /// The `CaptchaCode` and `CaptchaMsg` of an outcome (`None`: a disaster-recovery ticket).
@@ -148,17 +215,12 @@ fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     }
 }
 
-fn read_input(object: &Map<String, Value>) -> Result<Input<'_>, Refusal> {
-    if let Some(unknown) = object.keys().find(|key| !FIELDS.contains(&key.as_str())) {
-        return Err(Refusal::new(
-            UNKNOWN_PARAMETER,
-            format!(
-                "the parameter `{}` is not defined for DescribeCaptchaResult",
-                shorten(unknown)
-            ),
-        ));
-    }
-    let captcha_type = required_uint(object, "CaptchaType")?;
+fn read_input(check: TicketCheck, object: &Map<String, Value>) -> Result<Input<'_>, Refusal> {
+    schema::check(check.action(), object).map_err(|(code, message)| Refusal::new(code, message))?;
+    let text = |name| object.get(name).and_then(Value::as_str);
+    let number = |name| object.get(name).and_then(Value::as_u64);
+    // The schema has checked presence and types: the lookups below cannot miss.
+    let captcha_type = number("CaptchaType").unwrap_or(0);
     if captcha_type != CAPTCHA_TYPE {
         return Err(Refusal::new(
             INVALID_PARAMETER,
@@ -167,8 +229,7 @@ fn read_input(object: &Map<String, Value>) -> Result<Input<'_>, Refusal> {
             ),
         ));
     }
-    let ticket = required_str(object, "Ticket")?;
-    let user_ip_text = required_str(object, "UserIp")?;
+    let user_ip_text = text("UserIp").unwrap_or("");
     let user_ip = user_ip_text.trim().parse::<IpAddr>().map_err(|_| {
         Refusal::new(
             INVALID_PARAMETER,
@@ -178,20 +239,14 @@ fn read_input(object: &Map<String, Value>) -> Result<Input<'_>, Refusal> {
             ),
         )
     })?;
-    let randstr = required_str(object, "Randstr")?;
-    let captcha_app_id = required_uint(object, "CaptchaAppId")?;
+    let captcha_app_id = number("CaptchaAppId").unwrap_or(0);
     if captcha_app_id == 0 {
         return Err(Refusal::new(
             INVALID_PARAMETER,
             "CaptchaAppId must be positive".to_owned(),
         ));
     }
-    let app_secret_key = required_str(object, "AppSecretKey")?;
-    optional_uint(object, "BusinessId")?;
-    optional_uint(object, "SceneId")?;
-    optional_str(object, "MacAddress")?;
-    optional_str(object, "Imei")?;
-    let need_get_captcha_time = match optional_uint(object, "NeedGetCaptchaTime")? {
+    let need_get_captcha_time = match object.get("NeedGetCaptchaTime").and_then(Value::as_i64) {
         None | Some(0) => false,
         Some(1) => true,
         Some(other) => {
@@ -202,77 +257,27 @@ fn read_input(object: &Map<String, Value>) -> Result<Input<'_>, Refusal> {
         }
     };
     Ok(Input {
-        ticket,
-        randstr,
+        ticket: text("Ticket").unwrap_or(""),
+        randstr: if check.is_web() {
+            Some(text("Randstr").unwrap_or(""))
+        } else {
+            None
+        },
         user_ip,
         captcha_app_id,
-        app_secret_key,
+        app_secret_key: text("AppSecretKey").unwrap_or(""),
         need_get_captcha_time,
     })
 }
 
-/// A field's value; `null` counts as absent.
-fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object.get(name).filter(|value| !value.is_null())
-}
-
-fn missing(name: &str) -> Refusal {
-    Refusal::new(
-        MISSING_PARAMETER,
-        format!("the request is missing the required parameter `{name}`"),
-    )
-}
-
-fn wrong_type(name: &str, expected: &str) -> Refusal {
-    Refusal::new(
-        INVALID_PARAMETER,
-        format!("the parameter `{name}` must be {expected}"),
-    )
-}
-
-fn required_str<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a str, Refusal> {
-    match optional_str(object, name)? {
-        None => Err(missing(name)),
-        Some("") => Err(Refusal::new(
-            MISSING_PARAMETER,
-            format!("the required parameter `{name}` is empty"),
-        )),
-        Some(value) => Ok(value),
-    }
-}
-
-fn optional_str<'a>(
-    object: &'a Map<String, Value>,
-    name: &str,
-) -> Result<Option<&'a str>, Refusal> {
-    match field(object, name) {
-        None => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value)),
-        Some(_) => Err(wrong_type(name, "a string")),
-    }
-}
-
-fn required_uint(object: &Map<String, Value>, name: &str) -> Result<u64, Refusal> {
-    optional_uint(object, name)?.ok_or_else(|| missing(name))
-}
-
-fn optional_uint(object: &Map<String, Value>, name: &str) -> Result<Option<u64>, Refusal> {
-    match field(object, name) {
-        None => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| wrong_type(name, "a non-negative integer")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::envelope::{MISSING_PARAMETER, UNKNOWN_PARAMETER};
     use super::*;
 
     fn read(body: &str) -> Result<(), (&'static str, String)> {
         let object = parse_object(body.as_bytes()).map_err(|r| (r.code, r.message))?;
-        read_input(&object)
+        read_input(TicketCheck::Web, &object)
             .map(|_| ())
             .map_err(|r| (r.code, r.message))
     }
@@ -317,6 +322,11 @@ mod tests {
                 GOOD.replace("9", r#""9""#),
                 INVALID_PARAMETER,
                 "`CaptchaType` must be a non-negative integer",
+            ),
+            (
+                format!(r#"{{{GOOD},"SceneCode":2}}"#),
+                UNKNOWN_PARAMETER,
+                "`SceneCode` is not defined for DescribeCaptchaResult",
             ),
             (
                 GOOD.replace("127.0.0.1", "localhost"),

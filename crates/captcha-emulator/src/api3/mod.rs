@@ -28,9 +28,12 @@
 //! exactly (see [`envelope`]). `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` is accepted, as
 //! Tencent does: the body is then not signed, and is read and checked all the same.
 
+mod calendar;
+mod console;
 mod describe;
 mod envelope;
 mod query;
+mod schema;
 mod tickets;
 mod v1;
 
@@ -38,7 +41,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 use captcha_proto::api3::{
-    ACTION_HEADER, CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, VERSION_HEADER,
+    ACTION_HEADER, CAPTCHA_ACTIONS, CAPTCHA_SERVICE, CAPTCHA_VERSION, VERSION_HEADER,
 };
 use captcha_proto::tc3::{
     TIMESTAMP_HEADER, TOKEN_HEADER, Verified, VerifyError, verify_request_with,
@@ -62,8 +65,9 @@ use envelope::{
     REQUEST_SIZE_LIMIT_EXCEEDED, SIGNATURE_EXPIRE, TOKEN_FAILURE,
 };
 
-pub use tickets::Api3Ticket;
+pub(crate) use console::AppSettings;
 pub(crate) use tickets::Api3TicketStore;
+pub use tickets::{Api3Ticket, Api3TicketKind};
 
 /// Answers one API 3.0 request that came in on the server address `local`. Reads the body
 /// of a POST, counts the request under its action (`X-TC-Action`, else the v1 `Action`
@@ -142,30 +146,33 @@ fn answer(
     request_id: &str,
 ) -> Reply {
     let now = state.now();
-    let fields = match read(state, parts, body, local_port, now) {
-        Ok(fields) => fields,
+    let (action, fields) = match read(state, parts, body, local_port, now) {
+        Ok(read) => read,
         Err((code, message)) => return envelope::error(code, &message, request_id),
+    };
+    let Some(check) = describe::TicketCheck::of(action) else {
+        return console::run(state, action, &fields, request_id);
     };
     if !state.api3_rate.admit(now) {
         state.stats.api3_rate_limited();
         let limit = state.api3_rate.limit().unwrap_or(0);
         let message = format!(
-            "the request rate limit of {limit} {DESCRIBE_CAPTCHA_RESULT} checks per second was exceeded; retry later"
+            "the request rate limit of {limit} ticket checks per second was exceeded; retry later"
         );
         return envelope::error(REQUEST_LIMIT_EXCEEDED, &message, request_id);
     }
-    describe::run(state, &fields, now, request_id)
+    describe::run(state, check, &fields, now, request_id)
 }
 
-/// The input of a GET or POST: its parameters (query or body) and a refusal of anything
-/// else, checked before the signature.
+/// The input of a GET or POST once authorized: its action and its parameters (query or
+/// body), and a refusal of anything else, checked before the signature.
 fn read(
     state: &State,
     parts: Parts,
     body: Option<Result<Bytes, BodyError>>,
     local_port: u16,
     now: u64,
-) -> Result<Map<String, Value>, Refusal> {
+) -> Result<(&'static str, Map<String, Value>), Refusal> {
     let body = match (&parts.method, body) {
         (&Method::GET, _) => {
             if parts.uri.query().is_some_and(|q| q.len() > MAX_QUERY_BYTES) {
@@ -198,13 +205,14 @@ fn read(
     };
     match Mode::of(&parts) {
         Mode::Tc3 => {
-            let request = authorize(state, parts, body, local_port, now)?;
-            if request.method() == Method::GET {
+            let (request, action) = authorize(state, parts, body, local_port, now)?;
+            let fields = if request.method() == Method::GET {
                 let params = WireParams::parse(request.uri().query().unwrap_or("").as_bytes());
-                query::fields(&params, &[])
+                query::fields(action, &params, &[])?
             } else {
-                describe::parse_body(request.body())
-            }
+                describe::parse_body(request.body())?
+            };
+            Ok((action, fields))
         }
         Mode::V1 => {
             let input: &[u8] = if parts.method == Method::GET {
@@ -220,14 +228,14 @@ fn read(
                 ));
             };
             let params = WireParams::parse(input);
-            v1::authorize(state, &parts, &params, local_port, now)?;
-            query::fields(&params, &v1::COMMON)
+            let action = v1::authorize(state, &parts, &params, local_port, now)?;
+            Ok((action, query::fields(action, &params, &v1::COMMON)?))
         }
     }
 }
 
 /// Every TC3 check up to and including the action and version; returns the request with
-/// its body for the action. `local_port` is the port this server listens on (for
+/// its body and the action. `local_port` is the port this server listens on (for
 /// [`verify`]).
 fn authorize(
     state: &State,
@@ -235,7 +243,7 @@ fn authorize(
     body: Bytes,
     local_port: u16,
     now: u64,
-) -> Result<Request<Bytes>, Refusal> {
+) -> Result<(Request<Bytes>, &'static str), Refusal> {
     if parts.method == Method::POST && !is_json(&parts.headers) {
         return Err((
             INVALID_PARAMETER,
@@ -265,8 +273,8 @@ fn authorize(
             ));
         }
     }
-    check_action(&action, &version)?;
-    Ok(request)
+    let action = check_action(&action, &version)?;
+    Ok((request, action))
 }
 
 /// Refuses a signature time `timestamp` (sent as `name`) too far from the server time.
@@ -284,17 +292,18 @@ fn check_skew(state: &State, name: &str, timestamp: u64, now: u64) -> Result<(),
     Ok(())
 }
 
-/// Refuses any action but `DescribeCaptchaResult` and any version but `2019-07-22`.
-fn check_action(action: &str, version: &str) -> Result<(), Refusal> {
-    if action != DESCRIBE_CAPTCHA_RESULT {
+/// The action of captcha 2019-07-22 that `action` names, refusing any other
+/// (`InvalidAction`) and any version but `2019-07-22` (`NoSuchVersion`).
+fn check_action(action: &str, version: &str) -> Result<&'static str, Refusal> {
+    let Some(known) = CAPTCHA_ACTIONS.iter().find(|known| **known == action) else {
         return Err((
             INVALID_ACTION,
             format!(
-                "the action {:?} does not exist for service {CAPTCHA_SERVICE}; this server offers {DESCRIBE_CAPTCHA_RESULT}",
+                "the action {:?} does not exist for service {CAPTCHA_SERVICE}",
                 shorten(action)
             ),
         ));
-    }
+    };
     if version != CAPTCHA_VERSION {
         return Err((
             NO_SUCH_VERSION,
@@ -304,7 +313,7 @@ fn check_action(action: &str, version: &str) -> Result<(), Refusal> {
             ),
         ));
     }
-    Ok(())
+    Ok(known)
 }
 
 /// Verifies the TC3 signature of `request` against the configured keys: over the `Host`

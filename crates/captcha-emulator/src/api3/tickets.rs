@@ -1,5 +1,8 @@
 //! [`Api3TicketStore`]: the tickets and Randstrs the API 3.0 front-end callback would hand a
-//! user who solved the captcha of one captcha app. Each passes one `DescribeCaptchaResult`.
+//! user who solved the captcha of one captcha app. Each passes one ticket check: a web
+//! ticket (with its Randstr) one `DescribeCaptchaResult` or `DescribeCaptchaRceResult`, a
+//! mini-program plugin ticket (no Randstr) one `DescribeCaptchaMiniResult` or
+//! `DescribeCaptchaMiniRiskResult`.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -12,8 +15,22 @@ use crate::random;
 /// Most tickets held at once; the oldest is forgotten beyond that.
 const CAPACITY: usize = 1_000_000;
 
-/// Prefix of minted tickets (Tencent's own start `tr03…`/`t03…`; never `trerror`).
+/// Prefix of minted web tickets (Tencent's own start `tr03…`/`t03…`; never `trerror`).
 const TICKET_PREFIX: &str = "tr03";
+/// Prefix of minted mini-program plugin tickets.
+const MINI_TICKET_PREFIX: &str = "tm03";
+
+/// Where a ticket comes from, and so which actions check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Api3TicketKind {
+    /// From `TCaptcha.js` on a web page or in an app: ticket and Randstr, checked with
+    /// `DescribeCaptchaResult` or `DescribeCaptchaRceResult`.
+    Web,
+    /// From the mini-program plugin: a ticket without Randstr, checked with
+    /// `DescribeCaptchaMiniResult` or `DescribeCaptchaMiniRiskResult`.
+    Mini,
+}
 
 /// What the front-end callback gives a user who solved a captcha: `ticket` and `randstr`,
 /// for the app `captcha_app_id`. `Debug` hides the ticket.
@@ -23,10 +40,12 @@ pub struct Api3Ticket {
     /// The `Ticket` (single use, valid for the emulator's ticket lifetime, 5 minutes by
     /// default).
     pub ticket: Ticket,
-    /// The `Randstr` that must accompany it.
+    /// The `Randstr` that must accompany it (empty for a mini-program ticket).
     pub randstr: String,
     /// The `CaptchaAppId` it was minted for.
     pub captcha_app_id: u64,
+    /// Which checks accept it.
+    pub kind: Api3TicketKind,
 }
 
 /// The verdict on a presented ticket, in the order the checks run.
@@ -34,7 +53,8 @@ pub struct Api3Ticket {
 pub(crate) enum Outcome {
     /// Minted here, for this app and key, Randstr and user; fresh and first use.
     Pass,
-    /// Never minted here (or forgotten long ago): it cannot be decrypted.
+    /// Never minted here (or forgotten long ago), or minted for the other kind of check:
+    /// it cannot be decrypted.
     Unknown,
     /// Minted for another `CaptchaAppId` (not spent: that app's owner may still check it).
     AppMismatch,
@@ -53,7 +73,8 @@ pub(crate) enum Outcome {
 /// A `DescribeCaptchaResult` as the store needs it.
 pub(crate) struct Presented<'a> {
     pub(crate) ticket: &'a str,
-    pub(crate) randstr: &'a str,
+    /// The Randstr of a web check; `None` for a mini-program check.
+    pub(crate) randstr: Option<&'a str>,
     pub(crate) captcha_app_id: u64,
     /// Whether the `AppSecretKey` is the key of `captcha_app_id`.
     pub(crate) app_secret_matches: bool,
@@ -69,6 +90,7 @@ pub(crate) struct Checked {
 }
 
 struct TicketInfo {
+    kind: Api3TicketKind,
     captcha_app_id: u64,
     randstr: String,
     user_ip: IpAddr,
@@ -98,13 +120,22 @@ impl Api3TicketStore {
         }
     }
 
-    /// A fresh ticket and Randstr for a user at `user_ip` who solved a captcha of the app
-    /// `captcha_app_id` at `now`.
-    pub(crate) fn mint(&self, captcha_app_id: u64, user_ip: IpAddr, now: u64) -> Api3Ticket {
-        let ticket = random::token(TICKET_PREFIX);
-        let randstr = random::randstr();
+    /// A fresh ticket (and Randstr, for the web) of `kind` for a user at `user_ip` who
+    /// solved a captcha of the app `captcha_app_id` at `now`.
+    pub(crate) fn mint(
+        &self,
+        kind: Api3TicketKind,
+        captcha_app_id: u64,
+        user_ip: IpAddr,
+        now: u64,
+    ) -> Api3Ticket {
+        let (ticket, randstr) = match kind {
+            Api3TicketKind::Web => (random::token(TICKET_PREFIX), random::randstr()),
+            Api3TicketKind::Mini => (random::token(MINI_TICKET_PREFIX), String::new()),
+        };
         let expires_at = now.saturating_add(self.ttl);
         let info = TicketInfo {
+            kind,
             captcha_app_id,
             randstr: randstr.clone(),
             user_ip,
@@ -120,6 +151,7 @@ impl Api3TicketStore {
             ticket: Ticket::new(ticket),
             randstr,
             captcha_app_id,
+            kind,
         }
     }
 
@@ -127,7 +159,11 @@ impl Api3TicketStore {
     /// simultaneous checks of one ticket, at most one passes.
     pub(crate) fn check(&self, presented: &Presented<'_>, now: u64) -> Checked {
         self.tickets.with_live(presented.ticket, now, |info| {
-            let Some(info) = info else {
+            let presented_kind = match presented.randstr {
+                Some(_) => Api3TicketKind::Web,
+                None => Api3TicketKind::Mini,
+            };
+            let Some(info) = info.filter(|info| info.kind == presented_kind) else {
                 return Checked {
                     outcome: Outcome::Unknown,
                     minted_at: None,
@@ -141,7 +177,10 @@ impl Api3TicketStore {
                 Outcome::Used
             } else if now >= info.expires_at {
                 Outcome::Expired
-            } else if presented.randstr != info.randstr {
+            } else if presented
+                .randstr
+                .is_some_and(|randstr| randstr != info.randstr)
+            {
                 Outcome::RandstrMismatch
             } else if presented.user_ip != info.user_ip {
                 Outcome::IpMismatch
@@ -169,7 +208,7 @@ mod tests {
     fn presented<'a>(minted: &'a Api3Ticket) -> Presented<'a> {
         Presented {
             ticket: minted.ticket.expose_secret(),
-            randstr: &minted.randstr,
+            randstr: Some(&minted.randstr),
             captcha_app_id: minted.captcha_app_id,
             app_secret_matches: true,
             user_ip: ip(),
@@ -183,7 +222,7 @@ mod tests {
     #[test]
     fn a_ticket_passes_once_and_tells_its_time() {
         let store = Api3TicketStore::new(300);
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         assert!(minted.ticket.expose_secret().starts_with("tr03"));
         assert!(!format!("{minted:?}").contains(minted.ticket.expose_secret()));
         let first = store.check(&presented(&minted), 1001);
@@ -204,9 +243,31 @@ mod tests {
     }
 
     #[test]
+    fn mini_tickets_pass_mini_checks_only() {
+        let store = Api3TicketStore::new(300);
+        let mini = store.mint(Api3TicketKind::Mini, APP, ip(), 1000);
+        assert!(mini.ticket.expose_secret().starts_with("tm03") && mini.randstr.is_empty());
+        let as_web = presented(&mini);
+        assert_eq!(outcome(&store, &as_web, 1001), Outcome::Unknown);
+        let as_mini = Presented {
+            randstr: None,
+            ..presented(&mini)
+        };
+        assert_eq!(outcome(&store, &as_mini, 1001), Outcome::Pass);
+        assert_eq!(outcome(&store, &as_mini, 1001), Outcome::Used);
+        let web = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
+        let web_as_mini = Presented {
+            randstr: None,
+            ..presented(&web)
+        };
+        assert_eq!(outcome(&store, &web_as_mini, 1001), Outcome::Unknown);
+        assert_eq!(outcome(&store, &presented(&web), 1001), Outcome::Pass);
+    }
+
+    #[test]
     fn app_and_key_mismatches_do_not_spend_the_ticket() {
         let store = Api3TicketStore::new(300);
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         let other_app = Presented {
             captcha_app_id: APP + 1,
             ..presented(&minted)
@@ -223,26 +284,26 @@ mod tests {
     #[test]
     fn randstr_and_ip_mismatches_spend_it_and_expiry_ends_it() {
         let store = Api3TicketStore::new(300);
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         let wrong = Presented {
-            randstr: "@xyz0",
+            randstr: Some("@xyz0"),
             ..presented(&minted)
         };
         assert_eq!(outcome(&store, &wrong, 1001), Outcome::RandstrMismatch);
         assert_eq!(outcome(&store, &presented(&minted), 1001), Outcome::Used);
 
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         let elsewhere = Presented {
             user_ip: "198.51.100.1".parse().unwrap(),
             ..presented(&minted)
         };
         assert_eq!(outcome(&store, &elsewhere, 1001), Outcome::IpMismatch);
 
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         assert_eq!(outcome(&store, &presented(&minted), 1299), Outcome::Pass);
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         assert_eq!(outcome(&store, &presented(&minted), 1300), Outcome::Expired);
-        let minted = store.mint(APP, ip(), 1000);
+        let minted = store.mint(Api3TicketKind::Web, APP, ip(), 1000);
         assert_eq!(
             outcome(&store, &presented(&minted), 1600),
             Outcome::Unknown,

@@ -62,7 +62,7 @@ pub(crate) fn authorize(
     params: &WireParams<'_>,
     local_port: u16,
     now: u64,
-) -> Result<(), Refusal> {
+) -> Result<&'static str, Refusal> {
     super::query::check_shape(params)?;
     let mut values = [""; REQUIRED.len()];
     for (slot, name) in values.iter_mut().zip(REQUIRED) {

@@ -119,6 +119,13 @@ impl Api2Config {
         self.prepared()
     }
 
+    /// Signs with `credential` instead (a refreshed temporary credential), every other
+    /// setting kept.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credential = credential;
+        self.prepared()
+    }
+
     /// The `Region` parameter (checked when encoding: non-empty, no whitespace).
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = region.into();

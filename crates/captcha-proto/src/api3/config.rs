@@ -216,6 +216,13 @@ impl Api3Config {
         self.signature
     }
 
+    /// Signs with `credential` instead (a refreshed temporary credential), every other
+    /// setting kept.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credential = credential;
+        self
+    }
+
     /// The credential.
     pub fn credential(&self) -> &Credential {
         &self.credential

@@ -3,6 +3,24 @@
 //! and randstr a user's browser got from `TCaptcha.js`; [`Api3RawAction`] sends any other
 //! API 3.0 action of any service.
 //!
+//! Every one of the 18 actions of the service is typed ([`CAPTCHA_ACTIONS`]):
+//!
+//! - ticket checks, each with a verdict and single use: [`DescribeCaptchaResult`],
+//!   [`DescribeCaptchaRceResult`] (adds the risk engine's [`RceResult`]),
+//!   [`DescribeCaptchaMiniResult`] (mini-program plugin tickets) and
+//!   [`DescribeCaptchaMiniRiskResult`] (discontinued upstream);
+//! - console: [`DescribeCaptchaAppIdInfo`], [`UpdateCaptchaAppIdInfo`],
+//!   [`DescribeCaptchaUserAllAppId`];
+//! - data: [`DescribeCaptchaData`], [`DescribeCaptchaMiniData`], [`DescribeCaptchaDataSum`],
+//!   [`DescribeCaptchaMiniDataSum`], [`DescribeCaptchaTicketData`],
+//!   [`DescribeCaptchaOperData`], [`DescribeCaptchaMiniOperData`];
+//! - statistics: [`GetRequestStatistics`], [`GetTicketStatistics`],
+//!   [`GetTotalRequestStatistics`], [`GetTotalTicketStatistics`].
+//!
+//! The console, data and statistics requests are plain structs with public fields (their
+//! `REQUIRED` fields are checked when encoding, naming the field); their answers ignore keys
+//! they do not know and accept numbers sent as numeric strings.
+//!
 //! - [`Api3Config`] encodes any [`Api3Action`] into a signed `http::Request`.
 //!   [`Api3Config::with_signature`] ([`Api3Signature`]) and
 //!   [`Api3Config::with_http_method`] pick the other modes of the official SDKs: TC3 over GET
@@ -28,15 +46,27 @@
 
 mod action;
 mod aid_encrypted;
+mod catalog;
 mod config;
+mod console;
+mod data;
 mod describe;
 mod disaster;
 mod envelope;
 mod error;
 mod flatten;
+mod lenient;
+mod mini;
+mod oper_data;
 mod raw;
+mod rce;
 mod result;
 mod signature;
+mod statistics;
+mod ticket_fields;
+pub(crate) mod typed;
+
+pub(crate) use lenient::number as lenient_number;
 
 pub use action::{Api3Action, Api3Exchange};
 #[cfg(feature = "clock")]
@@ -44,16 +74,42 @@ pub use aid_encrypted::aid_encrypted_random_iv;
 pub use aid_encrypted::{
     AidEncryption, AidOpenError, AidPlaintext, aid_encrypted, open_aid_encrypted,
 };
+pub use catalog::CAPTCHA_ACTIONS;
 pub use config::{ACTION_HEADER, Api3Config, Language, VERSION_HEADER, international_endpoint};
+pub use console::{
+    AppIdInfo, CaptchaOutcome, CaptchaUserAllAppId, DescribeCaptchaAppIdInfo,
+    DescribeCaptchaUserAllAppId, UpdateCaptchaAppIdInfo, UserAllAppIds,
+};
+pub use data::{
+    CaptchaQueryData, CaptchaTicketDataRes, DataQuery, DataSeries, DataSumQuery, DataSummary,
+    DescribeCaptchaData, DescribeCaptchaDataSum, DescribeCaptchaMiniData,
+    DescribeCaptchaMiniDataSum, DescribeCaptchaTicketData, TicketAmountUnit, TicketData,
+    TicketInterceptUnit, TicketThroughUnit,
+};
 pub use describe::{
     CAPTCHA_SERVICE, CAPTCHA_VERSION, DESCRIBE_CAPTCHA_RESULT, DescribeCaptchaResult,
 };
 pub use disaster::{DisasterRecoveryPolicy, DisasterRecoveryTicket};
 pub use envelope::{ResponseObject, parse_response};
 pub use error::Api3Error;
+pub use mini::{
+    DescribeCaptchaMiniResult, DescribeCaptchaMiniRiskResult, MiniRiskResult,
+    OutputManageMarketingRiskValue,
+};
+pub use oper_data::{
+    CaptchaOperDataInterceptUnit, CaptchaOperDataLoadTimeUnit, CaptchaOperDataRes,
+    CaptchaOperDataTryTimesDistributeUnit, CaptchaOperDataTryTimesUnit,
+    DescribeCaptchaMiniOperData, DescribeCaptchaOperData, OperData, OperDataQuery,
+};
 pub use raw::Api3RawAction;
+pub use rce::{DescribeCaptchaRceResult, RceCaptchaResult, RceResult};
 pub use result::{
     CaptchaResult, DISASTER_RECOVERY_PREFIX, PASS_CODE, RejectReason, Verdict,
     decode_captcha_result,
 };
 pub use signature::Api3Signature;
+pub use statistics::{
+    AppStatisticsQuery, CaptchaStatisticObj, GetRequestStatistics, GetTicketStatistics,
+    GetTotalRequestStatistics, GetTotalTicketStatistics, InterceptPerTrendObj, RequestTrendObj,
+    Statistics, TicketCheckTrendObj, TotalStatisticsQuery,
+};

@@ -4,7 +4,7 @@
 use http::StatusCode;
 
 use super::disaster::{DisasterRecoveryPolicy, DisasterRecoveryTicket};
-use super::envelope::{Fields, parse_response};
+use super::envelope::{Fields, ResponseObject, parse_response};
 use crate::error::ResponseError;
 
 /// The only `CaptchaCode` that means the ticket passed.
@@ -305,8 +305,19 @@ pub fn decode_captcha_result(
     disaster_recovery_ticket: bool,
 ) -> Result<CaptchaResult, ResponseError> {
     let object = parse_response(status, body)?;
+    read_captcha_result(&object, status, body, disaster_recovery_ticket)
+}
+
+/// Reads the verdict fields of an already parsed `Response` object (the ticket-checking
+/// actions that answer more than these read their own fields besides).
+pub(crate) fn read_captcha_result(
+    object: &ResponseObject,
+    status: StatusCode,
+    body: &[u8],
+    disaster_recovery_ticket: bool,
+) -> Result<CaptchaResult, ResponseError> {
     let fields = Fields {
-        object: &object,
+        object,
         status,
         body,
     };
