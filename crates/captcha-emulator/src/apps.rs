@@ -8,7 +8,8 @@ use captcha_proto::AppSecretKey;
 
 use crate::builder::AppSpec;
 use crate::error::StartError;
-use crate::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID};
+use crate::test_keys::TestKey;
+use crate::{DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, TEST_APP_SECRET_KEY};
 
 /// A captcha app the emulator knows: its `CaptchaAppId` and `AppSecretKey`.
 /// `Debug` hides the key.
@@ -84,14 +85,17 @@ impl CaptchaApps {
         &self.list
     }
 
-    /// True when `app_id` is configured.
+    /// True when `app_id` is configured or a test key.
     pub(crate) fn contains(&self, app_id: u64) -> bool {
-        self.by_id.contains_key(&app_id)
+        self.by_id.contains_key(&app_id) || TestKey::of(app_id).is_some()
     }
 
     /// True when `app_id` is configured and `presented` is its key (compared in constant
     /// time, so the emulator does not teach timing attacks by example).
     pub(crate) fn key_matches(&self, app_id: u64, presented: &str) -> bool {
+        if TestKey::of(app_id).is_some() && !self.by_id.contains_key(&app_id) {
+            return constant_time_eq(TEST_APP_SECRET_KEY.as_bytes(), presented.as_bytes());
+        }
         self.by_id.get(&app_id).is_some_and(|&index| {
             constant_time_eq(
                 self.list[index].app_secret_key.expose_secret().as_bytes(),

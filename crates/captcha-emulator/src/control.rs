@@ -13,6 +13,7 @@ use crate::json::JsonObject;
 use crate::params::WireParams;
 use crate::reply::Reply;
 use crate::state::State;
+use crate::test_keys;
 
 /// Mint requests are tiny; anything bigger is a mistake.
 const MAX_MINT_BODY: usize = 64 * 1024;
@@ -51,7 +52,8 @@ fn user_ip(params: &WireParams<'_>, name: &str, peer: SocketAddr) -> Result<IpAd
 /// configured app), `UserIp` (default: the caller's address) and `Kind` (`web`, the
 /// default, or `mini` for the mini-program plugin) →
 /// `{"ret":0,"ticket":"…","randstr":"…","appid":"…"}`, like the front-end callback (an
-/// empty `randstr` for `mini`).
+/// empty `randstr` for `mini`; a test key's ticket for a test key, with `errorCode` and
+/// `errorMessage` for a disaster-recovery one).
 pub(crate) async fn mint_v3(state: &State, request: Request<Incoming>, peer: SocketAddr) -> Reply {
     let bytes = match read_form(request).await {
         Ok(bytes) => bytes,
@@ -85,13 +87,18 @@ pub(crate) async fn mint_v3(state: &State, request: Request<Incoming>, peer: Soc
         "mini" => Api3TicketKind::Mini,
         _ => return error(StatusCode::BAD_REQUEST, "Kind must be web or mini"),
     };
-    let minted = state.v3_tickets.mint(kind, app_id, user_ip, state.now());
-    let body = JsonObject::new()
+    let minted = test_keys::mint(state, kind, app_id, user_ip);
+    let mut body = JsonObject::new()
         .int("ret", 0)
-        .str("ticket", minted.ticket.expose_secret())
-        .str("randstr", &minted.randstr)
-        .str("appid", &app_id.to_string())
-        .finish();
+        .str("ticket", minted.ticket.ticket.expose_secret())
+        .str("randstr", &minted.ticket.randstr)
+        .str("appid", &app_id.to_string());
+    if let Some(code) = minted.error_code {
+        body = body
+            .int("errorCode", i64::from(code))
+            .str("errorMessage", "jsload_error");
+    }
+    let body = body.finish();
     Reply::json(StatusCode::OK, body).with_cors()
 }
 

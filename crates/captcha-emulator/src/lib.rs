@@ -70,6 +70,14 @@
 //! (also [`EmulatorHandle::issue_temporary_credential`]), which the captcha APIs accept
 //! with their own token until they expire on the emulator clock.
 //!
+//! The browser side of API 3.0: `GET /TCaptcha.js` (also `/TJCaptcha.js`, [`TCAPTCHA_PATH`])
+//! serves a stand-in for Tencent's script — the global `TencentCaptcha` with both
+//! constructors, `show()` and `destroy()`, and a dialog whose `pass`, `fail`, `close` and
+//! `disaster` buttons call back with the shapes Tencent's script uses (the README's "The
+//! browser side"). Test keys, configured on every emulator with [`TEST_APP_SECRET_KEY`]:
+//! [`TEST_CAPTCHA_APP_ID_PASS`], [`TEST_CAPTCHA_APP_ID_FAIL`] and
+//! [`TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY`].
+//!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
 //! `POST /emulator/tickets`), [`EmulatorHandle::mint_api3_ticket`] (also
 //! `POST /emulator/v3/tickets`), [`EmulatorHandle::answer_for`] (also
@@ -108,6 +116,8 @@ mod script;
 mod server;
 mod state;
 mod stats;
+mod tcaptcha;
+mod test_keys;
 mod tickets;
 mod tls;
 
@@ -135,6 +145,21 @@ pub const DEMO_CAPTCHA_APP_ID: u64 = 190_000_000;
 /// The `AppSecretKey` of [`DEMO_CAPTCHA_APP_ID`]. Not a real key: never use it outside tests.
 pub const DEMO_APP_SECRET_KEY: &str = "emulator-app-secret-key";
 
+/// The first test key: a `CaptchaAppId` (with [`TEST_APP_SECRET_KEY`]) whose captcha the
+/// stand-in `TCaptcha.js` solves at `show()`, with a genuine ticket that passes
+/// `DescribeCaptchaResult` once. Configured on every emulator, not listed among
+/// [`EmulatorHandle::captcha_apps`]. Not a real app.
+pub const TEST_CAPTCHA_APP_ID_PASS: u64 = 100_000_001;
+/// Test key whose tickets always fail: never minted, so `DescribeCaptchaResult` answers
+/// `CaptchaCode` 15 ("decrypt fail") every time.
+pub const TEST_CAPTCHA_APP_ID_FAIL: u64 = 100_000_002;
+/// Test key whose tickets are disaster-recovery tickets
+/// (`trerror_1001_100000004_<unixSeconds>`, `errorCode` 1001), as a page makes when
+/// `TCaptcha.js` cannot load: `CaptchaCode` 21, or `Verdict::DisasterRecovery` without a call.
+pub const TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY: u64 = 100_000_004;
+/// The `AppSecretKey` of every test key. Not a real key.
+pub const TEST_APP_SECRET_KEY: &str = "emulator-test-app-secret-key";
+
 /// The API 2.0 path every action is posted to.
 pub const API2_PATH: &str = "/v2/index.php";
 /// Test-only endpoint that mints a ticket: `POST` a form with `userIp` and `captchaType`,
@@ -153,6 +178,11 @@ pub const ANSWER_PATH: &str = "/emulator/answer";
 pub const STATS_PATH: &str = "/emulator/stats";
 /// Where the one-time captcha images are served (the path Tencent's image URLs used).
 pub const IMAGE_PATH: &str = "/getcap_new";
+/// Where the stand-in for API 3.0's browser script `TCaptcha.js` is served (the global
+/// `TencentCaptcha`; see the README, "The browser side").
+pub const TCAPTCHA_PATH: &str = "/TCaptcha.js";
+/// The same script under the name of Tencent's newer `TJCaptcha.js`.
+pub const TJCAPTCHA_PATH: &str = "/TJCaptcha.js";
 /// Where the one-time captcha scripts of `CaptchaIframeQuery` are served.
 pub const SCRIPT_PATH: &str = "/template/TCapIframeApi.js";
 

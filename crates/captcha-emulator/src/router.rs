@@ -19,9 +19,9 @@ use crate::state::State;
 use crate::stats::Kind;
 use crate::{
     ANSWER_PATH, API2_PATH, API3_PATH, API3_TICKETS_PATH, IMAGE_PATH, SCRIPT_PATH, STATS_PATH,
-    TICKETS_PATH,
+    TCAPTCHA_PATH, TICKETS_PATH, TJCAPTCHA_PATH,
 };
-use crate::{api2, api3, assets, control, metadata};
+use crate::{api2, api3, assets, control, metadata, tcaptcha};
 
 /// The two ends of the connection a request came on.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +48,7 @@ enum Route {
     V3,
     Image,
     Script,
+    TCaptcha,
     MintTicket,
     MintV3Ticket,
     Answer,
@@ -64,13 +65,14 @@ impl Route {
             (API3_PATH, _) => Self::V3,
             (IMAGE_PATH, &Method::GET) => Self::Image,
             (SCRIPT_PATH, &Method::GET) => Self::Script,
+            (TCAPTCHA_PATH | TJCAPTCHA_PATH, &Method::GET) => Self::TCaptcha,
             (TICKETS_PATH, &Method::POST) => Self::MintTicket,
             (API3_TICKETS_PATH, &Method::POST) => Self::MintV3Ticket,
             (ANSWER_PATH, &Method::GET) => Self::Answer,
             (STATS_PATH, &Method::GET) => Self::Stats,
             (
-                IMAGE_PATH | SCRIPT_PATH | TICKETS_PATH | API3_TICKETS_PATH | ANSWER_PATH
-                | STATS_PATH,
+                IMAGE_PATH | SCRIPT_PATH | TCAPTCHA_PATH | TJCAPTCHA_PATH | TICKETS_PATH
+                | API3_TICKETS_PATH | ANSWER_PATH | STATS_PATH,
                 _,
             ) => Self::MethodNotAllowed,
             _ if metadata::is_metadata_path(path) => Self::Metadata,
@@ -85,6 +87,7 @@ impl Route {
             Self::V3 => "v3",
             Self::Image => "image",
             Self::Script => "script",
+            Self::TCaptcha => "tcaptcha",
             Self::MintTicket => "mint_ticket",
             Self::MintV3Ticket => "mint_api3_ticket",
             Self::Answer => "answer",
@@ -119,6 +122,7 @@ pub(crate) async fn serve(
         }
         Route::Image => (Kind::Image, assets::image(state, request.uri().query())),
         Route::Script => (Kind::Script, assets::script(state, request.uri().query())),
+        Route::TCaptcha => (Kind::Script, tcaptcha::script()),
         Route::MintTicket => (
             Kind::Control,
             control::mint(state, request, conn.peer).await,
@@ -239,6 +243,12 @@ mod tests {
                 "/latest/meta-data/cam/security-credentials/Role"
             ),
             Route::Metadata
+        );
+        assert_eq!(Route::of(&Method::GET, TCAPTCHA_PATH), Route::TCaptcha);
+        assert_eq!(Route::of(&Method::GET, TJCAPTCHA_PATH), Route::TCaptcha);
+        assert_eq!(
+            Route::of(&Method::POST, TCAPTCHA_PATH),
+            Route::MethodNotAllowed
         );
     }
 }

@@ -155,7 +155,9 @@ impl EmulatorHandle {
     /// Mints an API 3.0 ticket and Randstr, as if a user at `user_ip` had solved a captcha
     /// of the app `captcha_app_id` on a web page: they pass one `DescribeCaptchaResult` (or
     /// `DescribeCaptchaRceResult`) with that app's `AppSecretKey` and the same `UserIp`
-    /// within the ticket lifetime. Also `POST /emulator/v3/tickets`.
+    /// within the ticket lifetime. For a test key
+    /// ([`TEST_CAPTCHA_APP_ID_FAIL`](crate::TEST_CAPTCHA_APP_ID_FAIL), …) the ticket that
+    /// key stands for. Also `POST /emulator/v3/tickets`.
     pub fn mint_api3_ticket(
         &self,
         captcha_app_id: u64,
@@ -176,10 +178,7 @@ impl EmulatorHandle {
         if !self.state.apps.contains(captcha_app_id) {
             return Err(UnknownCaptchaApp { captcha_app_id });
         }
-        Ok(self
-            .state
-            .v3_tickets
-            .mint(kind, captcha_app_id, user_ip, self.state.now()))
+        Ok(crate::test_keys::mint(&self.state, kind, captcha_app_id, user_ip).ticket)
     }
 
     /// The first configured captcha app (the demo one when none was configured).
