@@ -173,6 +173,21 @@ impl TestClient {
         dispatch!(self, c => c.describe_captcha_result(action).await)
     }
 
+    /// Where the credential came from (fetched if needed), without its secrets.
+    pub async fn credential_report(
+        &self,
+    ) -> Result<captcha_client::credentials::CredentialReport, Error> {
+        dispatch!(self, c => c.credential_report().await)
+    }
+
+    /// How many times the client asked its credential source.
+    pub fn credential_fetches(&self) -> u64 {
+        match self {
+            Self::Hyper(c) => c.credential_fetches(),
+            Self::AsyncStd(c) => c.credential_fetches(),
+        }
+    }
+
     /// Any API 3.0 action.
     pub async fn call_api3<A: captcha_proto::Api3Action + ?Sized>(
         &self,

@@ -654,7 +654,7 @@ fn serve() -> Served {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let endpoint = loop {
         let line = lines.next().expect("serve prints its endpoint").unwrap();
-        if let Some(rest) = line.strip_prefix("endpoint:") {
+        if let Some(rest) = line.strip_prefix("API 2.0:") {
             break rest.trim().to_owned();
         }
     };

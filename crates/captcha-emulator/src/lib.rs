@@ -75,8 +75,8 @@
 //! constructors, `show()` and `destroy()`, and a dialog whose `pass`, `fail`, `close` and
 //! `disaster` buttons call back with the shapes Tencent's script uses (the README's "The
 //! browser side"). Test keys, configured on every emulator with [`TEST_APP_SECRET_KEY`]:
-//! [`TEST_CAPTCHA_APP_ID_PASS`], [`TEST_CAPTCHA_APP_ID_FAIL`] and
-//! [`TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY`].
+//! [`TEST_CAPTCHA_APP_ID_PASS`], [`TEST_CAPTCHA_APP_ID_FAIL`],
+//! [`TEST_CAPTCHA_APP_ID_SPENT`] and [`TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY`].
 //!
 //! Test helpers beyond the protocol: [`EmulatorHandle::mint_ticket`] (also
 //! `POST /emulator/tickets`), [`EmulatorHandle::mint_api3_ticket`] (also
@@ -146,13 +146,14 @@ pub const DEMO_CAPTCHA_APP_ID: u64 = 190_000_000;
 pub const DEMO_APP_SECRET_KEY: &str = "emulator-app-secret-key";
 
 /// The first test key: a `CaptchaAppId` (with [`TEST_APP_SECRET_KEY`]) whose captcha the
-/// stand-in `TCaptcha.js` solves at `show()`, with a genuine ticket that passes
-/// `DescribeCaptchaResult` once. Configured on every emulator, not listed among
-/// [`EmulatorHandle::captcha_apps`]. Not a real app.
+/// stand-in `TCaptcha.js` solves at `show()`, and whose tickets always pass: a ticket check
+/// with it answers `CaptchaCode` 1 every time, whatever the ticket. Configured on every
+/// emulator, not listed among [`EmulatorHandle::captcha_apps`]. Not a real app.
 pub const TEST_CAPTCHA_APP_ID_PASS: u64 = 100_000_001;
-/// Test key whose tickets always fail: never minted, so `DescribeCaptchaResult` answers
-/// `CaptchaCode` 15 ("decrypt fail") every time.
+/// Test key whose tickets always fail: `CaptchaCode` 15 ("decrypt fail") every time.
 pub const TEST_CAPTCHA_APP_ID_FAIL: u64 = 100_000_002;
+/// Test key whose tickets are always already spent: `CaptchaCode` 9 ("ticket reused").
+pub const TEST_CAPTCHA_APP_ID_SPENT: u64 = 100_000_003;
 /// Test key whose tickets are disaster-recovery tickets
 /// (`trerror_1001_100000004_<unixSeconds>`, `errorCode` 1001), as a page makes when
 /// `TCaptcha.js` cannot load: `CaptchaCode` 21, or `Verdict::DisasterRecovery` without a call.

@@ -20,6 +20,7 @@ pub(crate) fn script() -> Reply {
 fn source() -> String {
     let pass = crate::TEST_CAPTCHA_APP_ID_PASS;
     let fail = crate::TEST_CAPTCHA_APP_ID_FAIL;
+    let spent = crate::TEST_CAPTCHA_APP_ID_SPENT;
     let disaster = crate::TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY;
     let tickets_path = crate::API3_TICKETS_PATH;
     format!(
@@ -28,7 +29,8 @@ fn source() -> String {
   "use strict";
   var script = d.currentScript;
   var ticketsUrl = new URL("{tickets_path}", script ? script.src : w.location.href).href;
-  var testKeys = {{"{pass}": "pass", "{fail}": "fail", "{disaster}": "disaster"}};
+  // A spent key's ticket is solved like any; the back end finds it already used.
+  var testKeys = {{"{pass}": "pass", "{fail}": "fail", "{spent}": "pass", "{disaster}": "disaster"}};
   var OUTCOMES = ["pass", "fail", "close", "disaster"];
 
   function random(n) {{

@@ -17,10 +17,12 @@ use crate::state::State;
 /// The test key a `CaptchaAppId` is, if it is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TestKey {
-    /// A genuine ticket: it passes `DescribeCaptchaResult` once, like any solved captcha.
+    /// Every ticket passes (`CaptchaCode` 1), every time.
     Pass,
-    /// A ticket that was never minted: `CaptchaCode` 15, every time.
+    /// Every ticket fails as one never minted: `CaptchaCode` 15, every time.
     Fail,
+    /// Every ticket was already used: `CaptchaCode` 9, every time.
+    Spent,
     /// A disaster-recovery ticket, as a page makes when `TCaptcha.js` cannot load.
     DisasterRecovery,
 }
@@ -30,6 +32,7 @@ impl TestKey {
         match captcha_app_id {
             crate::TEST_CAPTCHA_APP_ID_PASS => Some(Self::Pass),
             crate::TEST_CAPTCHA_APP_ID_FAIL => Some(Self::Fail),
+            crate::TEST_CAPTCHA_APP_ID_SPENT => Some(Self::Spent),
             crate::TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY => Some(Self::DisasterRecovery),
             _ => None,
         }
@@ -67,12 +70,12 @@ pub(crate) fn mint(
         error_code,
     };
     match TestKey::of(captcha_app_id) {
-        None | Some(TestKey::Pass) => Minted {
+        None => Minted {
             ticket: state.v3_tickets.mint(kind, captcha_app_id, user_ip, now),
             error_code: None,
         },
-        // Shaped like a real one, but never stored: it cannot be decrypted.
-        Some(TestKey::Fail) => made(random::token("tr03"), None),
+        // Shaped like real ones, never stored: the key decides the answer, not the ticket.
+        Some(TestKey::Pass | TestKey::Fail | TestKey::Spent) => made(random::token("tr03"), None),
         Some(TestKey::DisasterRecovery) => made(
             format!("{DISASTER_RECOVERY_PREFIX}_{JSLOAD_ERROR_CODE}_{captcha_app_id}_{now}"),
             Some(JSLOAD_ERROR_CODE),

@@ -5,7 +5,7 @@ mod support;
 
 use captcha_emulator::{
     API3_TICKETS_PATH, TCAPTCHA_PATH, TEST_APP_SECRET_KEY, TEST_CAPTCHA_APP_ID_DISASTER_RECOVERY,
-    TEST_CAPTCHA_APP_ID_FAIL, TEST_CAPTCHA_APP_ID_PASS, TJCAPTCHA_PATH,
+    TEST_CAPTCHA_APP_ID_FAIL, TEST_CAPTCHA_APP_ID_PASS, TEST_CAPTCHA_APP_ID_SPENT, TJCAPTCHA_PATH,
 };
 use captcha_proto::DescribeCaptchaResult;
 use http::StatusCode;
@@ -58,12 +58,19 @@ async fn the_script_is_served_under_both_names() {
 }
 
 #[tokio::test]
-async fn the_pass_key_mints_a_ticket_that_passes_once() {
+async fn the_pass_and_spent_keys_answer_the_same_every_time() {
     let h = support::start().await;
     let json = mint(&h, TEST_CAPTCHA_APP_ID_PASS).await;
     assert_eq!(check(&h, &json, "not-the-test-key").await, 100);
     assert_eq!(check(&h, &json, TEST_APP_SECRET_KEY).await, 1);
-    assert_eq!(check(&h, &json, TEST_APP_SECRET_KEY).await, 9);
+    assert_eq!(
+        check(&h, &json, TEST_APP_SECRET_KEY).await,
+        1,
+        "always pass"
+    );
+    let spent = mint(&h, TEST_CAPTCHA_APP_ID_SPENT).await;
+    assert_eq!(check(&h, &spent, TEST_APP_SECRET_KEY).await, 9);
+    assert_eq!(check(&h, &spent, TEST_APP_SECRET_KEY).await, 9);
     assert!(
         h.emulator.captcha_apps().len() == 1,
         "test keys are not listed among the configured apps"

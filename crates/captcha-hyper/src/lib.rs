@@ -91,6 +91,8 @@ pub use captcha_client::{
     BuildError, ClientSettings, DEFAULT_USER_AGENT, Error, Phase, RetryPolicy, SendError,
 };
 pub use captcha_proto::*;
+// The client's credential sources, which also re-export captcha-proto's pure codecs.
+pub use captcha_client::credentials;
 
 /// Compiles the README's examples.
 #[cfg(doctest)]

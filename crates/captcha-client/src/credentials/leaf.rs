@@ -43,6 +43,23 @@ pub(crate) enum Leaf {
     CvmRole(Endpoint),
     /// TKE's variables, read at each fetch; STS at the endpoint.
     WebIdentity(Endpoint),
+    /// An explicit web identity; its token file is read at each fetch.
+    WebIdentityWith(Box<WebIdentity>),
+}
+
+/// `AssumeRoleWithWebIdentity` settings given in code rather than by TKE's variables.
+#[derive(Debug, Clone)]
+pub struct WebIdentity {
+    /// The OIDC identity provider (`ProviderId`).
+    pub provider_id: String,
+    /// The file holding the web-identity token; read again at every refresh (it rotates).
+    pub token_file: PathBuf,
+    /// The role to assume (`RoleArn`).
+    pub role_arn: String,
+    /// The lifetime asked for (`DurationSeconds`, 1–43200).
+    pub duration_seconds: u64,
+    /// Where STS is, and the region to name.
+    pub endpoints: super::CredentialEndpoints,
 }
 
 impl Leaf {
@@ -55,6 +72,7 @@ impl Leaf {
             Self::Profile(None) => "profile file".to_owned(),
             Self::CvmRole(_) => "CVM role".to_owned(),
             Self::WebIdentity(_) => "TKE OIDC".to_owned(),
+            Self::WebIdentityWith(_) => "web identity".to_owned(),
         }
     }
 
@@ -74,6 +92,16 @@ impl Leaf {
             Self::CvmRole(endpoint) => Ok(named(cvm_role(endpoint, fetcher).await?, self.name())),
             Self::WebIdentity(endpoint) => {
                 Ok(named(web_identity(endpoint, fetcher).await?, self.name()))
+            }
+            Self::WebIdentityWith(config) => {
+                let credential = assume_with_web_identity(
+                    "web identity",
+                    config,
+                    &config.endpoints.sts_region,
+                    fetcher,
+                )
+                .await?;
+                Ok(Some((credential, self.name())))
             }
         }
     }
@@ -233,22 +261,50 @@ async fn web_identity<R: Runtime>(
     }
     let [region, provider, token_file, role_arn] = <[String; 4]>::try_from(set)
         .map_err(|_| fail("the TKE variables could not be read".to_owned()))?;
-    // Read again at every refresh: TKE rotates the token.
-    let token = std::fs::read_to_string(&token_file).map_err(|e| {
+    let config = WebIdentity {
+        provider_id: provider,
+        token_file: PathBuf::from(token_file),
+        role_arn,
+        duration_seconds: captcha_proto::credentials::sts::DEFAULT_DURATION_SECONDS,
+        endpoints: super::CredentialEndpoints {
+            sts: endpoint.clone(),
+            ..super::CredentialEndpoints::default()
+        },
+    };
+    let credential = assume_with_web_identity("TKE OIDC", &config, &region, fetcher).await?;
+    Ok(Some(credential))
+}
+
+/// `AssumeRoleWithWebIdentity` with the token read from its file now.
+async fn assume_with_web_identity<R: Runtime>(
+    name: &str,
+    config: &WebIdentity,
+    region: &str,
+    fetcher: &Fetcher<'_, R>,
+) -> Result<Credential, CredentialSourceError> {
+    let fail = |reason: String| CredentialSourceError::new(name, reason);
+    let file = config.token_file.display();
+    // Read again at every refresh: the token rotates.
+    let token = std::fs::read_to_string(&config.token_file).map_err(|e| {
         fail(format!(
-            "{ENV_TKE_WEB_IDENTITY_TOKEN_FILE} {token_file} cannot be read ({})",
+            "the token file {file} cannot be read ({})",
             e.kind()
         ))
     })?;
     let token = token.trim();
     if token.is_empty() {
-        return Err(fail(format!("the token file {token_file} is empty")));
+        return Err(fail(format!("the token file {file} is empty")));
     }
     let session = format!("tencent-captcha-rust-{}", now());
-    let call = AssumeRoleWithWebIdentity::new(provider, token, role_arn, session);
-    let stamp = Stamp::now();
+    let call = AssumeRoleWithWebIdentity::new(
+        config.provider_id.clone(),
+        token,
+        config.role_arn.clone(),
+        session,
+    )
+    .duration_seconds(config.duration_seconds);
     let request = call
-        .encode(endpoint, &region, stamp)
+        .encode(&config.endpoints.sts, region, Stamp::now())
         .map_err(|e| fail(e.to_string()))?;
     let answer = fetcher
         .send(request, fetcher.timeout)
@@ -258,5 +314,5 @@ async fn web_identity<R: Runtime>(
         .decode(answer.status(), answer.body())
         .map_err(|e| fail(format!("STS refused: {e}")))?;
     check_not_expired(&credential).map_err(fail)?;
-    Ok(Some(credential))
+    Ok(credential)
 }

@@ -22,12 +22,14 @@ use captcha_proto::credentials::sts::{AssumeRole, DEFAULT_STS_ENDPOINT, DEFAULT_
 use captcha_proto::{Api3Config, Credential, Endpoint, Exchange, Stamp};
 
 pub use cache::{CredentialCache, CredentialReport};
+// The pure parts, so that one path reaches everything about credentials.
+pub use captcha_proto::credentials::{REFRESH_MARGIN_SECS, metadata, profile, refresh_due, sts};
 pub use error::CredentialSourceError;
 pub(crate) use fetch::Fetcher;
 use leaf::Leaf;
 pub use leaf::{
     ENV_CREDENTIALS_FILE, ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN,
-    ENV_TKE_WEB_IDENTITY_TOKEN_FILE, METADATA_TIMEOUT,
+    ENV_TKE_WEB_IDENTITY_TOKEN_FILE, METADATA_TIMEOUT, WebIdentity,
 };
 
 use crate::runtime::Runtime;
@@ -131,6 +133,12 @@ impl CredentialSource {
         Self(Kind::Leaf(Leaf::WebIdentity(endpoints.sts)))
     }
 
+    /// A web identity given in code: `AssumeRoleWithWebIdentity` with the token in
+    /// `config.token_file` (read again at every refresh).
+    pub fn web_identity_with(config: WebIdentity) -> Self {
+        Self(Kind::Leaf(Leaf::WebIdentityWith(Box::new(config))))
+    }
+
     /// environment → profile file → TKE OIDC → CVM role.
     pub fn default_chain(endpoints: CredentialEndpoints) -> Self {
         Self(Kind::Chain(vec![
@@ -197,13 +205,14 @@ impl CredentialSource {
             Kind::Leaf(leaf) => leaf
                 .fetch(fetcher)
                 .await?
-                .ok_or_else(|| CredentialSourceError::new(leaf.name(), "is not configured")),
+                .ok_or_else(|| CredentialSourceError::new(leaf.name(), "not configured")),
             Kind::Chain(leaves) => chain(leaves, fetcher).await,
             Kind::AssumeRole(role) => {
                 let (base, from) = match &role.base {
-                    Base::Leaf(leaf) => leaf.fetch(fetcher).await?.ok_or_else(|| {
-                        CredentialSourceError::new(leaf.name(), "is not configured")
-                    })?,
+                    Base::Leaf(leaf) => leaf
+                        .fetch(fetcher)
+                        .await?
+                        .ok_or_else(|| CredentialSourceError::new(leaf.name(), "not configured"))?,
                     Base::Chain(leaves) => chain(leaves, fetcher).await?,
                 };
                 let credential = assume(role, base, fetcher).await?;
