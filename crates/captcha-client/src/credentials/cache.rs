@@ -28,7 +28,8 @@ struct Snapshot {
     retry_at: u64,
 }
 
-/// What [`CredentialCache::describe`] reports: never the key or the token.
+/// What a client reports of its credential (`Client::credential_report`): never the key
+/// or the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CredentialReport {
