@@ -60,7 +60,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_client::{Client, Runtime};
-use captcha_emulator::{BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, Emulator};
+use captcha_emulator::{
+    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+    Emulator,
+};
 use captcha_proto::api3::{Api3Config, CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{Api2Config, CaptchaCheck, CaptchaType, CheckVerdict, Stamp};
 use http_body_util::{BodyExt, Full};
@@ -545,7 +548,7 @@ struct ClientRun {
 
 impl ClientRun {
     fn start(name: &str, options: &Options) -> Result<Self, BoxError> {
-        let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
+        let emulator = BackgroundEmulator::start(load_emulator(), "127.0.0.1:0".parse()?)?;
         let configs = Arc::new(Configs {
             api2: Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint()),
             api3: Api3Config::new(emulator.credential()).with_endpoint(emulator.api3_endpoint()),
@@ -631,13 +634,23 @@ impl ClientRun {
     }
 }
 
+/// The demo emulator without its API 3.0 rate limit (1,000 checks a second, Tencent's),
+/// which a load test exceeds.
+fn load_emulator() -> Emulator {
+    Emulator::builder()
+        .credential(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+        .captcha_app(DEMO_CAPTCHA_APP_ID, DEMO_APP_SECRET_KEY)
+        .without_api3_rate_limit()
+        .build()
+}
+
 /// Runs one official SDK (`python` or `node`) against an emulator of its own for
 /// `--seconds` at `--concurrency`, and returns its JSON line with the emulator's figures.
 fn run_peer(peer: &str, options: &Options) -> Result<serde_json::Value, BoxError> {
     use std::io::Write as _;
     use std::process::{Command, Stdio};
 
-    let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
+    let emulator = BackgroundEmulator::start(load_emulator(), "127.0.0.1:0".parse()?)?;
     let user: IpAddr = USER_IP.parse()?;
     let count = (options.requests as f64).min(options.seconds * PEER_TICKETS_PER_SECOND) as usize;
     let mut tickets = String::new();
