@@ -51,6 +51,12 @@
 //! call), to which this adds the emulator's figures. Their calls are not interleaved with
 //! the clients' slices: compare their CPU per call, which the machine's load does not
 //! distort, more than their rates.
+//!
+//! Memory: `--memory N` measures instead the resident size (`VmRSS`) of this process holding
+//! one SDK client of each transport, idle (built, then after one call, its connection kept),
+//! and its growth while N `DescribeCaptchaResult` calls are in flight (held by an emulator
+//! in a child process that answers each after 2 s, so that only the client's memory is
+//! counted), per 1,000 calls. One JSON line per client.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -135,6 +141,8 @@ struct Options {
     rounds: usize,
     /// Official SDKs to run after the clients (`python`, `node`).
     peers: Vec<String>,
+    /// Calls in flight for the memory measurement (`--memory N`), instead of the rest.
+    memory: Option<usize>,
 }
 
 fn options() -> Result<Options, String> {
@@ -147,6 +155,7 @@ fn options() -> Result<Options, String> {
         clients: CLIENTS.iter().map(|c| (*c).to_owned()).collect(),
         rounds: 0,
         peers: Vec::new(),
+        memory: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -180,6 +189,7 @@ fn options() -> Result<Options, String> {
                     ));
                 }
             }
+            "--memory" => options.memory = Some(number(value()?)?.max(1.0) as usize),
             "--peers" => {
                 options.peers = value()?.split(',').map(str::to_owned).collect();
                 if let Some(bad) = options.peers.iter().find(|p| !PEERS.contains(&p.as_str())) {
@@ -190,7 +200,7 @@ fn options() -> Result<Options, String> {
                 return Err(
                     "usage: e2e [--action check|describe] [--seconds S] [--concurrency C] \
                      [--requests N] [--client-threads N] [--clients a,b,c] [--rounds N] \
-                     [--peers python,node]"
+                     [--peers python,node] [--memory N]"
                         .to_owned(),
                 );
             }
@@ -704,7 +714,156 @@ fn run_peer(peer: &str, options: &Options) -> Result<serde_json::Value, BoxError
     Ok(line)
 }
 
+/// How long the memory measurement's emulator holds each call.
+const HELD_FOR: Duration = Duration::from_secs(2);
+
+/// This process's resident size in KiB (`VmRSS`, Linux).
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The child of `--memory`: an emulator that answers every API call with a pass after
+/// [`HELD_FOR`]; prints its address, runs until its stdin closes.
+fn serve_held() -> Result<(), BoxError> {
+    let emulator = BackgroundEmulator::start(load_emulator(), "127.0.0.1:0".parse()?)?;
+    emulator.set_fault(captcha_emulator::Fault::Latency(HELD_FOR));
+    emulator.set_fault(captcha_emulator::Fault::Code(1));
+    println!("{}", emulator.local_addr());
+    let mut sink = String::new();
+    while std::io::stdin().read_line(&mut sink)? > 0 {}
+    emulator.shutdown();
+    Ok(())
+}
+
+/// Resident sizes of one client of `name` idle and with `in_flight` calls in flight.
+fn measure_memory(name: &str, in_flight: usize, addr: &str) -> Result<serde_json::Value, BoxError> {
+    let credential = captcha_proto::Credential::new(DEMO_SECRET_ID, DEMO_SECRET_KEY)?;
+    let configs = Configs {
+        api2: Api2Config::new(credential.clone())
+            .with_endpoint(format!("http://{addr}/v2/index.php").parse()?),
+        api3: Api3Config::new(credential).with_endpoint(format!("http://{addr}/").parse()?),
+    };
+    let options = Options {
+        concurrency: in_flight,
+        ..options_for_memory()
+    };
+    let job = || Job {
+        ticket: "t03held".to_owned(),
+        randstr: "@held".to_owned(),
+    };
+    let before = rss_kib();
+    let (built, idle, busy) = match name {
+        "captcha-async-std" => {
+            let client: captcha_async_std::Client = sdk_client(&options, &configs)?;
+            let built = rss_kib();
+            async_std::task::block_on(sdk_call(client.clone(), Action::Describe, job()))?;
+            let idle = rss_kib();
+            let calls: Vec<_> = (0..in_flight)
+                .map(|_| async_std::task::spawn(sdk_call(client.clone(), Action::Describe, job())))
+                .collect();
+            std::thread::sleep(HELD_FOR / 2);
+            let busy = rss_kib();
+            for call in calls {
+                async_std::task::block_on(call)?;
+            }
+            (built, idle, busy)
+        }
+        _ => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            let client: captcha_hyper::Client =
+                runtime.block_on(async { sdk_client(&options, &configs) })?;
+            let built = rss_kib();
+            runtime.block_on(sdk_call(client.clone(), Action::Describe, job()))?;
+            let idle = rss_kib();
+            let calls: Vec<_> = (0..in_flight)
+                .map(|_| runtime.spawn(sdk_call(client.clone(), Action::Describe, job())))
+                .collect();
+            std::thread::sleep(HELD_FOR / 2);
+            let busy = rss_kib();
+            runtime.block_on(async {
+                for call in calls {
+                    call.await??;
+                }
+                Ok::<_, BoxError>(())
+            })?;
+            (built, idle, busy)
+        }
+    };
+    let growth = busy
+        .zip(idle)
+        .map(|(b, i)| (b as f64 - i as f64) * 1000.0 / in_flight as f64);
+    Ok(json!({
+        "client": name,
+        "rss_before_kib": before,
+        "rss_client_built_kib": built,
+        "rss_idle_after_one_call_kib": idle,
+        "rss_in_flight_kib": busy,
+        "in_flight": in_flight,
+        "growth_kib_per_1000_in_flight": growth.map(|g| g.round()),
+    }))
+}
+
+/// Defaults for the memory measurement's client settings.
+fn options_for_memory() -> Options {
+    Options {
+        action: Action::Describe,
+        seconds: 1.0,
+        concurrency: 1,
+        requests: 1,
+        client_threads: 2,
+        clients: Vec::new(),
+        rounds: 1,
+        peers: Vec::new(),
+        memory: None,
+    }
+}
+
+/// `--memory N`: one client of each transport in turn, each in a fresh process (this
+/// program again), against a held emulator in another.
+fn memory(in_flight: usize) -> Result<(), BoxError> {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+
+    let me = std::env::current_exe()?;
+    let mut server = Command::new(&me)
+        .arg("--serve-held")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut addr = String::new();
+    std::io::BufReader::new(server.stdout.take().ok_or("no stdout")?).read_line(&mut addr)?;
+    for name in ["captcha-async-std", "captcha-hyper"] {
+        let output = Command::new(&me)
+            .args(["--memory-client", name, addr.trim(), &in_flight.to_string()])
+            .output()?;
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+        if !output.status.success() {
+            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+            return Err(format!("{name}: the memory measurement failed").into());
+        }
+    }
+    drop(server.stdin.take());
+    server.wait()?;
+    Ok(())
+}
+
 fn main() -> Result<(), BoxError> {
+    // The memory measurement's own processes.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--serve-held") => return serve_held(),
+        Some("--memory-client") if args.len() == 4 => {
+            let in_flight = args[3].parse()?;
+            println!("{}", measure_memory(&args[1], in_flight, &args[2])?);
+            return Ok(());
+        }
+        _ => {}
+    }
     let options = match options() {
         Ok(options) => options,
         Err(message) => {
@@ -712,6 +871,9 @@ fn main() -> Result<(), BoxError> {
             std::process::exit(2);
         }
     };
+    if let Some(in_flight) = options.memory {
+        return memory(in_flight);
+    }
     let mut runs = options
         .clients
         .iter()
