@@ -243,9 +243,10 @@ impl Api3Config {
     }
 
     /// Signs with `credential` instead (a refreshed temporary credential), every other
-    /// setting kept.
+    /// setting kept. The signing key kept for the previous credential is dropped with it.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credential = credential;
+        self.keys = tc3::KeyCache::default();
         self
     }
 

@@ -316,7 +316,7 @@ impl DayKey {
 /// the credential's SecretKey with the one the entry holds (in constant time), so a
 /// credential that changes (a new key pair, refreshed temporary keys) is never signed for
 /// with the old key: its first call derives and keeps the new one. `Debug` shows nothing of
-/// it; a clone starts empty.
+/// it; a clone starts empty, and `Api3Config::with_credential` starts a new one.
 #[derive(Default)]
 pub(crate) struct KeyCache(Mutex<Option<CachedKey>>);
 
@@ -956,5 +956,37 @@ mod tests {
             authorization(SECRET_ID, &scope, &signature),
             CVM_AUTHORIZATION
         );
+    }
+
+    /// A config's kept key signs exactly as a key derived for the call, and follows the
+    /// secret, the date and the service.
+    #[test]
+    fn kept_key_signs_like_a_fresh_one_and_follows_the_secret() {
+        let keys = KeyCache::default();
+        let request = || {
+            Request::post("https://cvm.tencentcloudapi.com/")
+                .header("content-type", "application/json; charset=utf-8")
+                .body(CVM_PAYLOAD.as_bytes().to_vec())
+                .expect("a request")
+        };
+        let calls = [
+            (SECRET_KEY, CVM_TIMESTAMP, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 1, "cvm"),
+            ("another-secret", CVM_TIMESTAMP + 2, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 3, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 86_400, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 86_400, "captcha"),
+        ];
+        for (secret, timestamp, service) in calls {
+            let credential = Credential::new(SECRET_ID, secret).expect("a credential");
+            let (mut fresh, mut kept) = (request(), request());
+            sign_request(&mut fresh, &credential, service, timestamp).expect("signs");
+            sign_request_cached(&mut kept, &credential, service, timestamp, &keys).expect("signs");
+            assert_eq!(fresh.headers(), kept.headers(), "{timestamp} {service}");
+            if timestamp == CVM_TIMESTAMP {
+                assert_eq!(kept.headers()[AUTHORIZATION], CVM_AUTHORIZATION);
+            }
+        }
+        assert_eq!(format!("{keys:?}"), "KeyCache(..)");
     }
 }
