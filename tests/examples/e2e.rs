@@ -26,16 +26,37 @@
 //!
 //! Each emulator (empty nonce and ticket tables to begin with) runs on its own two-thread
 //! runtime, sharing the machine's cores with the client. `emulator_verified_per_s` is the
-//! emulator's count of `CaptchaCheck` requests during the run, less the errors, per second;
+//! emulator's count of the action's requests during the run, less the errors, per second;
 //! `emulator_cpu_us_per_check` is the CPU its threads used per check (Linux), which other
 //! load on the machine does not distort; `emulator_connections` counts the TCP connections
 //! it accepted (one per worker when the pool keeps them all: each client and its runtime
 //! are built once and kept across its slices). `client_cpu_us_per_request` is the CPU the rest of the process (the
 //! client, its runtime and the workers) used per request: the client's own cost, which
 //! wall-clock rates on a shared machine blur.
-//! Options: `--clients raw-hyper,captcha-hyper,captcha-async-std` (default: all three),
+//! Options: `--action check|describe` (default `check`: API 2.0 `CaptchaCheck`;
+//! `describe`: API 3.0 `DescribeCaptchaResult`, signed with TC3, the emulator minting API 3.0
+//! tickets and the SDK clients calling `describe_captcha_result`, the raw client sending
+//! `Api3Config::encode` requests and looking for `"CaptchaCode":1,` in the body),
+//! `--clients raw-hyper,captcha-hyper,captcha-async-std` (default: all three),
 //! `--client-threads N` (tokio worker threads of the two hyper clients, default 2),
-//! `--rounds N` (slices per client).
+//! `--rounds N` (slices per client), `--peers python,node` (see below).
+//!
+//! Peers: `--peers python,node` then runs Tencent's official SDKs doing the same API 3.0
+//! `DescribeCaptchaResult` (TC3 over POST) against an emulator of their own in this process,
+//! one after the other once the clients are done, each for `--seconds` at `--concurrency`:
+//! `tests/python/peer_bench.py` (`python3`, the SDK pip-installed) and
+//! `tests/node/peer_bench.js` (`node`, after `npm ci` in `tests/node`). Tickets are minted
+//! before their clock starts and handed over on stdin; each prints its `requests`, `errors`,
+//! `rps`, `p50_us`, `p99_us` and `client_cpu_us_per_request` (its own process's CPU per
+//! call), to which this adds the emulator's figures. Their calls are not interleaved with
+//! the clients' slices: compare their CPU per call, which the machine's load does not
+//! distort, more than their rates.
+//!
+//! Memory: `--memory N` measures instead the resident size (`VmRSS`) of this process holding
+//! one SDK client of each transport, idle (built, then after one call, its connection kept),
+//! and its growth while N `DescribeCaptchaResult` calls are in flight (held by an emulator
+//! in a child process that answers each after 2 s, so that only the client's memory is
+//! counted), per 1,000 calls. One JSON line per client.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -45,7 +66,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use captcha_client::{Client, Runtime};
-use captcha_emulator::{BackgroundEmulator, Emulator};
+use captcha_emulator::{
+    BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+    Emulator,
+};
+use captcha_proto::api3::{Api3Config, CaptchaResult, DescribeCaptchaResult};
 use captcha_proto::{Api2Config, CaptchaCheck, CaptchaType, CheckVerdict, Stamp};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
@@ -65,9 +90,48 @@ const PASS_BODY: &[u8] = br#"{"code":0,"message":"No Error","codeDesc":"Success"
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Every client measured, in order.
 const CLIENTS: [&str; 3] = ["raw-hyper", "captcha-hyper", "captcha-async-std"];
+/// The official SDKs `--peers` can run.
+const PEERS: [&str; 2] = ["python", "node"];
+/// Tickets minted for a peer per second of `--seconds` (more than either calls).
+const PEER_TICKETS_PER_SECOND: f64 = 20_000.0;
 
+/// What an API 3.0 answer that passed holds (the rest, `RequestId` above all, changes).
+const API3_PASS: &[u8] = br#""CaptchaCode":1,"#;
+
+/// The call every worker makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// API 2.0 `CaptchaCheck`, signature v1.
+    Check,
+    /// API 3.0 `DescribeCaptchaResult`, TC3-HMAC-SHA256.
+    Describe,
+}
+
+impl Action {
+    /// The action's name in the emulator's statistics.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Check => "CaptchaCheck",
+            Self::Describe => "DescribeCaptchaResult",
+        }
+    }
+}
+
+/// One ticket to check: the ticket and, for API 3.0, its Randstr.
+#[derive(Clone)]
+struct Job {
+    ticket: String,
+    randstr: String,
+}
+
+/// Both configs of the emulator, shared by the raw client's calls.
+struct Configs {
+    api2: Api2Config,
+    api3: Api3Config,
+}
 /// Command-line options.
 struct Options {
+    action: Action,
     seconds: f64,
     concurrency: usize,
     requests: usize,
@@ -75,16 +139,23 @@ struct Options {
     clients: Vec<String>,
     /// Slices per client: the clients take turns, each running `seconds / rounds` at a time.
     rounds: usize,
+    /// Official SDKs to run after the clients (`python`, `node`).
+    peers: Vec<String>,
+    /// Calls in flight for the memory measurement (`--memory N`), instead of the rest.
+    memory: Option<usize>,
 }
 
 fn options() -> Result<Options, String> {
     let mut options = Options {
+        action: Action::Check,
         seconds: 5.0,
         concurrency: 32,
         requests: 0,
         client_threads: 2,
         clients: CLIENTS.iter().map(|c| (*c).to_owned()).collect(),
         rounds: 0,
+        peers: Vec::new(),
+        memory: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -92,6 +163,15 @@ fn options() -> Result<Options, String> {
         let number = |v: String| v.parse::<f64>().map_err(|_| format!("bad number {v:?}"));
         match arg.as_str() {
             "--seconds" => options.seconds = number(value()?)?.max(0.1),
+            "--action" => {
+                options.action = match value()?.as_str() {
+                    "check" => Action::Check,
+                    "describe" => Action::Describe,
+                    other => {
+                        return Err(format!("unknown action {other:?}; known: check,describe"));
+                    }
+                }
+            }
             "--concurrency" => options.concurrency = number(value()?)?.max(1.0) as usize,
             "--requests" => options.requests = number(value()?)?.max(1.0) as usize,
             "--client-threads" => options.client_threads = number(value()?)?.max(1.0) as usize,
@@ -109,10 +189,20 @@ fn options() -> Result<Options, String> {
                     ));
                 }
             }
+            "--memory" => options.memory = Some(number(value()?)?.max(1.0) as usize),
+            "--peers" => {
+                options.peers = value()?.split(',').map(str::to_owned).collect();
+                if let Some(bad) = options.peers.iter().find(|p| !PEERS.contains(&p.as_str())) {
+                    return Err(format!("unknown peer {bad:?}; known: {}", PEERS.join(",")));
+                }
+            }
             "--help" | "-h" => {
-                return Err("usage: e2e [--seconds S] [--concurrency C] [--requests N] \
-                     [--client-threads N] [--clients a,b,c] [--rounds N]"
-                    .to_owned());
+                return Err(
+                    "usage: e2e [--action check|describe] [--seconds S] [--concurrency C] \
+                     [--requests N] [--client-threads N] [--clients a,b,c] [--rounds N] \
+                     [--peers python,node] [--memory N]"
+                        .to_owned(),
+                );
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
@@ -154,6 +244,18 @@ impl Tally {
 /// The outcome of one check: `Ok(())` when it passed, else what went wrong.
 type Outcome = Result<(), String>;
 
+/// Sorts an SDK client's API 3.0 answer into pass or a kind of error.
+fn outcome3(result: Result<CaptchaResult, captcha_client::Error>) -> Outcome {
+    match result {
+        Ok(result) if result.is_pass() => Ok(()),
+        Ok(_) => Err("verdict fail".to_owned()),
+        Err(e) => Err(match e.api3() {
+            Some(api) => format!("api {}", api.code()),
+            None => format!("{:?}", e.phase()),
+        }),
+    }
+}
+
 /// Sorts an SDK client's answer into pass or a kind of error.
 fn outcome(result: Result<CheckVerdict, captcha_client::Error>) -> Outcome {
     match result {
@@ -167,9 +269,9 @@ fn outcome(result: Result<CheckVerdict, captcha_client::Error>) -> Outcome {
 }
 
 /// Checks `tickets` one after another with `call` until `deadline`.
-async fn worker<F, Fut>(tickets: Vec<String>, deadline: Instant, call: F) -> Tally
+async fn worker<F, Fut>(tickets: Vec<Job>, deadline: Instant, call: F) -> Tally
 where
-    F: Fn(String) -> Fut,
+    F: Fn(Job) -> Fut,
     Fut: Future<Output = Outcome>,
 {
     let mut tally = Tally {
@@ -195,9 +297,29 @@ where
 }
 
 /// The check of one ticket for [`USER_IP`].
-fn check_of(ticket: String) -> CaptchaCheck {
+fn check_of(job: Job) -> CaptchaCheck {
     let ip: IpAddr = USER_IP.parse().expect("valid IP");
-    CaptchaCheck::new(ticket, ip, CaptchaType::Slider)
+    CaptchaCheck::new(job.ticket, ip, CaptchaType::Slider)
+}
+
+/// The API 3.0 check of one ticket for [`USER_IP`], with the emulator's demo app.
+fn describe_of(job: Job) -> DescribeCaptchaResult {
+    let ip: IpAddr = USER_IP.parse().expect("valid IP");
+    DescribeCaptchaResult::new(
+        job.ticket,
+        job.randstr,
+        ip,
+        DEMO_CAPTCHA_APP_ID,
+        DEMO_APP_SECRET_KEY,
+    )
+}
+
+/// An SDK client's call of `action` for one job.
+async fn sdk_call<R: Runtime>(client: Client<R>, action: Action, job: Job) -> Outcome {
+    match action {
+        Action::Check => outcome(client.captcha_check(&check_of(job)).await),
+        Action::Describe => outcome3(client.describe_captcha_result(&describe_of(job)).await),
+    }
 }
 
 /// A client under test, built once and kept across its slices (with its pool and, for the
@@ -207,19 +329,23 @@ enum Driver {
     RawHyper {
         runtime: tokio::runtime::Runtime,
         client: LegacyClient<HttpConnector, Full<Bytes>>,
-        config: Arc<Api2Config>,
+        configs: Arc<Configs>,
+        action: Action,
     },
     CaptchaHyper {
         runtime: tokio::runtime::Runtime,
         client: captcha_hyper::Client,
+        action: Action,
     },
     CaptchaAsyncStd {
         client: captcha_async_std::Client,
+        action: Action,
     },
 }
 
 impl Driver {
-    fn new(name: &str, options: &Options, config: &Arc<Api2Config>) -> Result<Self, BoxError> {
+    fn new(name: &str, options: &Options, configs: &Arc<Configs>) -> Result<Self, BoxError> {
+        let action = options.action;
         let runtime = || {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(options.client_threads)
@@ -235,44 +361,48 @@ impl Driver {
                 client: LegacyClient::builder(TokioExecutor::new())
                     .pool_max_idle_per_host(options.concurrency)
                     .build_http(),
-                config: Arc::clone(config),
+                configs: Arc::clone(configs),
+                action,
             },
             "captcha-hyper" => Self::CaptchaHyper {
                 runtime: runtime()?,
-                client: sdk_client(options, config)?,
+                client: sdk_client(options, configs)?,
+                action,
             },
             _ => Self::CaptchaAsyncStd {
-                client: sdk_client(options, config)?,
+                client: sdk_client(options, configs)?,
+                action,
             },
         })
     }
 
     /// Checks the tickets of each queue on a worker of its own until `deadline`.
-    fn run(&self, queues: Vec<Vec<String>>, deadline: Instant) -> Result<Tally, BoxError> {
+    fn run(&self, queues: Vec<Vec<Job>>, deadline: Instant) -> Result<Tally, BoxError> {
         match self {
             Self::RawHyper {
                 runtime,
                 client,
-                config,
+                configs,
+                action,
             } => run_tokio(runtime, queues, deadline, || {
-                let (client, config) = (client.clone(), Arc::clone(config));
-                move |ticket| raw_check(client.clone(), Arc::clone(&config), ticket)
+                let (client, configs, action) = (client.clone(), Arc::clone(configs), *action);
+                move |job| raw_check(client.clone(), Arc::clone(&configs), action, job)
             }),
-            Self::CaptchaHyper { runtime, client } => run_tokio(runtime, queues, deadline, || {
-                let client = client.clone();
-                move |ticket| {
-                    let client = client.clone();
-                    async move { outcome(client.captcha_check(&check_of(ticket)).await) }
-                }
+            Self::CaptchaHyper {
+                runtime,
+                client,
+                action,
+            } => run_tokio(runtime, queues, deadline, || {
+                let (client, action) = (client.clone(), *action);
+                move |job| sdk_call(client.clone(), action, job)
             }),
-            Self::CaptchaAsyncStd { client } => {
+            Self::CaptchaAsyncStd { client, action } => {
                 let tasks: Vec<_> = queues
                     .into_iter()
                     .map(|tickets| {
-                        let client = client.clone();
-                        async_std::task::spawn(worker(tickets, deadline, move |ticket| {
-                            let client = client.clone();
-                            async move { outcome(client.captcha_check(&check_of(ticket)).await) }
+                        let (client, action) = (client.clone(), *action);
+                        async_std::task::spawn(worker(tickets, deadline, move |job| {
+                            sdk_call(client.clone(), action, job)
                         }))
                     })
                     .collect();
@@ -290,10 +420,11 @@ impl Driver {
 
 /// An SDK client (either transport) set up alike: the emulator's credential and endpoint,
 /// a pool that keeps every worker's connection, the call timeout.
-fn sdk_client<R: Runtime>(options: &Options, config: &Api2Config) -> Result<Client<R>, BoxError> {
+fn sdk_client<R: Runtime>(options: &Options, configs: &Configs) -> Result<Client<R>, BoxError> {
     Ok(Client::<R>::builder()
-        .credential(config.credential().clone())
-        .api2_endpoint(config.endpoint().clone())
+        .credential(configs.api2.credential().clone())
+        .api2_endpoint(configs.api2.endpoint().clone())
+        .api3_endpoint(configs.api3.endpoint().clone())
         .max_idle_per_host(options.concurrency)
         .timeout(CALL_TIMEOUT)
         .build()?)
@@ -302,12 +433,12 @@ fn sdk_client<R: Runtime>(options: &Options, config: &Api2Config) -> Result<Clie
 /// Runs `make_call`'s calls on one tokio task per queue.
 fn run_tokio<F, Fut>(
     runtime: &tokio::runtime::Runtime,
-    queues: Vec<Vec<String>>,
+    queues: Vec<Vec<Job>>,
     deadline: Instant,
     make_call: impl Fn() -> F,
 ) -> Result<Tally, BoxError>
 where
-    F: Fn(String) -> Fut + Send + 'static,
+    F: Fn(Job) -> Fut + Send + 'static,
     Fut: Future<Output = Outcome> + Send + 'static,
 {
     runtime.block_on(async {
@@ -323,22 +454,31 @@ where
     })
 }
 
-/// One baseline check: encode, send, read the body, compare it with the pass reply.
+/// One baseline check: encode, send, read the body, compare it with the pass reply (API
+/// 2.0) or look for the pass code in it (API 3.0, whose answers differ by `RequestId`).
 async fn raw_check(
     client: LegacyClient<HttpConnector, Full<Bytes>>,
-    config: Arc<Api2Config>,
-    ticket: String,
+    configs: Arc<Configs>,
+    action: Action,
+    job: Job,
 ) -> Outcome {
-    let request = config
-        .encode(&check_of(ticket), Stamp::now())
-        .map_err(|_| "encode".to_owned())?;
+    let request = match action {
+        Action::Check => configs.api2.encode(&check_of(job), Stamp::now()),
+        Action::Describe => configs.api3.encode(&describe_of(job), Stamp::now()),
+    }
+    .map_err(|_| "encode".to_owned())?;
     let (parts, body) = request.into_parts();
     let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
     let call = async {
         let response = client.request(request).await.map_err(|_| "send")?;
         let status = response.status();
         let body = response.into_body().collect().await.map_err(|_| "body")?;
-        match (status.is_success(), body.to_bytes().as_ref() == PASS_BODY) {
+        let body = body.to_bytes();
+        let passed = match action {
+            Action::Check => body.as_ref() == PASS_BODY,
+            Action::Describe => body.windows(API3_PASS.len()).any(|w| w == API3_PASS),
+        };
+        match (status.is_success(), passed) {
             (true, true) => Ok(()),
             (true, false) => Err("not the pass reply"),
             (false, _) => Err("status"),
@@ -418,12 +558,14 @@ struct ClientRun {
 
 impl ClientRun {
     fn start(name: &str, options: &Options) -> Result<Self, BoxError> {
-        let emulator = BackgroundEmulator::start(Emulator::demo(), "127.0.0.1:0".parse()?)?;
-        let config =
-            Arc::new(Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint()));
+        let emulator = BackgroundEmulator::start(load_emulator(), "127.0.0.1:0".parse()?)?;
+        let configs = Arc::new(Configs {
+            api2: Api2Config::new(emulator.credential()).with_endpoint(emulator.endpoint()),
+            api3: Api3Config::new(emulator.credential()).with_endpoint(emulator.api3_endpoint()),
+        });
         Ok(Self {
             name: name.to_owned(),
-            driver: Driver::new(name, options, &config)?,
+            driver: Driver::new(name, options, &configs)?,
             emulator,
             tally: Tally::default(),
             seconds: 0.0,
@@ -442,9 +584,22 @@ impl ClientRun {
         seconds: f64,
     ) -> Result<(), BoxError> {
         let user: IpAddr = USER_IP.parse()?;
-        let mut queues: Vec<Vec<String>> = vec![Vec::new(); options.concurrency];
+        let mut queues: Vec<Vec<Job>> = vec![Vec::new(); options.concurrency];
         for i in 0..tickets {
-            queues[i % options.concurrency].push(self.emulator.mint_ticket(user, 9));
+            let job = match options.action {
+                Action::Check => Job {
+                    ticket: self.emulator.mint_ticket(user, 9),
+                    randstr: String::new(),
+                },
+                Action::Describe => {
+                    let minted = self.emulator.mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user)?;
+                    Job {
+                        ticket: minted.ticket.expose_secret().to_owned(),
+                        randstr: minted.randstr,
+                    }
+                }
+            };
+            queues[i % options.concurrency].push(job);
         }
         let before = self.emulator.stats();
         let cpu_before = thread_cpu_seconds(EMULATOR_THREADS);
@@ -454,7 +609,8 @@ impl ClientRun {
         let tally = self.driver.run(queues, deadline)?;
         self.seconds += started.elapsed().as_secs_f64();
         let after = self.emulator.stats();
-        self.checks += after.requests("CaptchaCheck") - before.requests("CaptchaCheck");
+        let name = options.action.name();
+        self.checks += after.requests(name) - before.requests(name);
         self.connections += after.connections_accepted - before.connections_accepted;
         // The other clients' emulators are idle meanwhile: their threads add nothing.
         let emulator_cpu = minus(thread_cpu_seconds(EMULATOR_THREADS), cpu_before);
@@ -488,7 +644,226 @@ impl ClientRun {
     }
 }
 
+/// The demo emulator without its API 3.0 rate limit (1,000 checks a second, Tencent's),
+/// which a load test exceeds.
+fn load_emulator() -> Emulator {
+    Emulator::builder()
+        .credential(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+        .captcha_app(DEMO_CAPTCHA_APP_ID, DEMO_APP_SECRET_KEY)
+        .without_api3_rate_limit()
+        .build()
+}
+
+/// Runs one official SDK (`python` or `node`) against an emulator of its own for
+/// `--seconds` at `--concurrency`, and returns its JSON line with the emulator's figures.
+fn run_peer(peer: &str, options: &Options) -> Result<serde_json::Value, BoxError> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+
+    let emulator = BackgroundEmulator::start(load_emulator(), "127.0.0.1:0".parse()?)?;
+    let user: IpAddr = USER_IP.parse()?;
+    let count = (options.requests as f64).min(options.seconds * PEER_TICKETS_PER_SECOND) as usize;
+    let mut tickets = String::new();
+    for _ in 0..count.max(options.concurrency + 1) {
+        let minted = emulator.mint_api3_ticket(DEMO_CAPTCHA_APP_ID, user)?;
+        tickets.push_str(minted.ticket.expose_secret());
+        tickets.push(' ');
+        tickets.push_str(&minted.randstr);
+        tickets.push('\n');
+    }
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (program, script) = match peer {
+        "python" => ("python3", here.join("python/peer_bench.py")),
+        _ => ("node", here.join("node/peer_bench.js")),
+    };
+    let credential = emulator.credential();
+    let cpu_before = thread_cpu_seconds(EMULATOR_THREADS);
+    let before = emulator.stats();
+    let mut child = Command::new(program)
+        .arg(script)
+        .arg(emulator.local_addr().to_string())
+        .arg(credential.secret_id().as_str())
+        .arg(credential.secret_key().expose_secret())
+        .arg(DEMO_CAPTCHA_APP_ID.to_string())
+        .arg(DEMO_APP_SECRET_KEY)
+        .arg(USER_IP)
+        .arg(options.concurrency.to_string())
+        .arg(options.seconds.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(tickets.as_bytes())?;
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        return Err(format!("{peer} peer failed ({})", output.status).into());
+    }
+    let mut line: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let checks = emulator.stats().requests(Action::Describe.name())
+        - before.requests(Action::Describe.name());
+    let emulator_cpu = minus(thread_cpu_seconds(EMULATOR_THREADS), cpu_before);
+    line["client"] = json!(format!("{peer}-sdk"));
+    line["emulator_cpu_us_per_check"] = json!(emulator_cpu.map(|s| micros_each(s, checks)));
+    line["emulator_connections"] =
+        json!(emulator.stats().connections_accepted - before.connections_accepted);
+    emulator.shutdown();
+    Ok(line)
+}
+
+/// How long the memory measurement's emulator holds each call.
+const HELD_FOR: Duration = Duration::from_secs(2);
+
+/// This process's resident size in KiB (`VmRSS`, Linux).
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The child of `--memory`: an emulator that answers every API call with a pass after
+/// [`HELD_FOR`]; prints its address, runs until its stdin closes.
+fn serve_held() -> Result<(), BoxError> {
+    let emulator = BackgroundEmulator::start(load_emulator(), "127.0.0.1:0".parse()?)?;
+    emulator.set_fault(captcha_emulator::Fault::Latency(HELD_FOR));
+    emulator.set_fault(captcha_emulator::Fault::Code(1));
+    println!("{}", emulator.local_addr());
+    let mut sink = String::new();
+    while std::io::stdin().read_line(&mut sink)? > 0 {}
+    emulator.shutdown();
+    Ok(())
+}
+
+/// Resident sizes of one client of `name` idle and with `in_flight` calls in flight.
+fn measure_memory(name: &str, in_flight: usize, addr: &str) -> Result<serde_json::Value, BoxError> {
+    let credential = captcha_proto::Credential::new(DEMO_SECRET_ID, DEMO_SECRET_KEY)?;
+    let configs = Configs {
+        api2: Api2Config::new(credential.clone())
+            .with_endpoint(format!("http://{addr}/v2/index.php").parse()?),
+        api3: Api3Config::new(credential).with_endpoint(format!("http://{addr}/").parse()?),
+    };
+    let options = Options {
+        concurrency: in_flight,
+        ..options_for_memory()
+    };
+    let job = || Job {
+        ticket: "t03held".to_owned(),
+        randstr: "@held".to_owned(),
+    };
+    let before = rss_kib();
+    let (built, idle, busy) = match name {
+        "captcha-async-std" => {
+            let client: captcha_async_std::Client = sdk_client(&options, &configs)?;
+            let built = rss_kib();
+            async_std::task::block_on(sdk_call(client.clone(), Action::Describe, job()))?;
+            let idle = rss_kib();
+            let calls: Vec<_> = (0..in_flight)
+                .map(|_| async_std::task::spawn(sdk_call(client.clone(), Action::Describe, job())))
+                .collect();
+            std::thread::sleep(HELD_FOR / 2);
+            let busy = rss_kib();
+            for call in calls {
+                async_std::task::block_on(call)?;
+            }
+            (built, idle, busy)
+        }
+        _ => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            let client: captcha_hyper::Client =
+                runtime.block_on(async { sdk_client(&options, &configs) })?;
+            let built = rss_kib();
+            runtime.block_on(sdk_call(client.clone(), Action::Describe, job()))?;
+            let idle = rss_kib();
+            let calls: Vec<_> = (0..in_flight)
+                .map(|_| runtime.spawn(sdk_call(client.clone(), Action::Describe, job())))
+                .collect();
+            std::thread::sleep(HELD_FOR / 2);
+            let busy = rss_kib();
+            runtime.block_on(async {
+                for call in calls {
+                    call.await??;
+                }
+                Ok::<_, BoxError>(())
+            })?;
+            (built, idle, busy)
+        }
+    };
+    let growth = busy
+        .zip(idle)
+        .map(|(b, i)| (b as f64 - i as f64) * 1000.0 / in_flight as f64);
+    Ok(json!({
+        "client": name,
+        "rss_before_kib": before,
+        "rss_client_built_kib": built,
+        "rss_idle_after_one_call_kib": idle,
+        "rss_in_flight_kib": busy,
+        "in_flight": in_flight,
+        "growth_kib_per_1000_in_flight": growth.map(|g| g.round()),
+    }))
+}
+
+/// Defaults for the memory measurement's client settings.
+fn options_for_memory() -> Options {
+    Options {
+        action: Action::Describe,
+        seconds: 1.0,
+        concurrency: 1,
+        requests: 1,
+        client_threads: 2,
+        clients: Vec::new(),
+        rounds: 1,
+        peers: Vec::new(),
+        memory: None,
+    }
+}
+
+/// `--memory N`: one client of each transport in turn, each in a fresh process (this
+/// program again), against a held emulator in another.
+fn memory(in_flight: usize) -> Result<(), BoxError> {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+
+    let me = std::env::current_exe()?;
+    let mut server = Command::new(&me)
+        .arg("--serve-held")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut addr = String::new();
+    std::io::BufReader::new(server.stdout.take().ok_or("no stdout")?).read_line(&mut addr)?;
+    for name in ["captcha-async-std", "captcha-hyper"] {
+        let output = Command::new(&me)
+            .args(["--memory-client", name, addr.trim(), &in_flight.to_string()])
+            .output()?;
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+        if !output.status.success() {
+            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+            return Err(format!("{name}: the memory measurement failed").into());
+        }
+    }
+    drop(server.stdin.take());
+    server.wait()?;
+    Ok(())
+}
+
 fn main() -> Result<(), BoxError> {
+    // The memory measurement's own processes.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--serve-held") => return serve_held(),
+        Some("--memory-client") if args.len() == 4 => {
+            let in_flight = args[3].parse()?;
+            println!("{}", measure_memory(&args[1], in_flight, &args[2])?);
+            return Ok(());
+        }
+        _ => {}
+    }
     let options = match options() {
         Ok(options) => options,
         Err(message) => {
@@ -496,6 +871,9 @@ fn main() -> Result<(), BoxError> {
             std::process::exit(2);
         }
     };
+    if let Some(in_flight) = options.memory {
+        return memory(in_flight);
+    }
     let mut runs = options
         .clients
         .iter()
@@ -518,6 +896,11 @@ fn main() -> Result<(), BoxError> {
         println!("{}", run.report());
         failed |= run.tally.error_count() > 0;
         run.emulator.shutdown();
+    }
+    for peer in &options.peers {
+        let line = run_peer(peer, &options)?;
+        failed |= line["errors"].as_u64() != Some(0);
+        println!("{line}");
     }
     if failed {
         return Err("some checks did not pass".into());

@@ -22,6 +22,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use captcha_proto::api3::Api3Action;
 use captcha_proto::{Api2Action, HttpMethod, Stamp, v1};
 use http::Request;
 use http::uri::{Parts, PathAndQuery, Uri};
@@ -540,5 +541,44 @@ fn main() {
                 .len()
         },
         Some(&mut || usize::from(common::floor_tc3(common::SECRET_KEY, &tc3)[0])),
+    );
+
+    // The answers of the four ticket checks, decoded as a transport does; the floor reads
+    // the same bytes as JSON and keeps nothing.
+    let (rce, mini, mini_risk) = (common::rce(), common::mini(), common::mini_risk());
+    let floor_json = |body: &'static [u8]| move || common::floor_json(body);
+    run(
+        "v3_decode_describe",
+        &mut || {
+            let result = describe.decode(ok, common::DESCRIBE_PASS_BODY);
+            usize::from(result.expect("decodes").is_pass())
+        },
+        Some(&mut floor_json(common::DESCRIBE_PASS_BODY)),
+    );
+    run(
+        "v3_decode_rce",
+        &mut || {
+            let result = rce.decode(ok, common::RCE_PASS_BODY).expect("decodes");
+            usize::from(result.result.is_pass() && result.rce_result.is_some())
+        },
+        Some(&mut floor_json(common::RCE_PASS_BODY)),
+    );
+    run(
+        "v3_decode_mini",
+        &mut || {
+            let result = mini.decode(ok, common::MINI_PASS_BODY);
+            usize::from(result.expect("decodes").is_pass())
+        },
+        Some(&mut floor_json(common::MINI_PASS_BODY)),
+    );
+    run(
+        "v3_decode_mini_risk",
+        &mut || {
+            let result = mini_risk
+                .decode(ok, common::MINI_RISK_PASS_BODY)
+                .expect("decodes");
+            usize::from(result.result.is_pass() && result.manage_marketing_risk_value.is_some())
+        },
+        Some(&mut floor_json(common::MINI_RISK_PASS_BODY)),
     );
 }

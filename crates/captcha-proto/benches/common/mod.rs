@@ -252,3 +252,39 @@ pub fn floor_decode(body: &[u8]) -> i64 {
     black_box(envelope.url);
     envelope.code
 }
+
+/// `DescribeCaptchaResult` passed, with every field the web check answers.
+pub const DESCRIBE_PASS_BODY: &[u8] = br#"{"Response":{"CaptchaCode":1,"CaptchaMsg":"OK","EvilLevel":0,"GetCaptchaTime":1700000000,"SubmitCaptchaTime":1700000003,"EvilBitmap":0,"DeviceRiskCategory":"","RequestId":"3c140219-cfe9-470e-b241-907877d6fb03"}}"#;
+/// `DescribeCaptchaRceResult` passed, with the risk engine's findings.
+pub const RCE_PASS_BODY: &[u8] = br#"{"Response":{"CaptchaCode":1,"CaptchaMsg":"OK","EvilLevel":0,"SubmitCaptchaTime":1700000003,"EvilBitmap":0,"RceResult":{"UserId":"","PostTime":1700000000,"AssociateAccount":"","UserIp":"203.0.113.7","RiskLevel":"pass","RiskType":[],"ConstId":"","RiskInformation":""},"RequestId":"3c140219-cfe9-470e-b241-907877d6fb03"}}"#;
+/// `DescribeCaptchaMiniResult` passed.
+pub const MINI_PASS_BODY: &[u8] = br#"{"Response":{"CaptchaCode":1,"CaptchaMsg":"OK","RequestId":"3c140219-cfe9-470e-b241-907877d6fb03"}}"#;
+/// `DescribeCaptchaMiniRiskResult` passed, with the marketing-risk findings.
+pub const MINI_RISK_PASS_BODY: &[u8] = br#"{"Response":{"CaptchaCode":1,"CaptchaMsg":"OK","ManageMarketingRiskValue":{"UserId":"","PostTime":1700000000,"AssociateAccount":"","UserIp":"203.0.113.7","RiskLevel":"pass","RiskType":[]},"RequestId":"3c140219-cfe9-470e-b241-907877d6fb03"}}"#;
+
+/// `DescribeCaptchaRceResult` for the same ticket.
+pub fn rce() -> api3::DescribeCaptchaRceResult {
+    api3::DescribeCaptchaRceResult::from(describe())
+}
+
+/// `DescribeCaptchaMiniResult` for the same ticket.
+pub fn mini() -> api3::DescribeCaptchaMiniResult {
+    api3::DescribeCaptchaMiniResult::new(
+        TICKET,
+        USER_IP.parse().expect("valid IP"),
+        199_999_164,
+        "app-secret-key-0123456789",
+    )
+}
+
+/// `DescribeCaptchaMiniRiskResult` for the same ticket.
+pub fn mini_risk() -> api3::DescribeCaptchaMiniRiskResult {
+    api3::DescribeCaptchaMiniRiskResult::from(mini())
+}
+
+/// Floor of decoding any JSON answer: reading every byte as JSON, keeping nothing
+/// (serde_json into `IgnoredAny`).
+pub fn floor_json(body: &[u8]) -> usize {
+    let _: serde::de::IgnoredAny = serde_json::from_slice(black_box(body)).expect("valid JSON");
+    body.len()
+}

@@ -4,10 +4,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use http::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request};
 
 use super::action::Api3Action;
+use super::catalog::CAPTCHA_ACTIONS;
+use super::describe::CAPTCHA_VERSION;
 use super::flatten::flatten_payload;
 use super::signature::Api3Signature;
 use crate::api2::{FORM_CONTENT_TYPE, HttpMethod, REQUEST_CLIENT};
@@ -26,6 +28,10 @@ pub(crate) const INTERNATIONAL_ENDPOINT: &str = "https://captcha.intl.tencentclo
 /// The only content type sent, byte for byte: the signature covers it, and a client that
 /// rewrites it (adds or drops the charset) breaks the signature.
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+/// [`JSON_CONTENT_TYPE`] as a header value, checked when compiling.
+const JSON_CONTENT_TYPE_VALUE: HeaderValue = HeaderValue::from_static(JSON_CONTENT_TYPE);
+/// [`FORM_CONTENT_TYPE`] as a header value, checked when compiling.
+const FORM_CONTENT_TYPE_VALUE: HeaderValue = HeaderValue::from_static(FORM_CONTENT_TYPE);
 /// `X-TC-Action`.
 pub const ACTION_HEADER: HeaderName = HeaderName::from_static("x-tc-action");
 /// `X-TC-Version`.
@@ -134,6 +140,13 @@ impl FromStr for Language {
 /// assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A config keeps the TC3 signing key of the day it last signed for (derived from the
+/// SecretKey, the UTC date and the service: three HMACs that change once a day), so that a
+/// call spends one HMAC on its signature. The kept key is used only for the secret it was
+/// derived from: each call compares the credential's SecretKey with it, and a config whose
+/// credential changes (a new key pair, refreshed temporary keys) derives the new key on
+/// its next call. It never shows in `Debug`; a clone starts without one.
 #[derive(Debug, Clone)]
 pub struct Api3Config {
     credential: Credential,
@@ -143,20 +156,31 @@ pub struct Api3Config {
     request_client: Option<String>,
     http_method: HttpMethod,
     signature: Api3Signature,
+    /// `Host`, made once from the endpoint (`None` if the host is no valid header value:
+    /// refused when encoding).
+    host_header: Option<HeaderValue>,
+    /// `X-TC-RequestClient`, made once (`None` when none is sent or the value is refused).
+    request_client_header: Option<HeaderValue>,
+    /// The TC3 signing key of the last secret, date and service signed for.
+    keys: tc3::KeyCache,
 }
 
 impl Api3Config {
     /// The China endpoint (`https://captcha.tencentcloudapi.com/`), no region, no language,
     /// `X-TC-RequestClient` identifying this SDK.
     pub fn new(credential: Credential) -> Self {
+        let endpoint = china_endpoint();
         Self {
             credential,
-            endpoint: china_endpoint(),
+            host_header: host_header(&endpoint),
+            endpoint,
             region: None,
             language: None,
             request_client: Some(REQUEST_CLIENT.to_owned()),
+            request_client_header: request_client_header(Some(REQUEST_CLIENT)),
             http_method: HttpMethod::Post,
             signature: Api3Signature::Tc3,
+            keys: tc3::KeyCache::default(),
         }
     }
 
@@ -168,6 +192,7 @@ impl Api3Config {
 
     /// Sends to another endpoint (e.g. a local emulator `http://127.0.0.1:PORT/`).
     pub fn with_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.host_header = host_header(&endpoint);
         self.endpoint = endpoint;
         self
     }
@@ -189,6 +214,7 @@ impl Api3Config {
     /// `0-9 a-z A-Z - _ , ; .` and at most 128 characters.
     pub fn with_request_client(mut self, value: Option<&str>) -> Self {
         self.request_client = value.map(str::to_owned);
+        self.request_client_header = request_client_header(value);
         self
     }
 
@@ -217,9 +243,10 @@ impl Api3Config {
     }
 
     /// Signs with `credential` instead (a refreshed temporary credential), every other
-    /// setting kept.
+    /// setting kept. The signing key kept for the previous credential is dropped with it.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credential = credential;
+        self.keys = tc3::KeyCache::default();
         self
     }
 
@@ -255,20 +282,22 @@ impl Api3Config {
         action: &A,
     ) -> Result<Request<Vec<u8>>, EncodeError> {
         tc3::check_service(action.service())?;
-        let action_name = header_word("X-TC-Action", action.name())?;
-        let version = header_word("X-TC-Version", action.version())?;
+        let action_name = known_word("X-TC-Action", action.name(), &CAPTCHA_ACTIONS)?;
+        let version = known_word("X-TC-Version", action.version(), &[CAPTCHA_VERSION])?;
         let payload = action.payload()?;
         let invalid_endpoint = |reason| EncodeError::InvalidEndpoint {
             url: self.endpoint.as_str().chars().take(200).collect(),
             reason,
         };
-        let host = HeaderValue::from_str(self.endpoint.host())
-            .map_err(|_| invalid_endpoint("the host is not a valid header value"))?;
+        let host = self
+            .host_header
+            .clone()
+            .ok_or_else(|| invalid_endpoint("the host is not a valid header value"))?;
         let (method, uri, content_type, body) = match self.http_method {
             HttpMethod::Post => (
                 Method::POST,
                 self.endpoint.uri(),
-                JSON_CONTENT_TYPE,
+                JSON_CONTENT_TYPE_VALUE,
                 payload,
             ),
             HttpMethod::Get => {
@@ -277,34 +306,38 @@ impl Api3Config {
                 (
                     Method::GET,
                     self.uri_with_query(query)?,
-                    FORM_CONTENT_TYPE,
+                    FORM_CONTENT_TYPE_VALUE,
                     Vec::new(),
                 )
             }
         };
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(HOST, host)
-            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
-            .header(ACTION_HEADER, action_name)
-            .header(VERSION_HEADER, version);
+        // Room for every header of the request, those of the signature included.
+        let mut headers = HeaderMap::with_capacity(MAX_HEADERS);
+        headers.insert(HOST, host);
+        headers.insert(CONTENT_TYPE, content_type);
+        headers.insert(ACTION_HEADER, action_name);
+        headers.insert(VERSION_HEADER, version);
         if let Some(region) = &self.region {
-            builder = builder.header(REGION_HEADER, header_word("X-TC-Region", region)?);
+            headers.insert(REGION_HEADER, header_word("X-TC-Region", region)?);
         }
         if let Some(language) = self.language {
-            builder = builder.header(LANGUAGE_HEADER, HeaderValue::from_static(language.as_str()));
+            headers.insert(LANGUAGE_HEADER, HeaderValue::from_static(language.as_str()));
         }
         if let Some(client) = &self.request_client {
-            check_request_client(client)?;
-            builder = builder.header(
-                REQUEST_CLIENT_HEADER,
-                header_word("X-TC-RequestClient", client)?,
-            );
+            let value = match &self.request_client_header {
+                Some(value) => value.clone(),
+                None => {
+                    check_request_client(client)?;
+                    header_word("X-TC-RequestClient", client)?
+                }
+            };
+            headers.insert(REQUEST_CLIENT_HEADER, value);
         }
-        builder
-            .body(body)
-            .map_err(|_| invalid_endpoint("cannot form a request URI"))
+        let mut request = Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
     }
 
     /// The endpoint's URI with `query` (already encoded) after its path and `?`.
@@ -430,11 +463,12 @@ impl Api3Config {
             return self.encode_v1(action, stamp, method);
         }
         let mut request = self.unsigned(action)?;
-        tc3::sign_request(
+        tc3::sign_request_cached(
             &mut request,
             &self.credential,
             action.service(),
             stamp.timestamp(),
+            &self.keys,
         )?;
         Ok(request)
     }
@@ -469,6 +503,23 @@ const V1_COMMON_PARAMETERS: [&str; 11] = [
     v1::SIGNATURE,
 ];
 
+/// The most headers a TC3 request carries: `Host`, `Content-Type`, `X-TC-Action`,
+/// `X-TC-Version`, `X-TC-Region`, `X-TC-Language`, `X-TC-RequestClient`, and the
+/// signature's `X-TC-Timestamp`, `Authorization` and `X-TC-Token`.
+const MAX_HEADERS: usize = 10;
+
+/// `Host` for `endpoint`, if its host is a valid header value.
+fn host_header(endpoint: &Endpoint) -> Option<HeaderValue> {
+    HeaderValue::from_str(endpoint.host()).ok()
+}
+
+/// `X-TC-RequestClient` for `value`, if it is sent and allowed.
+fn request_client_header(value: Option<&str>) -> Option<HeaderValue> {
+    let value = value?;
+    check_request_client(value).ok()?;
+    header_word("X-TC-RequestClient", value).ok()
+}
+
 /// The most a GET request's query may hold.
 const MAX_GET_BYTES: usize = 32 * 1024;
 
@@ -484,6 +535,19 @@ fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<u8> 
         wire::push_encoded(&mut out, value);
     }
     out
+}
+
+/// [`header_word`], taken without a copy from `known` when it is one of those words (the
+/// names and version of this crate's actions).
+fn known_word(
+    field: &'static str,
+    value: &str,
+    known: &[&'static str],
+) -> Result<HeaderValue, EncodeError> {
+    match known.iter().find(|word| **word == value) {
+        Some(word) => Ok(HeaderValue::from_static(word)),
+        None => header_word(field, value),
+    }
 }
 
 /// A header value that is a single word: non-empty, visible ASCII, no whitespace.

@@ -102,7 +102,7 @@ impl TicketFields {
         let body = Body {
             captcha_type: self.captcha_type,
             ticket: self.ticket.expose_secret(),
-            user_ip: self.user_ip.to_string(),
+            user_ip: self.user_ip,
             randstr: extra.randstr,
             captcha_app_id: self.captcha_app_id,
             app_secret_key: self.app_secret_key.expose_secret(),
@@ -114,10 +114,29 @@ impl TicketFields {
             scene_code: extra.scene_code,
             we_chat_open_id: extra.we_chat_open_id,
         };
-        serde_json::to_vec(&body).map_err(|_| EncodeError::InvalidValue {
+        let mut out = Vec::with_capacity(body.capacity());
+        serde_json::to_writer(&mut out, &body).map_err(|_| EncodeError::InvalidValue {
             field: "payload",
             reason: "cannot be serialised as JSON",
-        })
+        })?;
+        Ok(out)
+    }
+}
+
+impl Body<'_> {
+    /// Room for the body in one allocation: the names, quotes and separators of every
+    /// field, the longest IP and numbers, and the text values (more only if they need
+    /// escaping).
+    fn capacity(&self) -> usize {
+        const FIXED: usize = 352;
+        let text = |value: Option<&str>| value.map_or(0, str::len);
+        FIXED
+            + self.ticket.len()
+            + self.app_secret_key.len()
+            + text(self.randstr)
+            + text(self.mac_address)
+            + text(self.imei)
+            + text(self.we_chat_open_id)
     }
 }
 
@@ -136,7 +155,8 @@ pub(crate) struct Extra<'a> {
 struct Body<'a> {
     captcha_type: u64,
     ticket: &'a str,
-    user_ip: String,
+    /// Written as text (`203.0.113.7`), as `IpAddr` serialises in JSON.
+    user_ip: IpAddr,
     #[serde(skip_serializing_if = "Option::is_none")]
     randstr: Option<&'a str>,
     captcha_app_id: u64,

@@ -23,14 +23,64 @@ const SECONDS_PER_DAY: u64 = 86_400;
 impl UtcDate {
     /// The UTC date on which `timestamp` (UNIX seconds) falls.
     pub fn from_timestamp(timestamp: u64) -> Self {
-        civil_from_days(timestamp / SECONDS_PER_DAY)
+        civil_from_days(Self::day_number(timestamp))
+    }
+
+    /// The days from 1970-01-01 to the UTC date of `timestamp`: equal for two timestamps
+    /// exactly when their dates are.
+    pub(crate) fn day_number(timestamp: u64) -> u64 {
+        timestamp / SECONDS_PER_DAY
+    }
+
+    /// `YYYY-MM-DD` on the stack (what `Display` writes).
+    pub(crate) fn text(self) -> DateText {
+        let mut text = DateText {
+            bytes: [b'0'; DATE_TEXT_CAPACITY],
+            len: 0,
+        };
+        let mut digits = itoa::Buffer::new();
+        let year = digits.format(self.year).as_bytes();
+        // At least four digits for the year, zero-padded.
+        let start = 4usize.saturating_sub(year.len());
+        text.bytes[start..start + year.len()].copy_from_slice(year);
+        let mut len = start + year.len();
+        for part in [self.month, self.day] {
+            text.bytes[len] = b'-';
+            text.bytes[len + 1] = b'0' + part / 10;
+            text.bytes[len + 2] = b'0' + part % 10;
+            len += 3;
+        }
+        text.len = len;
+        text
+    }
+}
+
+/// The longest date text: a 20-digit year (`u64::MAX` days later) and `-MM-DD`.
+const DATE_TEXT_CAPACITY: usize = 26;
+
+/// A date as `YYYY-MM-DD`, without allocating.
+#[derive(Clone, Copy)]
+pub(crate) struct DateText {
+    bytes: [u8; DATE_TEXT_CAPACITY],
+    len: usize,
+}
+
+impl DateText {
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).expect("digits and '-'")
+    }
+
+    /// The text, as bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
 impl std::fmt::Display for UtcDate {
     /// `YYYY-MM-DD`, the form the credential scope uses.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        f.write_str(self.text().as_str())
     }
 }
 
@@ -75,6 +125,10 @@ mod tests {
         );
         let far = UtcDate::from_timestamp(u64::MAX);
         assert!((1..=12).contains(&far.month) && (1..=31).contains(&far.day));
+        assert_eq!(
+            far.to_string(),
+            format!("{:04}-{:02}-{:02}", far.year, far.month, far.day)
+        );
     }
 
     #[test]
@@ -110,6 +164,10 @@ mod tests {
                 }
             };
             assert_eq!(date, expected, "day {days}");
+            assert_eq!(
+                date.to_string(),
+                format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
+            );
             previous = date;
         }
     }

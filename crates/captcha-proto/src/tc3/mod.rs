@@ -26,7 +26,7 @@ mod sign;
 mod verify;
 
 pub use date::UtcDate;
-pub(crate) use sign::check_service;
+pub(crate) use sign::{KeyCache, check_service, sign_request_cached};
 pub use sign::{
     Signature, SigningKey, TIMESTAMP_HEADER, TOKEN_HEADER, Tc3Steps, debug_steps, sign_request,
 };

@@ -1,14 +1,22 @@
 //! The TC3-HMAC-SHA256 signer (docs/protocol.md, "TC3-HMAC-SHA256"), step by step and as one call.
+//!
+//! The texts of the scheme (canonical request, string to sign) are written by one set of
+//! writers into a [`Sink`]: a `String` where a step is shown or checked ([`debug_steps`],
+//! the verifier), the hash or the HMAC itself where a request is signed, so that signing
+//! builds none of them in memory and both always agree byte for byte.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
+use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::Request;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::date::UtcDate;
+use super::date::{DateText, UtcDate};
 use crate::credential::Credential;
 use crate::error::EncodeError;
 use crate::redact;
@@ -31,18 +39,109 @@ pub(crate) const CONTENT_SHA256_HEADER: HeaderName = HeaderName::from_static("x-
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Lowercase hex SHA-256 of the request body (`HashedRequestPayload`).
-pub(crate) fn hashed_payload(payload: &[u8]) -> String {
-    hex::encode(Sha256::digest(payload))
+/// Where the writers of the scheme's texts put them: a `String`, or a hash fed directly.
+pub(super) trait Sink {
+    /// Appends `bytes` (text: ASCII hex digits or pieces of a `str`).
+    fn put_bytes(&mut self, bytes: &[u8]);
+
+    /// Appends `text`.
+    fn put(&mut self, text: &str) {
+        self.put_bytes(text.as_bytes());
+    }
+
+    /// Appends `text` lower-cased (ASCII letters only, as Tencent's doc asks), through a
+    /// buffer on the stack.
+    fn put_lowercase(&mut self, text: &str) {
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.put(text);
+        }
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut end = rest.len().min(64);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut buffer = [0u8; 64];
+            buffer[..end].copy_from_slice(&rest.as_bytes()[..end]);
+            buffer[..end].make_ascii_lowercase();
+            // Lower-casing ASCII letters keeps the chunk (whole characters) UTF-8.
+            self.put_bytes(&buffer[..end]);
+            rest = &rest[end..];
+        }
+    }
 }
 
-/// The value of a canonical header line: trimmed and lower-cased, as Tencent's doc asks.
-fn canonical_header_value(value: &str) -> String {
-    value.trim().to_ascii_lowercase()
+impl Sink for String {
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        // Only whole characters are ever written (see `put_bytes`'s callers).
+        self.push_str(&String::from_utf8_lossy(bytes));
+    }
+
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for HmacSha256 {
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+/// 64 lowercase hex digits (a SHA-256 digest), on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hex64([u8; 64]);
+
+impl Hex64 {
+    fn of(digest: &[u8]) -> Self {
+        let mut out = [0u8; 64];
+        hex::encode_to_slice(digest, &mut out).expect("64 hex digits hold 32 bytes");
+        Self(out)
+    }
+
+    /// The digits.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex is ASCII")
+    }
+
+    /// The digits, as bytes (what the hashes take, without a UTF-8 check).
+    pub(crate) fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes` (`HashedRequestPayload`, and the canonical request's).
+pub(crate) fn sha256_hex(bytes: &[u8]) -> Hex64 {
+    Hex64::of(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex SHA-256 of the request body (`HashedRequestPayload`), as text (the
+/// step-by-step tests).
+#[cfg(test)]
+pub(crate) fn hashed_payload(payload: &[u8]) -> String {
+    sha256_hex(payload).as_str().to_owned()
+}
+
+/// The value of a canonical header line: trimmed and lower-cased, as Tencent's doc asks
+/// (borrowed when it is already so).
+fn canonical_header_value(value: &str) -> Cow<'_, str> {
+    let value = value.trim();
+    if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(value)
+    }
 }
 
 /// The canonical request. `content_type` and `host` are trimmed and lower-cased here;
 /// `query` is the query string exactly as sent (empty for a POST without one).
+#[cfg(test)]
 pub(crate) fn canonical_request(
     method: &str,
     path: &str,
@@ -69,24 +168,46 @@ pub(super) fn canonical_request_with(
     headers: &[(&str, &str)],
     hashed_payload: &str,
 ) -> String {
+    let mut out = String::new();
+    write_canonical_request(
+        &mut out,
+        method,
+        path,
+        query,
+        headers,
+        hashed_payload.as_bytes(),
+    );
+    out
+}
+
+/// Writes the canonical request (see [`canonical_request_with`]) into `out`.
+pub(super) fn write_canonical_request(
+    out: &mut impl Sink,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    hashed_payload: &[u8],
+) {
     let path = if path.is_empty() { "/" } else { path };
-    let mut out = format!("{method}\n{path}\n{query}\n");
-    for (name, value) in headers {
-        out.push_str(name);
-        out.push(':');
-        out.push_str(&canonical_header_value(value));
-        out.push('\n');
+    for part in [method, "\n", path, "\n", query, "\n"] {
+        out.put(part);
     }
-    out.push('\n');
+    for (name, value) in headers {
+        out.put(name);
+        out.put(":");
+        out.put_lowercase(value.trim());
+        out.put("\n");
+    }
+    out.put("\n");
     for (i, (name, _)) in headers.iter().enumerate() {
         if i > 0 {
-            out.push(';');
+            out.put(";");
         }
-        out.push_str(name);
+        out.put(name);
     }
-    out.push('\n');
-    out.push_str(hashed_payload);
-    out
+    out.put("\n");
+    out.put_bytes(hashed_payload);
 }
 
 /// `date/service/tc3_request`.
@@ -101,8 +222,32 @@ pub(crate) fn string_to_sign(
     credential_scope: &str,
     canonical_request: &str,
 ) -> String {
-    let hashed = hashed_payload(canonical_request.as_bytes());
-    format!("{ALGORITHM}\n{timestamp}\n{credential_scope}\n{hashed}")
+    let mut out = String::new();
+    write_string_to_sign(
+        &mut out,
+        timestamp,
+        &[credential_scope.as_bytes()],
+        sha256_hex(canonical_request.as_bytes()).as_bytes(),
+    );
+    out
+}
+
+/// Writes the string to sign into `out`; `scope` is the credential scope in pieces.
+fn write_string_to_sign(
+    out: &mut impl Sink,
+    timestamp: u64,
+    scope: &[&[u8]],
+    hashed_canonical_request: &[u8],
+) {
+    out.put(ALGORITHM);
+    out.put("\n");
+    out.put(itoa::Buffer::new().format(timestamp));
+    out.put("\n");
+    for piece in scope {
+        out.put_bytes(piece);
+    }
+    out.put("\n");
+    out.put_bytes(hashed_canonical_request);
 }
 
 /// `kSigning`, derived from the SecretKey, the UTC date and the service. It signs every
@@ -144,6 +289,86 @@ pub(crate) fn signing_key(secret_key: &SecretKey, date: &str, service: &str) -> 
     SigningKey(hmac_bytes(k_service.as_slice(), SCOPE_TERMINATOR))
 }
 
+/// What signs one day's requests for one service: the HMAC keyed with that day's
+/// `kSigning` (its inner and outer states, as secret as the key itself) and the scope date.
+#[derive(Clone)]
+pub(crate) struct DayKey {
+    mac: HmacSha256,
+    date: DateText,
+}
+
+impl DayKey {
+    /// Derives the key of the UTC date of `timestamp` for `service`.
+    fn derive(secret_key: &SecretKey, timestamp: u64, service: &str) -> Self {
+        let date = UtcDate::from_timestamp(timestamp).text();
+        Self {
+            mac: signing_key(secret_key, date.as_str(), service).mac(),
+            date,
+        }
+    }
+}
+
+/// The signing key of the last (secret, UTC date, service) a config signed for, kept so
+/// that a call spends one HMAC on its signature instead of four (the derivation of
+/// `kSigning` changes only once a day).
+///
+/// An entry is used only for the very secret it was derived from: every lookup compares
+/// the credential's SecretKey with the one the entry holds (in constant time), so a
+/// credential that changes (a new key pair, refreshed temporary keys) is never signed for
+/// with the old key: its first call derives and keeps the new one. `Debug` shows nothing of
+/// it; a clone starts empty, and `Api3Config::with_credential` starts a new one.
+#[derive(Default)]
+pub(crate) struct KeyCache(Mutex<Option<CachedKey>>);
+
+struct CachedKey {
+    secret_key: SecretKey,
+    day: u64,
+    service: String,
+    key: DayKey,
+}
+
+impl KeyCache {
+    /// The key for `secret_key` on the UTC date of `timestamp` and `service`, from the
+    /// cache when it holds that one, else derived and kept.
+    pub(crate) fn key(&self, secret_key: &SecretKey, timestamp: u64, service: &str) -> DayKey {
+        let day = UtcDate::day_number(timestamp);
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = slot.as_ref()
+            && cached.day == day
+            && cached.service == service
+            && same_secret(&cached.secret_key, secret_key)
+        {
+            return cached.key.clone();
+        }
+        let key = DayKey::derive(secret_key, timestamp, service);
+        *slot = Some(CachedKey {
+            secret_key: secret_key.clone(),
+            day,
+            service: service.to_owned(),
+            key: key.clone(),
+        });
+        key
+    }
+}
+
+impl Clone for KeyCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyCache(..)")
+    }
+}
+
+/// Whether two secret keys are the same, in time that depends only on their lengths.
+fn same_secret(a: &SecretKey, b: &SecretKey) -> bool {
+    let (a, b) = (a.expose_secret().as_bytes(), b.expose_secret().as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A TC3 signature: 64 lowercase hex digits. Redacted in `Debug`; with the request it
 /// would let anyone replay it inside the 5-minute window.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -166,10 +391,11 @@ impl fmt::Debug for Signature {
 pub(crate) fn signature(key: &SigningKey, string_to_sign: &str) -> Signature {
     let mut mac = key.mac();
     mac.update(string_to_sign.as_bytes());
-    let tag = mac.finalize().into_bytes();
-    let mut out = [0u8; 64];
-    hex::encode_to_slice(tag, &mut out).expect("64 hex digits hold 32 bytes");
-    Signature(out)
+    signature_of(mac)
+}
+
+fn signature_of(mac: HmacSha256) -> Signature {
+    Signature(Hex64::of(&mac.finalize().into_bytes()).0)
 }
 
 /// Checks `claimed` (the raw 32 bytes of a signature) in constant time.
@@ -185,10 +411,53 @@ pub(crate) fn authorization(
     credential_scope: &str,
     signature: &Signature,
 ) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={SIGNED_HEADERS}, Signature={}",
-        signature.expose_secret()
-    )
+    let mut out = String::new();
+    write_authorization(
+        &mut out,
+        secret_id,
+        &[credential_scope.as_bytes()],
+        signature,
+    );
+    out
+}
+
+/// Writes the `Authorization` value; `scope` is the credential scope in pieces.
+fn write_authorization(
+    out: &mut impl Sink,
+    secret_id: &str,
+    scope: &[&[u8]],
+    signature: &Signature,
+) {
+    out.put(ALGORITHM);
+    out.put(" Credential=");
+    out.put(secret_id);
+    out.put("/");
+    for piece in scope {
+        out.put_bytes(piece);
+    }
+    out.put(", SignedHeaders=");
+    out.put(SIGNED_HEADERS);
+    out.put(", Signature=");
+    out.put_bytes(&signature.0);
+}
+
+/// Counts what [`write_authorization`] writes, to size its buffer exactly.
+#[derive(Default)]
+struct Length(usize);
+
+impl Sink for Length {
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+/// Collects text into a buffer sized in advance.
+struct Buffer(Vec<u8>);
+
+impl Sink for Buffer {
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
 }
 
 /// A header or request part the signer needs is missing or unusable.
@@ -213,11 +482,12 @@ pub(super) struct SignedParts<'a> {
     pub path: &'a str,
     pub query: &'a str,
     pub content_type: &'a str,
-    /// The host as signed: the `Host` header, else the URI's host (no port).
-    pub host: String,
+    /// The host as signed: the `Host` header, else the URI's host (no port); trimmed and
+    /// lower-cased.
+    pub host: Cow<'a, str>,
     /// True when there is no `Host` header and the signer must add one.
     pub host_from_uri: bool,
-    pub hashed_payload: String,
+    pub hashed_payload: Hex64,
     pub unsigned_payload: bool,
 }
 
@@ -250,16 +520,16 @@ pub(super) fn signed_parts<B: AsRef<[u8]>>(
         Some(host) if !host.trim().is_empty() => (canonical_header_value(host), false),
         Some(_) => return Err(PartError::Missing("Host")),
         None => match request.uri().host() {
-            Some(host) if !host.is_empty() => (host.to_ascii_lowercase(), true),
+            Some(host) if !host.is_empty() => (canonical_header_value(host), true),
             _ => return Err(PartError::Missing("Host")),
         },
     };
     let unsigned_payload = single_header(headers, &CONTENT_SHA256_HEADER, "X-TC-Content-SHA256")?
         .is_some_and(|v| v.trim() == UNSIGNED_PAYLOAD);
     let hashed = if unsigned_payload {
-        hashed_payload(UNSIGNED_PAYLOAD.as_bytes())
+        sha256_hex(UNSIGNED_PAYLOAD.as_bytes())
     } else {
-        hashed_payload(request.body().as_ref())
+        sha256_hex(request.body().as_ref())
     };
     Ok(SignedParts {
         method: request.method().as_str(),
@@ -271,6 +541,18 @@ pub(super) fn signed_parts<B: AsRef<[u8]>>(
         hashed_payload: hashed,
         unsigned_payload,
     })
+}
+
+/// Writes the canonical request of `parts` (the two documented signed headers).
+fn write_canonical_parts(out: &mut impl Sink, parts: &SignedParts<'_>) {
+    write_canonical_request(
+        out,
+        parts.method,
+        parts.path,
+        parts.query,
+        &[("content-type", parts.content_type), ("host", &parts.host)],
+        parts.hashed_payload.as_bytes(),
+    );
 }
 
 /// A service name: non-empty, ASCII letters, digits, `-`, `_` or `.` (it goes into the scope).
@@ -442,14 +724,8 @@ pub(super) fn steps_for(
 ) -> Tc3Steps {
     let date = UtcDate::from_timestamp(timestamp);
     let date_text = date.to_string();
-    let canonical = canonical_request(
-        parts.method,
-        parts.path,
-        parts.query,
-        parts.content_type,
-        &parts.host,
-        &parts.hashed_payload,
-    );
+    let mut canonical = String::new();
+    write_canonical_parts(&mut canonical, parts);
     let scope = credential_scope(&date_text, service);
     let text = string_to_sign(timestamp, &scope, &canonical);
     let key = signing_key(secret_key, &date_text, service);
@@ -458,9 +734,9 @@ pub(super) fn steps_for(
     Tc3Steps {
         timestamp,
         date,
-        host: parts.host.clone(),
-        hashed_payload: parts.hashed_payload.clone(),
-        hashed_canonical_request: hashed_payload(canonical.as_bytes()),
+        host: parts.host.clone().into_owned(),
+        hashed_payload: parts.hashed_payload.as_str().to_owned(),
+        hashed_canonical_request: sha256_hex(canonical.as_bytes()).as_str().to_owned(),
         canonical_request: canonical,
         credential_scope: scope,
         string_to_sign: text,
@@ -468,6 +744,66 @@ pub(super) fn steps_for(
         signature: sig,
         authorization: auth,
     }
+}
+
+/// The signature of `parts` at `timestamp`: the canonical request is hashed as it is
+/// written and the string to sign MACed as it is written, neither is built in memory.
+/// The same bytes as [`steps_for`] (the golden tests hold both to Tencent's vector).
+fn sign_parts(parts: &SignedParts<'_>, key: DayKey, service: &str, timestamp: u64) -> Signature {
+    let mut canonical = Sha256::new();
+    write_canonical_parts(&mut canonical, parts);
+    let hashed_canonical = Hex64::of(&canonical.finalize());
+    let DayKey { mut mac, date } = key;
+    write_string_to_sign(
+        &mut mac,
+        timestamp,
+        &scope_pieces(&date, service),
+        hashed_canonical.as_bytes(),
+    );
+    signature_of(mac)
+}
+
+/// `date/service/tc3_request`, in pieces.
+fn scope_pieces<'a>(date: &'a DateText, service: &'a str) -> [&'a [u8]; 5] {
+    [
+        date.as_bytes(),
+        b"/",
+        service.as_bytes(),
+        b"/",
+        SCOPE_TERMINATOR.as_bytes(),
+    ]
+}
+
+/// What `HeaderValue` accepts: visible ASCII, tab, and bytes above 127.
+fn valid_header_text(text: &str) -> bool {
+    text.bytes().all(|b| (b >= 32 && b != 127) || b == b'\t')
+}
+
+/// The `Authorization` header (marked sensitive), written straight into the buffer the
+/// header keeps.
+fn authorization_value(
+    secret_id: &str,
+    date: &DateText,
+    service: &str,
+    signature: &Signature,
+) -> Result<HeaderValue, EncodeError> {
+    let invalid = EncodeError::InvalidValue {
+        field: "SecretId",
+        reason: "must be visible ASCII without control characters",
+    };
+    // Checked first, so that a refused value never holds the signature.
+    if !valid_header_text(secret_id) {
+        return Err(invalid);
+    }
+    let scope = scope_pieces(date, service);
+    let mut length = Length::default();
+    write_authorization(&mut length, secret_id, &scope, signature);
+    let mut buffer = Buffer(Vec::with_capacity(length.0));
+    write_authorization(&mut buffer, secret_id, &scope, signature);
+    // Exactly as long as its capacity: the header takes the buffer without copying it.
+    let mut value = HeaderValue::from_maybe_shared(Bytes::from(buffer.0)).map_err(|_| invalid)?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Signs `request` for `service` at `timestamp` (UNIX seconds) with TC3-HMAC-SHA256.
@@ -499,14 +835,36 @@ pub fn sign_request<B: AsRef<[u8]>>(
     timestamp: u64,
 ) -> Result<(), EncodeError> {
     check_service(service)?;
+    let key = DayKey::derive(credential.secret_key(), timestamp, service);
+    sign_with_key(request, credential, service, timestamp, key)
+}
+
+/// [`sign_request`] with the signing key taken from `keys` (derived and kept there when it
+/// does not hold the key of this credential's secret, date and service): how
+/// `Api3Config::encode` signs. The service must have been checked.
+pub(crate) fn sign_request_cached<B: AsRef<[u8]>>(
+    request: &mut Request<B>,
+    credential: &Credential,
+    service: &str,
+    timestamp: u64,
+    keys: &KeyCache,
+) -> Result<(), EncodeError> {
+    let key = keys.key(credential.secret_key(), timestamp, service);
+    sign_with_key(request, credential, service, timestamp, key)
+}
+
+/// Signs `request` with `key`, the signing key of `credential`'s secret for the UTC date of
+/// `timestamp` and `service`.
+fn sign_with_key<B: AsRef<[u8]>>(
+    request: &mut Request<B>,
+    credential: &Credential,
+    service: &str,
+    timestamp: u64,
+    key: DayKey,
+) -> Result<(), EncodeError> {
     let parts = signed_parts(request)?;
-    let steps = steps_for(
-        &parts,
-        credential.secret_id().as_str(),
-        credential.secret_key(),
-        service,
-        timestamp,
-    );
+    let date = key.date;
+    let signature = sign_parts(&parts, key, service, timestamp);
     // Build every header value before touching the request (the commit rule).
     let host = match parts.host_from_uri {
         true => {
@@ -519,13 +877,11 @@ pub fn sign_request<B: AsRef<[u8]>>(
         }
         false => None,
     };
-    let mut authorization = HeaderValue::from_str(steps.expose_authorization()).map_err(|_| {
-        EncodeError::InvalidValue {
-            field: "SecretId",
-            reason: "must be visible ASCII without control characters",
-        }
-    })?;
-    authorization.set_sensitive(true);
+    let authorization =
+        authorization_value(credential.secret_id().as_str(), &date, service, &signature)?;
+    // Digits copied into a buffer of their size (`From<u64>` allocates twice).
+    let timestamp_value = HeaderValue::from_bytes(itoa::Buffer::new().format(timestamp).as_bytes())
+        .expect("digits are a valid header value");
     let token = match credential.token() {
         Some(token) => {
             let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
@@ -543,7 +899,7 @@ pub fn sign_request<B: AsRef<[u8]>>(
     if let Some(host) = host {
         headers.insert(HOST, host);
     }
-    headers.insert(TIMESTAMP_HEADER, HeaderValue::from(timestamp));
+    headers.insert(TIMESTAMP_HEADER, timestamp_value);
     headers.insert(AUTHORIZATION, authorization);
     match token {
         Some(token) => headers.insert(TOKEN_HEADER, token),
@@ -600,5 +956,37 @@ mod tests {
             authorization(SECRET_ID, &scope, &signature),
             CVM_AUTHORIZATION
         );
+    }
+
+    /// A config's kept key signs exactly as a key derived for the call, and follows the
+    /// secret, the date and the service.
+    #[test]
+    fn kept_key_signs_like_a_fresh_one_and_follows_the_secret() {
+        let keys = KeyCache::default();
+        let request = || {
+            Request::post("https://cvm.tencentcloudapi.com/")
+                .header("content-type", "application/json; charset=utf-8")
+                .body(CVM_PAYLOAD.as_bytes().to_vec())
+                .expect("a request")
+        };
+        let calls = [
+            (SECRET_KEY, CVM_TIMESTAMP, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 1, "cvm"),
+            ("another-secret", CVM_TIMESTAMP + 2, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 3, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 86_400, "cvm"),
+            (SECRET_KEY, CVM_TIMESTAMP + 86_400, "captcha"),
+        ];
+        for (secret, timestamp, service) in calls {
+            let credential = Credential::new(SECRET_ID, secret).expect("a credential");
+            let (mut fresh, mut kept) = (request(), request());
+            sign_request(&mut fresh, &credential, service, timestamp).expect("signs");
+            sign_request_cached(&mut kept, &credential, service, timestamp, &keys).expect("signs");
+            assert_eq!(fresh.headers(), kept.headers(), "{timestamp} {service}");
+            if timestamp == CVM_TIMESTAMP {
+                assert_eq!(kept.headers()[AUTHORIZATION], CVM_AUTHORIZATION);
+            }
+        }
+        assert_eq!(format!("{keys:?}"), "KeyCache(..)");
     }
 }

@@ -350,7 +350,7 @@ pub fn verify_request_with<B: AsRef<[u8]>>(
     for name in &parsed.signed_headers {
         let value = match name.as_str() {
             "content-type" => parts.content_type,
-            "host" => parts.host.as_str(),
+            "host" => &*parts.host,
             other => signed_header_value(request, other)?,
         };
         signed.push((name.as_str(), value));
@@ -360,7 +360,7 @@ pub fn verify_request_with<B: AsRef<[u8]>>(
         parts.path,
         parts.query,
         &signed,
-        &parts.hashed_payload,
+        parts.hashed_payload.as_str(),
     );
     let date_text = date.to_string();
     let text = sign::string_to_sign(
