@@ -9,10 +9,7 @@ use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use captcha_fuzz_harness::RoundtripInput;
-
-/// The fuzz targets of `fuzz/Cargo.toml`; each must have a non-empty corpus.
-const TARGETS: [&str; 4] = ["decode_v1", "decode_v3", "verify_query", "roundtrip"];
+use captcha_fuzz_harness::{Checks, RoundtripInput, TARGETS};
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
@@ -83,26 +80,42 @@ fn every_fuzz_target_has_a_corpus() {
     }
 }
 
-#[test]
-fn decode_v1_corpus() {
-    let count = replay("decode_v1", |_, bytes| {
-        captcha_fuzz_harness::decode_v1_responses(bytes)
-    });
-    assert!(count >= 20, "only {count} decode_v1 inputs");
+/// Every input of every target through its harness with all oracles.
+fn replay_full(target: &str) -> usize {
+    replay(target, |_, bytes| {
+        captcha_fuzz_harness::run(target, bytes, Checks::Full).expect("a known target");
+    })
 }
 
 #[test]
-fn decode_v3_corpus() {
-    let count = replay("decode_v3", |_, bytes| {
-        captcha_fuzz_harness::decode_v3_response(bytes)
-    });
-    assert!(count >= 10, "only {count} decode_v3 inputs");
+fn api2_decode_corpus() {
+    let count = replay_full("api2_decode");
+    assert!(count >= 20, "only {count} api2_decode inputs");
 }
 
 #[test]
-fn verify_query_corpus() {
-    replay("verify_query", |name, bytes| {
-        let accepted = captcha_fuzz_harness::verify_query(bytes);
+fn api3_decode_corpus() {
+    let count = replay_full("api3_decode");
+    assert!(count >= 20, "only {count} api3_decode inputs");
+}
+
+#[test]
+fn parser_corpora() {
+    for target in [
+        "api3_disaster_ticket",
+        "axum_fields",
+        "credentials_metadata",
+        "credentials_profile",
+        "tc3_authorization",
+    ] {
+        assert!(replay_full(target) >= 5, "{target}");
+    }
+}
+
+#[test]
+fn v1_verify_corpus() {
+    replay("v1_verify", |name, bytes| {
+        let accepted = captcha_fuzz_harness::v1_verify(bytes, Checks::Full);
         // The `signed-*` seeds are the signed vectors D1–D3 of docs/protocol.md
         // ("Derived csec vectors").
         if name.starts_with("signed-") {
@@ -115,9 +128,24 @@ fn verify_query_corpus() {
 }
 
 #[test]
-fn roundtrip_corpus() {
-    replay("roundtrip", |name, bytes| {
-        let result = captcha_fuzz_harness::roundtrip_bytes(bytes);
+fn tc3_verify_corpus() {
+    replay("tc3_verify", |name, bytes| {
+        let accepted = captcha_fuzz_harness::tc3_verify(bytes, Checks::Full);
+        // `signed-*` seeds are requests signed with the harness's key: POST, GET, and
+        // POST with an unsigned payload.
+        if name.starts_with("signed-") {
+            assert!(accepted, "{name} is not accepted");
+        }
+        if name.starts_with("mismatch-") {
+            assert!(!accepted, "{name} is accepted");
+        }
+    });
+}
+
+#[test]
+fn api2_roundtrip_corpus() {
+    replay("api2_roundtrip", |name, bytes| {
+        let result = captcha_fuzz_harness::roundtrip_bytes(bytes, Checks::Full);
         // Seeds are written with `RoundtripInput::to_bytes`: `valid-*` ones are real calls
         // that must encode, `invalid-*` ones must be refused.
         if name.starts_with("valid-") {

@@ -53,7 +53,11 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn user_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> Result<IpAddr, Malformed> {
+pub(crate) fn user_ip(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: &[IpNet],
+) -> Result<IpAddr, Malformed> {
     let peer = canonical(peer);
     if !is_trusted(peer, trusted) {
         return Ok(peer);

@@ -74,6 +74,9 @@
 mod client_ip;
 mod extract;
 mod fields;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod guard;
 mod layer;
 mod observe;

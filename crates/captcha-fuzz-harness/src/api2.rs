@@ -1,4 +1,4 @@
-//! The `decode_v1` target: every API 2.0 response decoder on arbitrary bodies and statuses.
+//! The `api2_decode` target: the API 2.0 response decoders on arbitrary bodies and statuses.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -9,20 +9,81 @@ use captcha_proto::{
 };
 use http::StatusCode;
 
-use crate::common::{check_decode_error, statuses};
+use crate::Checks;
+use crate::common::{Selected, check_decode_error};
 
-/// Feeds `data` as a response body to the decoder of every API 2.0 action (CaptchaCheck,
-/// CaptchaGetUrl, CaptchaIframeQuery, CaptchaVerify, CaptchaQuery in JSON and script
-/// modes, Api2RawAction) under status 200, 502 and one status chosen by the first byte, and
-/// checks every result against the bytes.
-pub fn decode_v1_responses(data: &[u8]) {
-    for status in statuses(data) {
-        decode_v1_with_status(status, data);
+/// The API 2.0 decoders [`api2_decode`] picks from.
+pub const API2_DECODERS: [&str; 7] = [
+    "CaptchaCheck",
+    "CaptchaGetUrl",
+    "CaptchaIframeQuery",
+    "CaptchaVerify",
+    "CaptchaQuery (JSON)",
+    "CaptchaQuery (script)",
+    "Api2RawAction",
+];
+
+/// Feeds a response body to API 2.0 decoders and checks every result against the bytes.
+/// `data` is a [`Selected`](crate::Selected) input: with [`Checks::Quick`] the decoder and
+/// status it names run once; with [`Checks::Full`] every decoder of [`API2_DECODERS`] runs
+/// under status 200, 502 and the named one.
+pub fn api2_decode(data: &[u8], checks: Checks) {
+    let selected = Selected::read(data);
+    match checks {
+        Checks::Quick => decode_one(
+            selected.choice(API2_DECODERS.len()),
+            selected.status,
+            selected.body,
+        ),
+        Checks::Full => {
+            for status in selected.statuses() {
+                for decoder in 0..API2_DECODERS.len() {
+                    decode_one(decoder, status, selected.body);
+                }
+            }
+        }
     }
 }
 
-fn decode_v1_with_status(status: StatusCode, body: &[u8]) {
+fn decode_one(decoder: usize, status: StatusCode, body: &[u8]) {
     let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    match decoder {
+        0 => check_captcha_check(status, body, ip),
+        1 => {
+            let get_url = CaptchaGetUrl::new().decode(status, body);
+            check_common(status, body, &get_url);
+            if let Ok(url) = &get_url {
+                check_url(url, body);
+            }
+        }
+        2 => {
+            let iframe = CaptchaIframeQuery::new(
+                CaptchaType::Slider,
+                DisturbLevel::Low,
+                IsHttps::Https,
+                ClientType::PcWeb,
+            )
+            .decode(status, body);
+            check_common(status, body, &iframe);
+            if let Ok(url) = &iframe {
+                check_url(url, body);
+            }
+        }
+        3 => check_captcha_verify(status, body),
+        4 => check_captcha_query(status, body, ip, ScriptFormat::Json),
+        5 => check_captcha_query(status, body, ip, ScriptFormat::JavaScript),
+        _ => {
+            let raw = Api2RawAction::new("DescribeInstances").decode(status, body);
+            check_common(status, body, &raw);
+            if let Ok(map) = &raw {
+                let code = map.get("code").and_then(lenient_int);
+                assert_eq!(code, Some(0), "a raw success needs code 0");
+            }
+        }
+    }
+}
+
+fn check_captcha_check(status: StatusCode, body: &[u8], ip: IpAddr) {
     let check = CaptchaCheck::new("t03FuzzTicketValue", ip, CaptchaType::Slider);
     let result = check.decode(status, body);
     check_common(status, body, &result);
@@ -33,25 +94,9 @@ fn decode_v1_with_status(status: StatusCode, body: &[u8]) {
         }
         Err(_) => {}
     }
+}
 
-    let get_url = CaptchaGetUrl::new().decode(status, body);
-    check_common(status, body, &get_url);
-    if let Ok(url) = &get_url {
-        check_url(url, body);
-    }
-
-    let iframe = CaptchaIframeQuery::new(
-        CaptchaType::Slider,
-        DisturbLevel::Low,
-        IsHttps::Https,
-        ClientType::PcWeb,
-    )
-    .decode(status, body);
-    check_common(status, body, &iframe);
-    if let Ok(url) = &iframe {
-        check_url(url, body);
-    }
-
+fn check_captcha_verify(status: StatusCode, body: &[u8]) {
     let verify = CaptchaVerify::new("fuzzCaptchaSig", "abcd").decode(status, body);
     check_common(status, body, &verify);
     if let Ok(verdict) = verify {
@@ -66,34 +111,27 @@ fn decode_v1_with_status(status: StatusCode, body: &[u8]) {
             "verdict must follow is_right"
         );
     }
+}
 
-    for format in [ScriptFormat::Json, ScriptFormat::JavaScript] {
-        let query = CaptchaQuery::new(ip, CaptchaType::Standard, 1, 1_440_416_972, format);
-        let script = query.decode(status, body);
-        check_common(status, body, &script);
-        let Ok(script) = script else { continue };
-        match envelope(body) {
-            Some(object) => {
-                assert_eq!(json_code(body), Some(0), "a JSON script needs code 0");
-                assert_eq!(
-                    object.script.as_ref().and_then(|s| s.as_str()),
-                    Some(script.as_str()),
-                    "the script must be the JSON field"
-                );
-            }
-            None => {
-                assert_eq!(format, ScriptFormat::JavaScript, "JSON mode needs JSON");
-                assert_eq!(std::str::from_utf8(body).ok(), Some(script.as_str()));
-                assert!(!script.as_str().trim().is_empty(), "an empty script");
-            }
+fn check_captcha_query(status: StatusCode, body: &[u8], ip: IpAddr, format: ScriptFormat) {
+    let query = CaptchaQuery::new(ip, CaptchaType::Standard, 1, 1_440_416_972, format);
+    let script = query.decode(status, body);
+    check_common(status, body, &script);
+    let Ok(script) = script else { return };
+    match envelope(body) {
+        Some(object) => {
+            assert_eq!(json_code(body), Some(0), "a JSON script needs code 0");
+            assert_eq!(
+                object.script.as_ref().and_then(|s| s.as_str()),
+                Some(script.as_str()),
+                "the script must be the JSON field"
+            );
         }
-    }
-
-    let raw = Api2RawAction::new("DescribeInstances").decode(status, body);
-    check_common(status, body, &raw);
-    if let Ok(map) = &raw {
-        let code = map.get("code").and_then(lenient_int);
-        assert_eq!(code, Some(0), "a raw success needs code 0");
+        None => {
+            assert_eq!(format, ScriptFormat::JavaScript, "JSON mode needs JSON");
+            assert_eq!(std::str::from_utf8(body).ok(), Some(script.as_str()));
+            assert!(!script.as_str().trim().is_empty(), "an empty script");
+        }
     }
 }
 

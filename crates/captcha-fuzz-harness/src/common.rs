@@ -5,15 +5,55 @@ use captcha_proto::DecodeError;
 use captcha_proto::redact::{self, MASK, SNIPPET_BYTES};
 use http::StatusCode;
 
-/// Statuses the decoder harnesses pick from with the first byte of the input.
+/// Statuses the decoder harnesses pick from.
 const STATUSES: [u16; 12] = [200, 201, 204, 301, 400, 403, 404, 429, 500, 502, 503, 504];
 
-/// The statuses a decoder harness runs `data` under: 200, 502 and one chosen by the first
-/// byte of `data`.
-pub(crate) fn statuses(data: &[u8]) -> [StatusCode; 3] {
-    let chosen = STATUSES[usize::from(data.first().copied().unwrap_or(0)) % STATUSES.len()];
-    [200, 502, chosen]
-        .map(|status| StatusCode::from_u16(status).expect("listed statuses are valid"))
+/// The input of a harness that drives one of several parsers: two bytes that pick the
+/// parser and the HTTP status (`STATUSES[byte % 12]`: 200, 201, 204, 301, 400, 403, 404,
+/// 429, 500, 502, 503, 504), then the bytes to parse. Shorter inputs pick parser 0 under
+/// status 200 with an empty body, so every byte string is an input.
+#[derive(Debug, Clone, Copy)]
+pub struct Selected<'a> {
+    choice: u8,
+    /// The status the body is decoded under.
+    pub status: StatusCode,
+    /// The bytes to parse.
+    pub body: &'a [u8],
+}
+
+impl<'a> Selected<'a> {
+    /// Splits `data` into the two selector bytes and the body.
+    pub fn read(data: &'a [u8]) -> Self {
+        let (choice, status, body) = match data {
+            [choice, status, body @ ..] => (*choice, *status, body),
+            _ => (0, 0, &[][..]),
+        };
+        let status = STATUSES[usize::from(status) % STATUSES.len()];
+        Self {
+            choice,
+            status: StatusCode::from_u16(status).expect("listed statuses are valid"),
+            body,
+        }
+    }
+
+    /// Writes the bytes of an input that picks parser `choice` (an index below 256) under
+    /// `status` (one of the listed statuses, else 200) for `body`: how seeds are made.
+    pub fn write(choice: usize, status: u16, body: &[u8]) -> Vec<u8> {
+        let status = STATUSES.iter().position(|s| *s == status).unwrap_or(0);
+        let mut bytes = vec![choice as u8, status as u8];
+        bytes.extend_from_slice(body);
+        bytes
+    }
+
+    /// The parser picked among `count`.
+    pub fn choice(&self, count: usize) -> usize {
+        usize::from(self.choice) % count
+    }
+
+    /// The statuses a full check decodes under: 200, 502 and the selected one.
+    pub fn statuses(&self) -> [StatusCode; 3] {
+        [StatusCode::OK, StatusCode::BAD_GATEWAY, self.status]
+    }
 }
 
 /// A parameter name as it is signed: every `_` byte read as `.` (two names equal in this

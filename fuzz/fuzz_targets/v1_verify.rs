@@ -1,0 +1,10 @@
+//! The query/form parser and the signature v1 check on arbitrary query strings and form bodies.
+#![no_main]
+
+use captcha_fuzz_harness::Checks;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    // Every verdict is a valid outcome; the harness has already checked it is the right one.
+    let _ = captcha_fuzz_harness::v1_verify(data, Checks::Quick);
+});
