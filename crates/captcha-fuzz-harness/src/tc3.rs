@@ -39,7 +39,14 @@ pub fn tc3_authorization(data: &[u8], _checks: Checks) {
             assert!(names.iter().any(|n| n == "content-type") && names.iter().any(|n| n == "host"));
             let shown = format!("{parsed:?}");
             let signature = signature.expect("a parsed header has a 64-digit signature");
-            assert!(!shown.contains(signature), "Debug shows the signature");
+            // The other parts are shown: a signature that they also spell is not a leak.
+            let elsewhere = [parsed.secret_id(), parsed.date(), parsed.service()]
+                .iter()
+                .any(|part| part.contains(signature));
+            assert!(
+                elsewhere || !shown.contains(signature),
+                "Debug shows the signature"
+            );
         }
         Err(e) => {
             let shown = format!("{e} {e:?}");
@@ -130,7 +137,9 @@ pub fn tc3_verify(data: &[u8], checks: Checks) -> bool {
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             && let Some((_, signature)) = auth.rsplit_once("Signature=")
-            && signature.len() >= 16
+            && signature.trim().len() == 64
+            && signature.trim().bytes().all(|b| b.is_ascii_hexdigit())
+            && auth.matches(signature.trim()).count() == 1
         {
             assert!(
                 !shown.contains(signature.trim()),
