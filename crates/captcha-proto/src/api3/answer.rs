@@ -11,16 +11,26 @@ use super::json::{Key, Raw, Read, Shape, Skip, WrongType};
 use super::result::{CaptchaResult, Verdict};
 use crate::error::ResponseError;
 
-/// What the ticket checks read of `Response`. Each decoder converts the parts it knows;
-/// a risk object another action answers is read but never converted, as an unknown key.
-#[derive(Default)]
+/// What the ticket checks read of `Response`: the verdict fields, and the risk object of
+/// the action, if it answers one.
 pub(super) struct TicketAnswer<'de> {
     /// The fields of [`CaptchaResult`].
     pub verdict: VerdictFields<'de>,
-    /// `RceResult` (`DescribeCaptchaRceResult`).
-    pub rce_result: RiskObject<'de>,
-    /// `ManageMarketingRiskValue` (`DescribeCaptchaMiniRiskResult`).
-    pub manage_marketing_risk_value: RiskObject<'de>,
+    /// The name of the risk object: `RceResult`, `ManageMarketingRiskValue` or none.
+    risk_name: Option<&'static str>,
+    /// The risk object.
+    pub risk: RiskObject<'de>,
+}
+
+impl TicketAnswer<'_> {
+    /// An answer with the risk object `risk_name`, if any (another is an unknown key).
+    pub(super) fn new(risk_name: Option<&'static str>) -> Self {
+        Self {
+            verdict: VerdictFields::default(),
+            risk_name,
+            risk: RiskObject::default(),
+        }
+    }
 }
 
 /// The fields of [`CaptchaResult`], as read.
@@ -38,6 +48,10 @@ pub(super) struct VerdictFields<'de> {
 }
 
 impl<'de> ResponseBody<'de> for TicketAnswer<'de> {
+    fn reset(&mut self) {
+        *self = Self::new(self.risk_name);
+    }
+
     fn read_field<A: MapAccess<'de>>(
         &mut self,
         key: Cow<'de, str>,
@@ -54,10 +68,8 @@ impl<'de> ResponseBody<'de> for TicketAnswer<'de> {
             "DeviceRiskCategory" => &mut fields.device_risk_category,
             "Score" => &mut fields.score,
             "RequestId" => &mut fields.request_id,
-            "RceResult" => return map.next_value_seed(Read(RiskShape(&mut self.rce_result))),
-            "ManageMarketingRiskValue" => {
-                let risk = &mut self.manage_marketing_risk_value;
-                return map.next_value_seed(Read(RiskShape(risk)));
+            name if self.risk_name == Some(name) => {
+                return map.next_value_seed(Read(RiskShape(&mut self.risk)));
             }
             _ => {
                 map.next_value::<Skip>()?;

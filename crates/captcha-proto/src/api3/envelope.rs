@@ -48,7 +48,10 @@ pub fn parse_response(status: StatusCode, body: &[u8]) -> Result<ResponseObject,
 
 /// What a decoder keeps of the `Response` object, filled key by key as the reader meets
 /// them (a key given twice: the last value wins).
-pub(super) trait ResponseBody<'de>: Default {
+pub(super) trait ResponseBody<'de> {
+    /// Forgets what an earlier `Response` of the same body gave: the last one counts.
+    fn reset(&mut self);
+
     /// Reads the value of `key` (any key of `Response` but `Error`) from `map`. Takes any
     /// JSON value without error: a wrong type is for the decoder to report afterwards, as
     /// `Response.Error` or a failure status take precedence over it.
@@ -63,6 +66,10 @@ pub(super) trait ResponseBody<'de>: Default {
 }
 
 impl<'de> ResponseBody<'de> for ResponseObject {
+    fn reset(&mut self) {
+        self.clear();
+    }
+
     fn read_field<A: MapAccess<'de>>(
         &mut self,
         key: Cow<'de, str>,
@@ -206,12 +213,15 @@ impl<'de, B: ResponseBody<'de>> Shape<'de> for EnvelopeShape<'_, 'de, B> {
 
     fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
         let mut found = Found::Missing;
+        let mut again = false;
         while let Some(Key(key)) = map.next_key()? {
             if key == "Response" {
                 found = map.next_value_seed(Read(ResponseShape {
                     body: &mut *self.body,
                     error: &mut *self.error,
+                    again,
                 }))?;
+                again = true;
             } else {
                 map.next_value::<Skip>()?;
             }
@@ -224,6 +234,8 @@ impl<'de, B: ResponseBody<'de>> Shape<'de> for EnvelopeShape<'_, 'de, B> {
 struct ResponseShape<'a, 'de, B> {
     body: &'a mut B,
     error: &'a mut Option<ErrorObject<'de>>,
+    /// Whether the body had a `Response` before this one.
+    again: bool,
 }
 
 impl<'de, B: ResponseBody<'de>> Shape<'de> for ResponseShape<'_, 'de, B> {
@@ -235,8 +247,10 @@ impl<'de, B: ResponseBody<'de>> Shape<'de> for ResponseShape<'_, 'de, B> {
 
     fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
         // The last `Response` counts, as for any key given twice.
-        *self.body = B::default();
-        *self.error = None;
+        if self.again {
+            self.body.reset();
+            *self.error = None;
+        }
         while let Some(Key(key)) = map.next_key()? {
             if key == "Error" {
                 *self.error = Some(map.next_value_seed(Read(ErrorShape))?);

@@ -170,6 +170,9 @@ pub struct MiniRiskResult {
     pub manage_marketing_risk_value: Option<OutputManageMarketingRiskValue>,
 }
 
+/// The key of [`OutputManageMarketingRiskValue`] in the answer.
+const MANAGE_MARKETING_RISK_VALUE: &str = "ManageMarketingRiskValue";
+
 /// The marketing-risk engine's findings (`OutputManageMarketingRiskValue`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -242,14 +245,14 @@ impl Api3Action for DescribeCaptchaMiniRiskResult {
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<MiniRiskResult, ResponseError> {
-        let mut answer = TicketAnswer::default();
+        let mut answer = TicketAnswer::new(Some(MANAGE_MARKETING_RISK_VALUE));
         read_response(status, body, &mut answer)?;
         let reply = Reply { status, body };
         Ok(MiniRiskResult {
             result: answer.verdict.into_result(reply, false)?,
             manage_marketing_risk_value: answer
-                .manage_marketing_risk_value
-                .check("ManageMarketingRiskValue", false, reply)?
+                .risk
+                .check(MANAGE_MARKETING_RISK_VALUE, false, reply)?
                 .map(OutputManageMarketingRiskValue::from),
         })
     }

@@ -70,6 +70,9 @@ pub struct RceCaptchaResult {
     pub rce_result: Option<RceResult>,
 }
 
+/// The key of [`RceResult`] in the answer.
+const RCE_RESULT: &str = "RceResult";
+
 /// The risk engine's findings (`RceResult`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -135,15 +138,15 @@ impl Api3Action for DescribeCaptchaRceResult {
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<RceCaptchaResult, ResponseError> {
-        let mut answer = TicketAnswer::default();
+        let mut answer = TicketAnswer::new(Some(RCE_RESULT));
         read_response(status, body, &mut answer)?;
         let reply = Reply { status, body };
         let disaster = self.check.is_disaster_recovery_ticket();
         Ok(RceCaptchaResult {
             result: answer.verdict.into_result(reply, disaster)?,
             rce_result: answer
-                .rce_result
-                .check("RceResult", true, reply)?
+                .risk
+                .check(RCE_RESULT, true, reply)?
                 .map(RceResult::from),
         })
     }

@@ -305,7 +305,7 @@ pub fn decode_captcha_result(
     body: &[u8],
     disaster_recovery_ticket: bool,
 ) -> Result<CaptchaResult, ResponseError> {
-    let mut answer = TicketAnswer::default();
+    let mut answer = TicketAnswer::new(None);
     read_response(status, body, &mut answer)?;
     let reply = Reply { status, body };
     answer.verdict.into_result(reply, disaster_recovery_ticket)
