@@ -93,18 +93,22 @@ impl VerdictFields<'_> {
         reply: Reply<'_>,
         disaster_recovery_ticket: bool,
     ) -> Result<CaptchaResult, ResponseError> {
-        let int = |field, raw: Raw<'_>| {
-            raw.integer()
-                .map_err(|WrongType| reply.invalid(field, "is not an integer"))
-        };
-        let text = |field, raw: Raw<'_>| {
-            raw.into_text()
-                .map_err(|WrongType| reply.invalid(field, "is not a string"))
-        };
-        let code =
-            int("CaptchaCode", self.captcha_code)?.ok_or_else(|| reply.missing("CaptchaCode"))?;
-        let request_id =
-            text("RequestId", self.request_id)?.ok_or_else(|| reply.missing("RequestId"))?;
+        self.convert(disaster_recovery_ticket)
+            .map_err(|fault| match fault {
+                Fault::Missing(field) => reply.missing(field),
+                Fault::NotInteger(field) => reply.invalid(field, "is not an integer"),
+                Fault::NotString(field) => reply.invalid(field, "is not a string"),
+            })
+    }
+
+    // Faults stay small until one is reported: a `ResponseError` in every `Result` of the
+    // way costs copies.
+    fn convert(self, disaster_recovery_ticket: bool) -> Result<CaptchaResult, Fault> {
+        let int = |field, raw: Raw<'_>| raw.integer().map_err(|WrongType| Fault::NotInteger(field));
+        let text =
+            |field, raw: Raw<'_>| raw.into_text().map_err(|WrongType| Fault::NotString(field));
+        let code = int("CaptchaCode", self.captcha_code)?.ok_or(Fault::Missing("CaptchaCode"))?;
+        let request_id = text("RequestId", self.request_id)?.ok_or(Fault::Missing("RequestId"))?;
         Ok(CaptchaResult {
             verdict: Verdict::from_code(code, disaster_recovery_ticket),
             code,
@@ -118,6 +122,13 @@ impl VerdictFields<'_> {
             request_id,
         })
     }
+}
+
+/// What is wrong with a verdict field.
+enum Fault {
+    Missing(&'static str),
+    NotInteger(&'static str),
+    NotString(&'static str),
 }
 
 /// A risk object (`RceResult`, `ManageMarketingRiskValue`), as read (in place: no enum
@@ -257,26 +268,37 @@ impl RiskObject<'_> {
         rce: bool,
         reply: Reply<'_>,
     ) -> Result<Option<RiskValues>, ResponseError> {
+        self.convert(rce).map_err(|fault| {
+            reply.wrong_type_at(match fault {
+                RiskFault::Object => name.to_owned(),
+                RiskFault::Field(field) => format!("{name}.{field}"),
+                RiskFault::RiskType(index) => format!("{name}.RiskType[{index}]"),
+            })
+        })
+    }
+
+    fn convert(self, rce: bool) -> Result<Option<RiskValues>, RiskFault> {
         match self.kind {
             RiskKind::None => return Ok(None),
-            RiskKind::WrongType => return Err(reply.wrong_type_at(name.to_owned())),
+            RiskKind::WrongType => return Err(RiskFault::Object),
             RiskKind::Object => {}
         }
         let fields = self.fields;
-        let at = |field: &str| reply.wrong_type_at(format!("{name}.{field}"));
-        let text = |field, raw: Raw<'_>| raw.into_text().map_err(|WrongType| at(field));
+        let text =
+            |field, raw: Raw<'_>| raw.into_text().map_err(|WrongType| RiskFault::Field(field));
         let rce_text = |field, raw: Raw<'_>| if rce { text(field, raw) } else { Ok(None) };
         // In the order of their names, so that the field an error names does not depend
         // on the order of the keys in the body.
         let associate_account = text("AssociateAccount", fields.associate_account)?;
         let const_id = rce_text("ConstId", fields.const_id)?;
-        let post_time = (fields.post_time.integer()).map_err(|WrongType| at("PostTime"))?;
+        let post_time =
+            (fields.post_time.integer()).map_err(|WrongType| RiskFault::Field("PostTime"))?;
         let risk_information = rce_text("RiskInformation", fields.risk_information)?;
         let risk_level = text("RiskLevel", fields.risk_level)?;
         let risk_type = match fields.risk_type {
             RiskTypes::None => None,
-            RiskTypes::WrongType => return Err(at("RiskType")),
-            RiskTypes::List(Err(index)) => return Err(at(&format!("RiskType[{index}]"))),
+            RiskTypes::WrongType => return Err(RiskFault::Field("RiskType")),
+            RiskTypes::List(Err(index)) => return Err(RiskFault::RiskType(index)),
             RiskTypes::List(Ok(list)) => Some(list),
         };
         Ok(Some(RiskValues {
@@ -290,4 +312,14 @@ impl RiskObject<'_> {
             risk_information,
         }))
     }
+}
+
+/// Where a risk object has the wrong type.
+enum RiskFault {
+    /// The object itself.
+    Object,
+    /// A field.
+    Field(&'static str),
+    /// An element of `RiskType`, by index.
+    RiskType(usize),
 }
