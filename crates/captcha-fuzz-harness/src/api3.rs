@@ -195,12 +195,13 @@ fn v3_response(body: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>
     }
 }
 
-/// An integer as 3.0 bodies carry it: integer, integral float or numeric string.
+/// An integer as 3.0 bodies carry it: integer, integral float (below 9.2e18 in magnitude,
+/// as every lenient number of the crate) or numeric string.
 fn v3_int(value: &serde_json::Value) -> Option<i64> {
     match value {
         serde_json::Value::Number(n) => n.as_i64().or_else(|| {
             let f = n.as_f64()?;
-            (f.fract() == 0.0 && f.abs() < 9.0e18).then_some(f as i64)
+            (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
         }),
         serde_json::Value::String(s) => s.trim().parse().ok(),
         _ => None,

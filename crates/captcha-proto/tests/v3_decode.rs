@@ -377,3 +377,78 @@ fn exchange_drives_the_v3_call() {
         .unwrap();
     assert!(check.decode_response(&response).unwrap().is_pass());
 }
+
+#[test]
+fn a_key_given_twice_takes_its_last_value() {
+    let check = action("t03ticket");
+    let twice =
+        br#"{"Response":{"CaptchaCode":9,"RequestId":"a","CaptchaCode":1,"RequestId":"b"}}"#;
+    let result = check.decode(OK, twice).unwrap();
+    assert_eq!((result.code, result.request_id.as_str()), (1, "b"));
+    // The last `Response` counts, refusal or not.
+    let refused_then_answered = br#"{"Response":{"Error":{"Code":"InternalError"}},"Response":{"CaptchaCode":8,"RequestId":"r"}}"#;
+    assert_eq!(check.decode(OK, refused_then_answered).unwrap().code, 8);
+    let answered_then_refused = br#"{"Response":{"CaptchaCode":8,"RequestId":"r"},"Response":{"Error":{"Code":"InternalError","Code":"LimitExceeded"}}}"#;
+    match check.decode(OK, answered_then_refused) {
+        Err(ResponseError::Api3(e)) => assert_eq!(e.code(), "LimitExceeded"),
+        other => panic!("{other:?}"),
+    }
+    let rce = api3::DescribeCaptchaRceResult::from(check);
+    let body = br#"{"Response":{"CaptchaCode":1,"RequestId":"r","RceResult":{"RiskLevel":"review","RiskLevel":"pass"}}}"#;
+    let risk = rce.decode(OK, body).unwrap().rce_result.unwrap();
+    assert_eq!(risk.risk_level.as_deref(), Some("pass"));
+}
+
+#[test]
+fn risk_objects_name_the_path_at_fault() {
+    let rce = api3::DescribeCaptchaRceResult::from(action("t03ticket"));
+    let path_of = |risk: &str| {
+        let body =
+            format!(r#"{{"Response":{{"CaptchaCode":1,"RequestId":"r","RceResult":{risk}}}}}"#);
+        match rce.decode(OK, body.as_bytes()) {
+            Err(ResponseError::Decode(e)) => match e.kind() {
+                DecodeErrorKind::InvalidPath { path, reason } => {
+                    assert_eq!(*reason, "has the wrong type");
+                    path.clone()
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(path_of(r#""pass""#), "RceResult");
+    // An array is not an object, even one serde could fill a struct from by position.
+    assert_eq!(path_of("[]"), "RceResult");
+    assert_eq!(
+        path_of(r#"{"RiskType":[1,"2",true]}"#),
+        "RceResult.RiskType[2]"
+    );
+    assert_eq!(path_of(r#"{"RiskType":{}}"#), "RceResult.RiskType");
+    // Of two wrong fields, the first by name, whatever their order in the body.
+    assert_eq!(
+        path_of(r#"{"UserIp":1,"PostTime":"x"}"#),
+        "RceResult.PostTime"
+    );
+    assert_eq!(
+        path_of(r#"{"PostTime":"x","UserIp":1}"#),
+        "RceResult.PostTime"
+    );
+    // `Response.Error` comes first.
+    let body = br#"{"Response":{"RceResult":7,"Error":{"Code":"InternalError"}}}"#;
+    assert!(matches!(rce.decode(OK, body), Err(ResponseError::Api3(_))));
+}
+
+#[test]
+fn integral_floats_are_integers_below_9_2e18() {
+    let code = |number: &str| {
+        let body = format!(r#"{{"Response":{{"CaptchaCode":{number},"RequestId":"r"}}}}"#);
+        action("t")
+            .decode(OK, body.as_bytes())
+            .map(|result| result.code)
+    };
+    assert_eq!(code("1.0"), Ok(1));
+    assert_eq!(code("-0.0"), Ok(0));
+    assert_eq!(code("9.1e18"), Ok(9_100_000_000_000_000_000));
+    assert!(code("9.3e18").is_err());
+    assert!(code("18446744073709551615").is_err());
+}

@@ -8,6 +8,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
+use super::json::{Raw, WrongType};
+
 /// Reads a number of type `T` (an integer, a float, or an `Option`/`Vec` of them) that
 /// may come as a JSON number or a numeric string.
 pub(crate) fn number<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -82,6 +84,28 @@ impl Scalar for f64 {
     }
     fn from_text(text: &str) -> Option<Self> {
         text.trim().parse().ok().filter(|v: &f64| v.is_finite())
+    }
+}
+
+impl Raw<'_> {
+    /// The value as an integer, read as [`number`] reads one: `None` when absent or `null`.
+    pub(super) fn integer(&self) -> Result<Option<i64>, WrongType> {
+        if self.is_none() {
+            return Ok(None);
+        }
+        self.integer_element().map(Some)
+    }
+
+    /// An integer element of a list, which cannot be `null`.
+    pub(super) fn integer_element(&self) -> Result<i64, WrongType> {
+        let value = match self {
+            Self::Int(value) => i64::from_i64(*value),
+            Self::UInt(value) => i64::from_u64(*value),
+            Self::Float(value) => i64::from_f64(*value),
+            Self::Text(text) => i64::from_text(text),
+            _ => None,
+        };
+        value.ok_or(WrongType)
     }
 }
 

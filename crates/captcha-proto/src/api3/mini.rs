@@ -9,12 +9,12 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::action::Api3Action;
+use super::answer::{RiskValues, TicketAnswer};
 use super::describe::{CAPTCHA_SERVICE, CAPTCHA_VERSION};
-use super::envelope::parse_response;
+use super::envelope::{Reply, read_response};
 use super::lenient;
-use super::result::{CaptchaResult, decode_captcha_result, read_captcha_result};
+use super::result::{CaptchaResult, decode_captcha_result};
 use super::ticket_fields::{Extra, TicketFields, ticket_setters};
-use super::typed::nested;
 use crate::error::{EncodeError, ResponseError};
 use crate::secret::{AppSecretKey, Ticket};
 
@@ -170,6 +170,9 @@ pub struct MiniRiskResult {
     pub manage_marketing_risk_value: Option<OutputManageMarketingRiskValue>,
 }
 
+/// The key of [`OutputManageMarketingRiskValue`] in the answer.
+const MANAGE_MARKETING_RISK_VALUE: &str = "ManageMarketingRiskValue";
+
 /// The marketing-risk engine's findings (`OutputManageMarketingRiskValue`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -192,6 +195,19 @@ pub struct OutputManageMarketingRiskValue {
     /// `RiskType`: the risk types found (may be `null`).
     #[serde(default, deserialize_with = "lenient::number")]
     pub risk_type: Option<Vec<i64>>,
+}
+
+impl From<RiskValues> for OutputManageMarketingRiskValue {
+    fn from(values: RiskValues) -> Self {
+        Self {
+            user_id: values.user_id,
+            post_time: values.post_time,
+            associate_account: values.associate_account,
+            user_ip: values.user_ip,
+            risk_level: values.risk_level,
+            risk_type: values.risk_type,
+        }
+    }
 }
 
 impl Api3Action for DescribeCaptchaMiniRiskResult {
@@ -229,10 +245,15 @@ impl Api3Action for DescribeCaptchaMiniRiskResult {
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<MiniRiskResult, ResponseError> {
-        let object = parse_response(status, body)?;
+        let mut answer = TicketAnswer::new(Some(MANAGE_MARKETING_RISK_VALUE));
+        read_response(status, body, &mut answer)?;
+        let reply = Reply { status, body };
         Ok(MiniRiskResult {
-            result: read_captcha_result(&object, status, body, false)?,
-            manage_marketing_risk_value: nested(&object, "ManageMarketingRiskValue", status, body)?,
+            result: answer.verdict.into_result(reply, false)?,
+            manage_marketing_risk_value: answer
+                .risk
+                .check(MANAGE_MARKETING_RISK_VALUE, false, reply)?
+                .map(OutputManageMarketingRiskValue::from),
         })
     }
 

@@ -46,6 +46,7 @@
 
 mod action;
 mod aid_encrypted;
+mod answer;
 mod catalog;
 mod config;
 mod console;
@@ -55,6 +56,7 @@ mod disaster;
 mod envelope;
 mod error;
 mod flatten;
+mod json;
 mod lenient;
 mod mini;
 mod oper_data;
@@ -65,6 +67,8 @@ mod signature;
 mod statistics;
 mod ticket_fields;
 pub(crate) mod typed;
+#[cfg(test)]
+mod value_reference;
 
 pub(crate) use lenient::number as lenient_number;
 

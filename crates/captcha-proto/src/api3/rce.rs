@@ -7,11 +7,11 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::action::Api3Action;
+use super::answer::{RiskValues, TicketAnswer};
 use super::describe::{CAPTCHA_SERVICE, CAPTCHA_VERSION, DescribeCaptchaResult};
-use super::envelope::parse_response;
+use super::envelope::{Reply, read_response};
 use super::lenient;
-use super::result::{CaptchaResult, read_captcha_result};
-use super::typed::nested;
+use super::result::CaptchaResult;
 use crate::error::{EncodeError, ResponseError};
 
 /// Checks a web or app ticket like [`DescribeCaptchaResult`] (same fields, same
@@ -70,6 +70,9 @@ pub struct RceCaptchaResult {
     pub rce_result: Option<RceResult>,
 }
 
+/// The key of [`RceResult`] in the answer.
+const RCE_RESULT: &str = "RceResult";
+
 /// The risk engine's findings (`RceResult`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -100,6 +103,21 @@ pub struct RceResult {
     pub risk_information: Option<String>,
 }
 
+impl From<RiskValues> for RceResult {
+    fn from(values: RiskValues) -> Self {
+        Self {
+            user_id: values.user_id,
+            post_time: values.post_time,
+            associate_account: values.associate_account,
+            user_ip: values.user_ip,
+            risk_level: values.risk_level,
+            risk_type: values.risk_type,
+            const_id: values.const_id,
+            risk_information: values.risk_information,
+        }
+    }
+}
+
 impl Api3Action for DescribeCaptchaRceResult {
     type Output = RceCaptchaResult;
 
@@ -120,11 +138,16 @@ impl Api3Action for DescribeCaptchaRceResult {
     }
 
     fn decode(&self, status: StatusCode, body: &[u8]) -> Result<RceCaptchaResult, ResponseError> {
-        let object = parse_response(status, body)?;
+        let mut answer = TicketAnswer::new(Some(RCE_RESULT));
+        read_response(status, body, &mut answer)?;
+        let reply = Reply { status, body };
         let disaster = self.check.is_disaster_recovery_ticket();
         Ok(RceCaptchaResult {
-            result: read_captcha_result(&object, status, body, disaster)?,
-            rce_result: nested(&object, "RceResult", status, body)?,
+            result: answer.verdict.into_result(reply, disaster)?,
+            rce_result: answer
+                .risk
+                .check(RCE_RESULT, true, reply)?
+                .map(RceResult::from),
         })
     }
 

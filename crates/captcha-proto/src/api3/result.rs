@@ -3,8 +3,9 @@
 
 use http::StatusCode;
 
+use super::answer::TicketAnswer;
 use super::disaster::{DisasterRecoveryPolicy, DisasterRecoveryTicket};
-use super::envelope::{Fields, ResponseObject, parse_response};
+use super::envelope::{Reply, read_response};
 use crate::error::ResponseError;
 
 /// The only `CaptchaCode` that means the ticket passed.
@@ -304,39 +305,8 @@ pub fn decode_captcha_result(
     body: &[u8],
     disaster_recovery_ticket: bool,
 ) -> Result<CaptchaResult, ResponseError> {
-    let object = parse_response(status, body)?;
-    read_captcha_result(&object, status, body, disaster_recovery_ticket)
-}
-
-/// Reads the verdict fields of an already parsed `Response` object (the ticket-checking
-/// actions that answer more than these read their own fields besides).
-pub(crate) fn read_captcha_result(
-    object: &ResponseObject,
-    status: StatusCode,
-    body: &[u8],
-    disaster_recovery_ticket: bool,
-) -> Result<CaptchaResult, ResponseError> {
-    let fields = Fields {
-        object,
-        status,
-        body,
-    };
-    let code = fields
-        .int("CaptchaCode")?
-        .ok_or_else(|| fields.missing("CaptchaCode"))?;
-    let request_id = fields
-        .string("RequestId")?
-        .ok_or_else(|| fields.missing("RequestId"))?;
-    Ok(CaptchaResult {
-        verdict: Verdict::from_code(code, disaster_recovery_ticket),
-        code,
-        message: fields.string("CaptchaMsg")?,
-        evil_level: fields.int("EvilLevel")?,
-        get_captcha_time: fields.int("GetCaptchaTime")?,
-        submit_captcha_time: fields.int("SubmitCaptchaTime")?,
-        evil_bitmap: fields.int("EvilBitmap")?,
-        device_risk_category: fields.string("DeviceRiskCategory")?,
-        score: fields.int("Score")?,
-        request_id,
-    })
+    let mut answer = TicketAnswer::new(None);
+    read_response(status, body, &mut answer)?;
+    let reply = Reply { status, body };
+    answer.verdict.into_result(reply, disaster_recovery_ticket)
 }

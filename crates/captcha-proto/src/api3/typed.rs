@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::envelope::{ResponseObject, parse_response};
+use super::envelope::parse_response;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, ResponseError};
 
 /// Required text that may be empty: an empty domain limit or alarm address means "none"
@@ -67,31 +67,6 @@ pub(crate) fn decode<T: DeserializeOwned>(
         let (path, reason) = describe(&error);
         DecodeError::new(DecodeErrorKind::InvalidPath { path, reason }, status, body).into()
     })
-}
-
-/// Reads the optional object `name` of an already parsed `Response` into `T` (`null` or
-/// absent is `None`), with errors naming the path inside it.
-pub(crate) fn nested<T: DeserializeOwned>(
-    object: &ResponseObject,
-    name: &'static str,
-    status: StatusCode,
-    body: &[u8],
-) -> Result<Option<T>, ResponseError> {
-    let value = match object.get(name) {
-        None | Some(Value::Null) => return Ok(None),
-        Some(value) => value.clone(),
-    };
-    serde_path_to_error::deserialize(value)
-        .map(Some)
-        .map_err(|error| {
-            let (path, reason) = describe(&error);
-            let path = if path == "." {
-                name.to_owned()
-            } else {
-                format!("{name}.{path}")
-            };
-            DecodeError::new(DecodeErrorKind::InvalidPath { path, reason }, status, body).into()
-        })
 }
 
 /// Where and what, from a serde error: serde's own message may quote the value (a
