@@ -1518,13 +1518,14 @@ async fn worker(soak: Arc<Soak>, next: Arc<AtomicU64>, schedule: Arc<Vec<(Unit, 
     }
 }
 
-/// A slow client: dribbled requests, stalled headers, stalled bodies, in turn, until the
-/// budget is spent.
-async fn slow_client(soak: Arc<Soak>, first: u64) {
+/// A slow client: dribbled requests, stalled headers, stalled bodies and unread answers, in
+/// turn, until the budget is spent. The first clients start with a different stall each.
+async fn slow_client(soak: Arc<Soak>, client: u64) {
     let host = soak.host.clone();
-    let mut turn = first;
+    let mut turn = [1, 3, 5, 0, 2, 4][(client % 6) as usize];
     while soak.open() {
         match turn % 6 {
+            5 => soak.unread_answers().await,
             1 => {
                 let bytes = format!("POST /v2/index.php HTTP/1.1\r\nhost: {host}\r\ncontent-ty");
                 soak.stall(
@@ -1568,7 +1569,86 @@ async fn slow_client(soak: Arc<Soak>, first: u64) {
     }
 }
 
+/// Pipelined requests of the slow reader: their answers (the stand-in TCaptcha.js, about
+/// 5 KB each) are far more than the socket buffers of both ends hold.
+const UNREAD_REQUESTS: usize = 4000;
+
+/// Whether the TCP connection from `local` to `peer` is still established, as the kernel
+/// lists it (Linux `/proc/net/tcp`: addresses as the raw 32-bit value and the port, in
+/// hexadecimal; state 01 is ESTABLISHED).
+fn established(local: SocketAddr, peer: SocketAddr) -> bool {
+    let hex = |addr: SocketAddr| match addr.ip() {
+        IpAddr::V4(ip) => format!(
+            "{:08X}:{:04X}",
+            u32::from_ne_bytes(ip.octets()),
+            addr.port()
+        ),
+        IpAddr::V6(_) => String::new(),
+    };
+    let (local, peer) = (hex(local), hex(peer));
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.len() > 3 && fields[1] == local && fields[2] == peer && fields[3] == "01"
+    })
+}
+
 impl Soak {
+    /// Pipelines [`UNREAD_REQUESTS`] requests with a small receive buffer and reads nothing
+    /// until the emulator ends the connection, which it must (its writes wait without
+    /// progress); meanwhile the workers' requests must keep completing. Then the answers
+    /// read must be fewer than the requests: the connection was cut, not finished.
+    async fn unread_answers(&self) {
+        let kind = "slow_unread_answers";
+        self.run(kind, async {
+            let before = self.completed.load(Ordering::Relaxed);
+            let connected = async {
+                let socket = tokio::net::TcpSocket::new_v4()?;
+                socket.set_recv_buffer_size(4096)?;
+                socket.connect(self.addr).await
+            };
+            let stream = match connected.await {
+                Ok(stream) => stream,
+                Err(e) => return Verdict::Wrong(format!("connect: {:?}", e.kind())),
+            };
+            let Ok(local) = stream.local_addr() else {
+                return Verdict::Wrong("no local address".to_owned());
+            };
+            let (mut reader, mut writer) = stream.into_split();
+            let requests = format!("GET /TCaptcha.js HTTP/1.1\r\nhost: {}\r\n\r\n", self.host)
+                .repeat(UNREAD_REQUESTS);
+            // The emulator stops reading too once it cannot write: this may never finish.
+            let writing = tokio::spawn(async move {
+                let _ = writer.write_all(requests.as_bytes()).await;
+                writer
+            });
+            let waited = Instant::now();
+            while established(local, self.addr) && waited.elapsed() < LIVENESS {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            let after = self.completed.load(Ordering::Relaxed);
+            self.stalls.fetch_add(1, Ordering::Relaxed);
+            let mut received = Vec::new();
+            let read = tokio::time::timeout(Duration::from_secs(10), reader.read_to_end(&mut received));
+            let ended = read.await.is_ok();
+            writing.abort();
+            let answers = received
+                .windows(15)
+                .filter(|w| *w == b"HTTP/1.1 200 OK")
+                .count();
+            if after == before && !self.workers_done.load(Ordering::Relaxed) {
+                Verdict::Wrong("no other request completed while this one stalled".to_owned())
+            } else if !ended || answers >= UNREAD_REQUESTS {
+                Verdict::Wrong(format!(
+                    "not cut off within {LIVENESS:?}: {answers} of {UNREAD_REQUESTS} answers written"
+                ))
+            } else {
+                Verdict::Right
+            }
+        })
+        .await;
+    }
+
     /// Sends `bytes` and stalls until the emulator answers or closes: the answer must match
     /// `expect`, and while it waits, the workers' requests must keep completing.
     async fn stall(&self, kind: &'static str, bytes: Vec<u8>, expect: Expect) {
