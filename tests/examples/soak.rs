@@ -57,9 +57,14 @@
 //!
 //! Besides the workers, `--slow` clients at a time send the emulator slow requests: a request
 //! written one byte every 5 ms (answered as usual), headers that stop halfway (the emulator
-//! must close the connection: 30 s header timeout), and a body that stops halfway (answered
-//! 400 when its 30 s body timeout passes). While each stalled request waits, the workers'
-//! requests must keep completing.
+//! must close the connection: 30 s header timeout), a body that stops halfway (answered 400
+//! when its 30 s body timeout passes), and 4,000 pipelined requests whose answers are never
+//! read (the emulator must cut the connection once its writes have waited 30 s; seen in the
+//! kernel's `/proc/net/tcp`, without reading). While each stalled request waits, the workers'
+//! requests must keep completing. The first slow clients each start with a different stall,
+//! so that every kind runs even in a short run, which therefore lasts at least about 30 s.
+//!
+//! Linux only: the memory and the slow reader's connection are read from `/proc`.
 //!
 //! Every answer is checked against what it must be. Output, on stdout: 21 JSON lines of the
 //! RSS curve, `{"requests": done, "rss_kib": …}` at 0, 1/20, …, 20/20 of `--requests`, then
@@ -298,7 +303,7 @@ impl Soak {
             }
         }
         let done = self.completed.fetch_add(1, Ordering::Relaxed) + 1;
-        if done % self.step == 0 && done / self.step <= SAMPLES {
+        if done.is_multiple_of(self.step) && done / self.step <= SAMPLES {
             let rss = rss_kib(self.child);
             self.samples
                 .lock()
@@ -1169,7 +1174,7 @@ impl Soak {
             }
             12 => {
                 // Past the server's limit on the request head: rare, as each is a megabyte.
-                if variant / 22 % 4 == 0 {
+                if (variant / 22).is_multiple_of(4) {
                     let mut bytes =
                         format!("GET /v2/index.php HTTP/1.1\r\nhost: {host}\r\n").into_bytes();
                     let line = format!("x-junk: {}\r\n", "j".repeat(8 * 1024));
@@ -1494,21 +1499,25 @@ async fn worker(soak: Arc<Soak>, next: Arc<AtomicU64>, schedule: Arc<Vec<(Unit, 
         let (unit, rank, count) = schedule[(index % cycle) as usize];
         // How many units of this kind came before: variants are taken in turn.
         let ordinal = index / cycle * count + rank;
-        let sdk = if ordinal % 2 == 0 {
+        let sdk = if ordinal.is_multiple_of(2) {
             Sdk::Hyper
         } else {
             Sdk::AsyncStd
         };
         match unit {
             Unit::DescribeHyper => {
-                soak.valid_describe(Sdk::Hyper, "describe_hyper", ordinal % 5 == 0)
+                soak.valid_describe(Sdk::Hyper, "describe_hyper", ordinal.is_multiple_of(5))
                     .await;
             }
             Unit::DescribeAsyncStd => {
-                soak.valid_describe(Sdk::AsyncStd, "describe_async_std", ordinal % 5 == 0)
-                    .await;
+                soak.valid_describe(
+                    Sdk::AsyncStd,
+                    "describe_async_std",
+                    ordinal.is_multiple_of(5),
+                )
+                .await;
             }
-            Unit::CheckApi2 => soak.valid_check(sdk, ordinal / 2 % 2 == 0).await,
+            Unit::CheckApi2 => soak.valid_check(sdk, (ordinal / 2).is_multiple_of(2)).await,
             Unit::WrongAppKey => soak.wrong_app_key(sdk).await,
             Unit::Tampered => soak.tampered(ordinal).await,
             Unit::Expired => soak.expired(ordinal).await,
