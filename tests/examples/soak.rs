@@ -70,10 +70,11 @@
 //! RSS curve, `{"requests": done, "rss_kib": …}` at 0, 1/20, …, 20/20 of `--requests`, then
 //! one summary line: `requests` (total), `requests_by_kind`, `wrong_answers`,
 //! `wrong_by_kind`, `transport_errors` (of requests that must pass: valid checks and mints),
-//! `errors_by_kind`, `emulator_alive`, `emulator_panics`, `rss_start_kib`, `rss_peak_kib`,
-//! `rss_end_kib` (after the last slow client), `rss_first_half_peak_kib`,
-//! `rss_last_half_peak_kib`, `rss_bound_kib`, `memory_bounded`, `stalls_checked`,
-//! `requests_per_s`, `seconds`. Progress and the first wrong answers (kind and codes, never a
+//! `transport_errors_by_kind`, `emulator_alive`, `emulator_exit_ok`, `emulator_panics`,
+//! `rss_start_kib`, `rss_peak_kib`, `rss_end_kib` (after the last slow client),
+//! `rss_first_half_peak_kib`, `rss_last_half_peak_kib`, `rss_bound_kib`, `memory_bounded`,
+//! `stalls_checked` (stalled and unread requests that ran to their end), the settings, `requests_per_s` (over `load_seconds`, while the workers ran)
+//! and `seconds` (the whole run, the last stalls included). Progress and the first wrong answers (kind and codes, never a
 //! secret: no key, signature or ticket is ever printed) go to stderr, as does anything the
 //! emulator writes there.
 //!
@@ -1878,7 +1879,7 @@ fn soak(options: &Options) -> Result<bool, BoxError> {
             "wrong_answers": wrong,
             "wrong_by_kind": tally.wrong,
             "transport_errors": transport,
-            "errors_by_kind": tally.transport,
+            "transport_errors_by_kind": tally.transport,
             "emulator_alive": alive,
             "emulator_exit_ok": status.success(),
             "emulator_panics": panics,
