@@ -152,7 +152,8 @@ impl EmulatorBuilder {
     /// How many connections may be open at once (default 1,024); one more is closed as
     /// soon as it is accepted. Each may hold a request body in memory (up to 10 MiB for
     /// API 3.0, 1 MiB for API 2.0, read within 30 s), so this bounds what clients can make
-    /// the emulator hold.
+    /// the emulator hold; a client that stops reading its answers loses its connection once
+    /// a write has waited 30 s without progress, so no one holds a slot for good.
     pub fn max_connections(mut self, connections: usize) -> Self {
         self.max_connections = connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self

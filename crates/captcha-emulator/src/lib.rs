@@ -114,6 +114,7 @@ mod reply;
 mod router;
 mod script;
 mod server;
+mod stall;
 mod state;
 mod stats;
 mod tcaptcha;

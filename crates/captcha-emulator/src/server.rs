@@ -23,6 +23,7 @@ use crate::error::StartError;
 use crate::faults::Fault;
 use crate::metadata::MetadataFault;
 use crate::router::{self, Connection};
+use crate::stall::WriteStallGuard;
 use crate::state::State;
 use crate::stats::Stats;
 use crate::{API2_PATH, API3_PATH, tls};
@@ -377,6 +378,8 @@ async fn serve_stream(
     acceptor: Option<TlsAcceptor>,
     stopped: watch::Receiver<bool>,
 ) {
+    // Below TLS: what stalls is the socket, whatever is written on it.
+    let stream = WriteStallGuard::new(stream);
     let Some(acceptor) = acceptor else {
         return serve_io(stream, conn, state, stopped).await;
     };

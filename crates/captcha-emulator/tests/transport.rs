@@ -83,6 +83,59 @@ async fn connections_beyond_the_cap_are_closed() {
     );
 }
 
+/// A client that sends requests and never reads the answers is cut off once the emulator's
+/// writes have been blocked for 30 s, and its connection slot serves someone else: without
+/// that, such clients would hold every slot for good.
+#[tokio::test(start_paused = true)]
+async fn a_client_that_stops_reading_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpSocket;
+    use tokio::time::Duration;
+
+    let h = support::start_with(Emulator::builder().credential(ID, KEY).max_connections(1)).await;
+    // Answers (the stand-in TCaptcha.js, about 5 KB each) far beyond what the socket buffers
+    // of both ends hold, asked for at once with a small receive buffer.
+    const REQUESTS: usize = 2000;
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(h.addr()).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let requests = "GET /TCaptcha.js HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n".repeat(REQUESTS);
+    let writing = tokio::spawn(async move {
+        // The emulator stops reading too once it cannot write: this may never finish.
+        let _ = writer.write_all(requests.as_bytes()).await;
+        writer
+    });
+    tokio::time::sleep(Duration::from_secs(31)).await;
+
+    let mut received = Vec::new();
+    let read =
+        tokio::time::timeout(Duration::from_secs(5), reader.read_to_end(&mut received)).await;
+    assert!(
+        matches!(read, Ok(Ok(_) | Err(_))),
+        "the connection was closed: reading ends without waiting"
+    );
+    let answers = received
+        .windows(15)
+        .filter(|w| w == b"HTTP/1.1 200 OK")
+        .count();
+    assert!(
+        answers < REQUESTS,
+        "cut off before every answer was written ({answers} were)"
+    );
+    writing.abort();
+
+    // The slot is free again.
+    let mut next = Connection::open(h.addr()).await;
+    let request = support::with_host(
+        h.config()
+            .encode(&CaptchaGetUrl::new(), h.stamp(1))
+            .unwrap(),
+        &h.host(),
+    );
+    assert_eq!(next.send(request).await.code(), 0);
+}
+
 #[tokio::test]
 async fn a_pooled_client_reuses_its_connection() {
     let h = support::start().await;
