@@ -127,13 +127,8 @@ impl Soak {
                     MAX_API3_BODY_BYTES + 1
                 );
                 let expect = Expect::Api3Error("RequestSizeLimitExceeded");
-                self.run("oversized_api3_body", async {
-                    judge_raw(
-                        expect,
-                        raw_exchange(self.addr, head.as_bytes(), Pace::AtOnce).await,
-                    )
-                })
-                .await;
+                self.run_raw("oversized_api3_body", head.as_bytes(), expect)
+                    .await;
             }
             v if v % 4 == 1 => {
                 let head = format!(
@@ -147,13 +142,8 @@ impl Soak {
                     code: 4000,
                     desc: None,
                 };
-                self.run("oversized_api2_body", async {
-                    judge_raw(
-                        expect,
-                        raw_exchange(self.addr, head.as_bytes(), Pace::AtOnce).await,
-                    )
-                })
-                .await;
+                self.run_raw("oversized_api2_body", head.as_bytes(), expect)
+                    .await;
             }
             v => {
                 let api3 = v % 4 == 2;

@@ -111,12 +111,11 @@ impl Soak {
                 bytes.extend_from_slice(
                     format!(" HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n").as_bytes(),
                 );
-                self.run("malformed_non_utf8_request_line", async {
-                    judge_raw(
-                        Expect::RefusedOrClosed(BAD_REQUEST),
-                        raw_exchange(self.addr, &bytes, Pace::AtOnce).await,
-                    )
-                })
+                self.run_raw(
+                    "malformed_non_utf8_request_line",
+                    &bytes,
+                    Expect::RefusedOrClosed(BAD_REQUEST),
+                )
                 .await;
             }
             9 => {
@@ -162,12 +161,11 @@ impl Soak {
                         bytes.extend_from_slice(line.as_bytes());
                     }
                     bytes.extend_from_slice(b"connection: close\r\n\r\n");
-                    self.run("headers_past_limit", async {
-                        judge_raw(
-                            Expect::RefusedOrClosed(&[431]),
-                            raw_exchange(self.addr, &bytes, Pace::AtOnce).await,
-                        )
-                    })
+                    self.run_raw(
+                        "headers_past_limit",
+                        &bytes,
+                        Expect::RefusedOrClosed(&[431]),
+                    )
                     .await;
                 } else {
                     let mut bytes =
@@ -176,13 +174,8 @@ impl Soak {
                         bytes.extend_from_slice(format!("x-h{i}: v\r\n").as_bytes());
                     }
                     bytes.extend_from_slice(b"connection: close\r\n\r\n");
-                    self.run("too_many_headers", async {
-                        judge_raw(
-                            Expect::RefusedOrClosed(&[431]),
-                            raw_exchange(self.addr, &bytes, Pace::AtOnce).await,
-                        )
-                    })
-                    .await;
+                    self.run_raw("too_many_headers", &bytes, Expect::RefusedOrClosed(&[431]))
+                        .await;
                 }
             }
             13 => {
@@ -235,24 +228,18 @@ impl Soak {
                     code: 4000,
                     desc: None,
                 };
-                self.run("unknown_method", async {
-                    judge_raw(
-                        expect,
-                        raw_exchange(self.addr, bytes.as_bytes(), Pace::AtOnce).await,
-                    )
-                })
-                .await;
+                self.run_raw("unknown_method", bytes.as_bytes(), expect)
+                    .await;
             }
             17 => {
                 let bytes = format!(
                     "POST /v2/index.php HTTP/1.1\r\nhost: {host}\r\ncontent-length: ten\r\n\r\nAction=x"
                 );
-                self.run("invalid_content_length", async {
-                    judge_raw(
-                        Expect::RefusedOrClosed(BAD_REQUEST),
-                        raw_exchange(self.addr, bytes.as_bytes(), Pace::AtOnce).await,
-                    )
-                })
+                self.run_raw(
+                    "invalid_content_length",
+                    bytes.as_bytes(),
+                    Expect::RefusedOrClosed(BAD_REQUEST),
+                )
                 .await;
             }
             18 => {
@@ -324,13 +311,8 @@ impl Soak {
                     code: 4000,
                     desc: None,
                 };
-                self.run("missing_params_api2", async {
-                    judge_raw(
-                        expect,
-                        raw_exchange(self.addr, bytes.as_bytes(), Pace::AtOnce).await,
-                    )
-                })
-                .await;
+                self.run_raw("missing_params_api2", bytes.as_bytes(), expect)
+                    .await;
             }
         }
     }

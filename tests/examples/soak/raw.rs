@@ -145,6 +145,17 @@ pub fn judge_raw(expect: Expect, reply: Result<RawReply, String>) -> Verdict {
     }
 }
 
+impl crate::state::Soak {
+    /// Sends `bytes` at once on a fresh connection, counted as `kind`, and judges the one
+    /// answer (or close) against `expect`.
+    pub async fn run_raw(&self, kind: &'static str, bytes: &[u8], expect: Expect) -> Verdict {
+        self.run(kind, async {
+            judge_raw(expect, raw_exchange(self.addr, bytes, Pace::AtOnce).await)
+        })
+        .await
+    }
+}
+
 /// `request` as HTTP/1.1 bytes for a raw socket: request line, its headers, a
 /// `Content-Length` and `Connection: close`.
 pub fn serialize(request: &Request<Vec<u8>>) -> Vec<u8> {
