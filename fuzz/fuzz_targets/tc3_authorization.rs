@@ -5,6 +5,6 @@ use captcha_fuzz_harness::Checks;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // Every verdict is a valid outcome; the harness has already checked it is the right one.
-    let _ = captcha_fuzz_harness::tc3_authorization(data, Checks::Quick);
+    // The harness panics when an invariant breaks; anything else is a valid outcome.
+    captcha_fuzz_harness::tc3_authorization(data, Checks::Quick);
 });
