@@ -374,10 +374,9 @@ fn check_wire(input: &RoundtripInput, request: &http::Request<Vec<u8>>, checks: 
     assert!(wire.is_ascii(), "the wire form is not ASCII");
     let host = uri.host().expect("the request URI has a host");
     let path = uri.path();
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(wire.as_bytes())
-        .into_owned()
-        .collect();
-    let borrowed = || pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+        form_urlencoded::parse(wire.as_bytes()).collect();
+    let borrowed = || pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
     assert_eq!(
         v1::verify(&key, method, host, path, borrowed()),
         Ok(()),
