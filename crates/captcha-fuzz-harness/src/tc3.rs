@@ -57,6 +57,15 @@ pub fn tc3_authorization(data: &[u8], _checks: Checks) {
     }
 }
 
+/// The headers of a [`tc3_request`] input, in the order of its fields.
+const TC3_HEADERS: [&str; 5] = [
+    "host",
+    "content-type",
+    "x-tc-timestamp",
+    "authorization",
+    "x-tc-content-sha256",
+];
+
 /// A request as a TC3 server receives it, read from bytes: fields separated by `0xFF` —
 /// method, URI (path and query), `Host`, `Content-Type`, `X-TC-Timestamp`,
 /// `Authorization`, `X-TC-Content-SHA256`, body. An empty header field is an absent
@@ -70,13 +79,7 @@ pub fn tc3_request(data: &[u8]) -> Option<Request<Vec<u8>>> {
         .uri(uri)
         .body(Vec::new())
         .ok()?;
-    for name in [
-        "host",
-        "content-type",
-        "x-tc-timestamp",
-        "authorization",
-        "x-tc-content-sha256",
-    ] {
+    for name in TC3_HEADERS {
         let value = fields.next().unwrap_or_default();
         if !value.is_empty() {
             let value = HeaderValue::from_bytes(value).ok()?;
@@ -96,13 +99,7 @@ pub fn tc3_request_bytes(request: &Request<Vec<u8>>) -> Vec<u8> {
     let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
     bytes.push(0xFF);
     bytes.extend_from_slice(uri.as_bytes());
-    for name in [
-        "host",
-        "content-type",
-        "x-tc-timestamp",
-        "authorization",
-        "x-tc-content-sha256",
-    ] {
+    for name in TC3_HEADERS {
         bytes.push(0xFF);
         if let Some(value) = request.headers().get(name) {
             bytes.extend_from_slice(value.as_bytes());
