@@ -28,21 +28,7 @@ pub const API2_DECODERS: [&str; 7] = [
 /// status it names run once; with [`Checks::Full`] every decoder of [`API2_DECODERS`] runs
 /// under status 200, 502 and the named one.
 pub fn api2_decode(data: &[u8], checks: Checks) {
-    let selected = Selected::read(data);
-    match checks {
-        Checks::Quick => decode_one(
-            selected.choice(API2_DECODERS.len()),
-            selected.status,
-            selected.body,
-        ),
-        Checks::Full => {
-            for status in selected.statuses() {
-                for decoder in 0..API2_DECODERS.len() {
-                    decode_one(decoder, status, selected.body);
-                }
-            }
-        }
-    }
+    Selected::read(data).decode_with(checks, API2_DECODERS.len(), decode_one);
 }
 
 fn decode_one(decoder: usize, status: StatusCode, body: &[u8]) {

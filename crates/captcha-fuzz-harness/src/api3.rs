@@ -50,21 +50,7 @@ pub const API3_DECODERS: [&str; 20] = [
 /// 200, 502 and the named one. Only `CaptchaCode` 1 passes a ticket; a refusal is a
 /// [`ResponseError::Api3`] carrying `Response.Error.Code`.
 pub fn api3_decode(data: &[u8], checks: Checks) {
-    let selected = Selected::read(data);
-    match checks {
-        Checks::Quick => decode_one(
-            selected.choice(API3_DECODERS.len()),
-            selected.status,
-            selected.body,
-        ),
-        Checks::Full => {
-            for status in selected.statuses() {
-                for decoder in 0..API3_DECODERS.len() {
-                    decode_one(decoder, status, selected.body);
-                }
-            }
-        }
-    }
+    Selected::read(data).decode_with(checks, API3_DECODERS.len(), decode_one);
 }
 
 const TICKET: &str = "t03FuzzTicketValue";

@@ -5,6 +5,8 @@ use captcha_proto::DecodeError;
 use captcha_proto::redact::{self, MASK, SNIPPET_BYTES};
 use http::StatusCode;
 
+use crate::Checks;
+
 /// Statuses the decoder harnesses pick from.
 const STATUSES: [u16; 12] = [200, 201, 204, 301, 400, 403, 404, 429, 500, 502, 503, 504];
 
@@ -53,6 +55,27 @@ impl<'a> Selected<'a> {
     /// The statuses a full check decodes under: 200, 502 and the selected one.
     pub fn statuses(&self) -> [StatusCode; 3] {
         [StatusCode::OK, StatusCode::BAD_GATEWAY, self.status]
+    }
+
+    /// Runs `decode(decoder, status, body)` of a harness with `count` decoders: with
+    /// [`Checks::Quick`] the selected decoder under the selected status; with
+    /// [`Checks::Full`] every decoder under each of [`Self::statuses`].
+    pub(crate) fn decode_with(
+        &self,
+        checks: Checks,
+        count: usize,
+        decode: impl Fn(usize, StatusCode, &[u8]),
+    ) {
+        match checks {
+            Checks::Quick => decode(self.choice(count), self.status, self.body),
+            Checks::Full => {
+                for status in self.statuses() {
+                    for decoder in 0..count {
+                        decode(decoder, status, self.body);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -75,21 +75,7 @@ pub const CREDENTIAL_DECODERS: [&str; 4] = [
 /// and the named one. A credential is given only for a 2xx answer, complete (key, token,
 /// expiry) and hiding its secrets in `Debug`; no refusal shows a key or token of the body.
 pub fn credentials_metadata(data: &[u8], checks: Checks) {
-    let selected = Selected::read(data);
-    match checks {
-        Checks::Quick => decode_one(
-            selected.choice(CREDENTIAL_DECODERS.len()),
-            selected.status,
-            selected.body,
-        ),
-        Checks::Full => {
-            for status in selected.statuses() {
-                for decoder in 0..CREDENTIAL_DECODERS.len() {
-                    decode_one(decoder, status, selected.body);
-                }
-            }
-        }
-    }
+    Selected::read(data).decode_with(checks, CREDENTIAL_DECODERS.len(), decode_one);
 }
 
 fn decode_one(decoder: usize, status: StatusCode, body: &[u8]) {
