@@ -58,23 +58,22 @@
 //! in a child process that answers each after 2 s, so that only the client's memory is
 //! counted), per 1,000 calls. One JSON line per client.
 
+mod raw;
+
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use captcha_client::{Client, Runtime};
 use captcha_emulator::{
     BackgroundEmulator, DEMO_APP_SECRET_KEY, DEMO_CAPTCHA_APP_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY,
     Emulator,
 };
 use captcha_proto::api3::{Api3Config, CaptchaResult, DescribeCaptchaResult};
-use captcha_proto::{Api2Config, CaptchaCheck, CaptchaType, CheckVerdict, Stamp};
-use http_body_util::{BodyExt, Full};
+use captcha_proto::{Api2Config, CaptchaCheck, CaptchaType, CheckVerdict};
 use hyper_util::client::legacy::Client as LegacyClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::json;
 
@@ -84,19 +83,19 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 const USER_IP: &str = "203.0.113.7";
 /// Name prefix of the emulator's threads (Linux cuts thread names to 15 bytes).
 const EMULATOR_THREADS: &str = "captcha-emul";
-/// The emulator's reply to a check that passed.
-const PASS_BODY: &[u8] = br#"{"code":0,"message":"No Error","codeDesc":"Success"}"#;
 /// A single call that takes longer than this counts as an error (and ends the worker's wait).
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Every client measured, in order.
-const CLIENTS: [&str; 3] = ["raw-hyper", "captcha-hyper", "captcha-async-std"];
+const CLIENTS: [&str; 4] = [
+    "raw-hyper",
+    "raw-async-std",
+    "captcha-hyper",
+    "captcha-async-std",
+];
 /// The official SDKs `--peers` can run.
 const PEERS: [&str; 2] = ["python", "node"];
 /// Tickets minted for a peer per second of `--seconds` (more than either calls).
 const PEER_TICKETS_PER_SECOND: f64 = 20_000.0;
-
-/// What an API 3.0 answer that passed holds (the rest, `RequestId` above all, changes).
-const API3_PASS: &[u8] = br#""CaptchaCode":1,"#;
 
 /// The call every worker makes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -325,10 +324,16 @@ async fn sdk_call<R: Runtime>(client: Client<R>, action: Action, job: Job) -> Ou
 /// A client under test, built once and kept across its slices (with its pool and, for the
 /// tokio clients, its runtime), as an application keeps its client.
 enum Driver {
-    /// The baseline: hyper-util's pooled client sending encoded requests, reading the body.
+    /// The tokio baseline: hyper-util's pooled client sending encoded requests.
     RawHyper {
         runtime: tokio::runtime::Runtime,
-        client: LegacyClient<HttpConnector, Full<Bytes>>,
+        client: raw::TokioRaw,
+        configs: Arc<Configs>,
+        action: Action,
+    },
+    /// The async-std baseline: a bare hyper connection per worker, kept across slices.
+    RawAsyncStd {
+        connections: Vec<raw::AsyncStdRaw>,
         configs: Arc<Configs>,
         action: Action,
     },
@@ -364,6 +369,11 @@ impl Driver {
                 configs: Arc::clone(configs),
                 action,
             },
+            "raw-async-std" => Self::RawAsyncStd {
+                connections: vec![raw::AsyncStdRaw::default(); options.concurrency],
+                configs: Arc::clone(configs),
+                action,
+            },
             "captcha-hyper" => Self::CaptchaHyper {
                 runtime: runtime()?,
                 client: sdk_client(options, configs)?,
@@ -386,8 +396,22 @@ impl Driver {
                 action,
             } => run_tokio(runtime, queues, deadline, || {
                 let (client, configs, action) = (client.clone(), Arc::clone(configs), *action);
-                move |job| raw_check(client.clone(), Arc::clone(&configs), action, job)
+                move |job| raw::tokio_check(client.clone(), Arc::clone(&configs), action, job)
             }),
+            Self::RawAsyncStd {
+                connections,
+                configs,
+                action,
+            } => {
+                let mut connections = connections.iter();
+                Ok(run_async_std(queues, deadline, || {
+                    let connection = connections.next().cloned().unwrap_or_default();
+                    let (configs, action) = (Arc::clone(configs), *action);
+                    move |job| {
+                        raw::async_std_check(connection.clone(), Arc::clone(&configs), action, job)
+                    }
+                }))
+            }
             Self::CaptchaHyper {
                 runtime,
                 client,
@@ -396,26 +420,35 @@ impl Driver {
                 let (client, action) = (client.clone(), *action);
                 move |job| sdk_call(client.clone(), action, job)
             }),
-            Self::CaptchaAsyncStd { client, action } => {
-                let tasks: Vec<_> = queues
-                    .into_iter()
-                    .map(|tickets| {
-                        let (client, action) = (client.clone(), *action);
-                        async_std::task::spawn(worker(tickets, deadline, move |job| {
-                            sdk_call(client.clone(), action, job)
-                        }))
-                    })
-                    .collect();
-                Ok(async_std::task::block_on(async {
-                    let mut total = Tally::default();
-                    for task in tasks {
-                        total = total.merge(task.await);
-                    }
-                    total
-                }))
-            }
+            Self::CaptchaAsyncStd { client, action } => Ok(run_async_std(queues, deadline, || {
+                let (client, action) = (client.clone(), *action);
+                move |job| sdk_call(client.clone(), action, job)
+            })),
         }
     }
+}
+
+/// Runs `make_call`'s calls on one async-std task per queue.
+fn run_async_std<F, Fut>(
+    queues: Vec<Vec<Job>>,
+    deadline: Instant,
+    mut make_call: impl FnMut() -> F,
+) -> Tally
+where
+    F: Fn(Job) -> Fut + Send + 'static,
+    Fut: Future<Output = Outcome> + Send + 'static,
+{
+    let tasks: Vec<_> = queues
+        .into_iter()
+        .map(|tickets| async_std::task::spawn(worker(tickets, deadline, make_call())))
+        .collect();
+    async_std::task::block_on(async {
+        let mut total = Tally::default();
+        for task in tasks {
+            total = total.merge(task.await);
+        }
+        total
+    })
 }
 
 /// An SDK client (either transport) set up alike: the emulator's credential and endpoint,
@@ -452,42 +485,6 @@ where
         }
         Ok(total)
     })
-}
-
-/// One baseline check: encode, send, read the body, compare it with the pass reply (API
-/// 2.0) or look for the pass code in it (API 3.0, whose answers differ by `RequestId`).
-async fn raw_check(
-    client: LegacyClient<HttpConnector, Full<Bytes>>,
-    configs: Arc<Configs>,
-    action: Action,
-    job: Job,
-) -> Outcome {
-    let request = match action {
-        Action::Check => configs.api2.encode(&check_of(job), Stamp::now()),
-        Action::Describe => configs.api3.encode(&describe_of(job), Stamp::now()),
-    }
-    .map_err(|_| "encode".to_owned())?;
-    let (parts, body) = request.into_parts();
-    let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-    let call = async {
-        let response = client.request(request).await.map_err(|_| "send")?;
-        let status = response.status();
-        let body = response.into_body().collect().await.map_err(|_| "body")?;
-        let body = body.to_bytes();
-        let passed = match action {
-            Action::Check => body.as_ref() == PASS_BODY,
-            Action::Describe => body.windows(API3_PASS.len()).any(|w| w == API3_PASS),
-        };
-        match (status.is_success(), passed) {
-            (true, true) => Ok(()),
-            (true, false) => Err("not the pass reply"),
-            (false, _) => Err("status"),
-        }
-    };
-    match tokio::time::timeout(CALL_TIMEOUT, call).await {
-        Ok(result) => result.map_err(str::to_owned),
-        Err(_) => Err("timeout".to_owned()),
-    }
 }
 
 /// CPU seconds (user + system) of this process's threads whose name starts with `prefix`
