@@ -16,11 +16,15 @@
 //! "emulator_verified_per_s", "emulator_cpu_us_per_check", "emulator_connections",
 //! "client_cpu_us_per_request"}`
 //!
-//! - `raw-hyper`: the baseline. One hyper-util legacy client, shared by the workers as the
-//!   SDK clients are, sends `Api2Config::encode` requests
-//!   (signed with `Stamp::now()`) and reads the body, nothing else; a failure, a non-2xx
-//!   status or a body other than the emulator's pass reply (a byte comparison, not a
-//!   decode) is an error.
+//! - `raw-hyper`, `raw-async-std`: the baselines, one per runtime (`raw.rs`). `raw-hyper`
+//!   is one hyper-util legacy client on tokio, shared by the workers as the SDK clients
+//!   are; `raw-async-std` is hyper's connection API over async-std's `TcpStream`, one
+//!   keep-alive connection per worker driven by a task on async-std's executor. Both send
+//!   `captcha-proto`'s encoded requests (signed with `Stamp::now()`) and read the body,
+//!   nothing else; a failure, a non-2xx status or a body other than the emulator's pass
+//!   reply (a byte comparison, not a decode) is an error. Ratios compare each SDK client
+//!   with `raw-hyper`, and captcha-async-std also with `raw-async-std`: what the runtime
+//!   itself costs next to tokio.
 //! - `captcha-hyper`, `captcha-async-std`: the SDK clients' `check`; anything but
 //!   `CheckVerdict::Pass` is an error. `error_kinds` counts errors by kind (`api 4500`, …).
 //!
@@ -37,8 +41,9 @@
 //! `describe`: API 3.0 `DescribeCaptchaResult`, signed with TC3, the emulator minting API 3.0
 //! tickets and the SDK clients calling `describe_captcha_result`, the raw client sending
 //! `Api3Config::encode` requests and looking for `"CaptchaCode":1,` in the body),
-//! `--clients raw-hyper,captcha-hyper,captcha-async-std` (default: all three),
-//! `--client-threads N` (tokio worker threads of the two hyper clients, default 2),
+//! `--clients raw-hyper,raw-async-std,captcha-hyper,captcha-async-std` (default: all four),
+//! `--client-threads N` (tokio worker threads of the two tokio clients, default 2; async-std's
+//! executor threads are set by `ASYNC_STD_THREAD_COUNT`, default the number of cores),
 //! `--rounds N` (slices per client), `--peers python,node` (see below).
 //!
 //! Peers: `--peers python,node` then runs Tencent's official SDKs doing the same API 3.0
@@ -370,7 +375,10 @@ impl Driver {
                 action,
             },
             "raw-async-std" => Self::RawAsyncStd {
-                connections: vec![raw::AsyncStdRaw::default(); options.concurrency],
+                // One each (`vec![x; n]` would clone one shared slot).
+                connections: (0..options.concurrency)
+                    .map(|_| raw::AsyncStdRaw::default())
+                    .collect(),
                 configs: Arc::clone(configs),
                 action,
             },
