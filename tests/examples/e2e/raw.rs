@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use captcha_proto::Stamp;
+use http::header::{HOST, HeaderValue};
 use http::{Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
@@ -97,7 +98,11 @@ pub(crate) async fn async_std_check(
         let mut sender = connection.sender(&request).await?;
         sender.ready().await.map_err(|_| "send")?;
         let (mut parts, body) = request.into_parts();
-        // The connection API writes the target as given: origin-form, as a client does.
+        // The connection API writes the request as given: HTTP/1.1 needs `Host` (the API 2.0
+        // signature covers it) and an origin-form target, as a client sends them.
+        let authority = parts.uri.authority().ok_or("no authority")?.as_str();
+        let host = HeaderValue::from_str(authority).map_err(|_| "host")?;
+        parts.headers.entry(HOST).or_insert(host);
         parts.uri = parts
             .uri
             .path_and_query()
