@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use captcha_proto::Stamp;
-use http::header::{HOST, HeaderValue};
-use http::{Request, StatusCode};
+use http::header::{Entry, HOST, HeaderValue};
+use http::uri::{self, PathAndQuery};
+use http::{Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::client::legacy::Client as LegacyClient;
@@ -55,11 +56,8 @@ pub(crate) struct AsyncStdRaw {
 }
 
 impl AsyncStdRaw {
-    /// The worker's open connection, or a new one to `request`'s authority.
-    async fn sender(
-        &self,
-        request: &Request<Full<Bytes>>,
-    ) -> Result<SendRequest<Full<Bytes>>, &'static str> {
+    /// The worker's open connection, or a new one to `authority`.
+    async fn sender(&self, authority: &str) -> Result<SendRequest<Full<Bytes>>, &'static str> {
         let kept = self
             .sender
             .lock()
@@ -68,7 +66,6 @@ impl AsyncStdRaw {
         if let Some(sender) = kept.filter(|s| !s.is_closed()) {
             return Ok(sender);
         }
-        let authority = request.uri().authority().ok_or("no authority")?.as_str();
         let stream = async_std::net::TcpStream::connect(authority)
             .await
             .map_err(|_| "connect")?;
@@ -95,20 +92,25 @@ pub(crate) async fn async_std_check(
 ) -> Outcome {
     let request = encode(&configs, action, job)?;
     let call = async {
-        let mut sender = connection.sender(&request).await?;
-        sender.ready().await.map_err(|_| "send")?;
         let (mut parts, body) = request.into_parts();
+        let authority = parts.uri.authority().ok_or("no authority")?.clone();
         // The connection API writes the request as given: HTTP/1.1 needs `Host` (the API 2.0
-        // signature covers it) and an origin-form target, as a client sends them.
-        let authority = parts.uri.authority().ok_or("no authority")?.as_str();
-        let host = HeaderValue::from_str(authority).map_err(|_| "host")?;
-        parts.headers.entry(HOST).or_insert(host);
-        parts.uri = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |pq| pq.as_str())
-            .parse()
-            .map_err(|_| "target")?;
+        // signature covers it) and an origin-form target, as a client sends them. The target
+        // reuses the parsed path and query, as the SDK clients do, rather than parse it again.
+        if let Entry::Vacant(slot) = parts.headers.entry(HOST) {
+            slot.insert(HeaderValue::from_str(authority.as_str()).map_err(|_| "host")?);
+        }
+        let mut target = uri::Parts::default();
+        target.path_and_query = Some(
+            parts
+                .uri
+                .path_and_query()
+                .cloned()
+                .unwrap_or_else(|| PathAndQuery::from_static("/")),
+        );
+        parts.uri = Uri::from_parts(target).map_err(|_| "target")?;
+        let mut sender = connection.sender(authority.as_str()).await?;
+        sender.ready().await.map_err(|_| "send")?;
         let response = sender
             .send_request(Request::from_parts(parts, body))
             .await
